@@ -1,0 +1,364 @@
+/**
+ * The compiled engine: the netlist becomes JavaScript source (straight-line code over typed
+ * arrays), compiled once with `new Function` (Amaranth pysim's approach). Code is split into
+ * chunks of a few hundred statements because V8 stops optimising very large functions.
+ * Set TESSERA_SIM_DUMP=<dir> to write the generated source there for debugging.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Expr, MemReadExpr } from "../hdl/expr.js";
+import type { BehaviouralIO } from "../hdl/behavioural.js";
+import type { Engine } from "./engine.js";
+import { H } from "./helpers.js";
+import { JsExprGen } from "./jsexpr.js";
+import { makeBehaviouralIO } from "./behavio.js";
+import { Layout, STORE_B, STORE_F, STORE_I, STORE_NAMES, STORE_U, layout, storeOf } from "./layout.js";
+import { Levelized, fanout, levelize } from "./levelize.js";
+import { memoryReaders } from "./memreaders.js";
+import type { Netlist, NetNode } from "./netlist.js";
+
+const CHUNK_STATEMENTS = Number(process.env.TESSERA_CHUNK ?? 256);
+
+interface Stores {
+  I: Int32Array;
+  U: Uint32Array;
+  F: Float64Array;
+  B: bigint[];
+}
+
+type MemArray = Int32Array | Uint32Array | Float64Array | bigint[];
+
+interface Compiled {
+  settleAll(): void;
+  settleIn(): void;
+  settle: (() => void)[];
+  next: (() => void)[];
+  memw: (() => void)[];
+  tick: (() => void)[];
+}
+
+/** Builds the source of one phase function as a list of chunk functions. */
+class FunctionBuilder {
+  readonly chunks: { loads: string[]; lines: string[] }[] = [];
+  private lines: string[] = [];
+  /** Reads of stored values, emitted at the top of each chunk: a load after a store to the same
+   * typed array defeats V8's load elimination (measured 3x slower), so all loads come first. */
+  private loads: string[] = [];
+  private locals = new Map<number, string>();
+  private count = 0;
+
+  constructor(private readonly name: string, private readonly lay: Layout, private readonly net: Netlist) {
+    this.newChunk();
+  }
+
+  private newChunk(): void {
+    this.lines = [];
+    this.loads = [];
+    this.chunks.push({ loads: this.loads, lines: this.lines });
+    this.locals = new Map();
+    this.count = 0;
+  }
+
+  slot(node: NetNode): string {
+    return `${STORE_NAMES[this.lay.store[node.id]]}[${this.lay.index[node.id]}]`;
+  }
+
+  nextSlot(node: NetNode): string {
+    const s = this.lay.store[node.id];
+    return `${STORE_NAMES[s]}[${this.lay.index[node.id] + this.lay.regCount[s]}]`;
+  }
+
+  /** Read a stored node, through a chunk-local constant. */
+  ref(node: NetNode): string {
+    let l = this.locals.get(node.id);
+    if (!l) {
+      l = `v${node.id}`;
+      this.loads.push(`const ${l} = ${this.slot(node)};`);
+      this.locals.set(node.id, l);
+    }
+    return l;
+  }
+
+  gen(self?: NetNode): JsExprGen {
+    return new JsExprGen({
+      ref: (e: Expr, root?: boolean) => {
+        const n = this.net.materialized.get(e);
+        if (n === undefined || (root && n === self)) return undefined;
+        return this.ref(n);
+      },
+      memory: (e: MemReadExpr) => `M${this.net.memoryIndex.get(e.memory as never)!.id}`,
+    });
+  }
+
+  /** Compute a comb/temp node and store it. */
+  compute(node: NetNode): void {
+    if (this.count >= CHUNK_STATEMENTS) this.newChunk();
+    const code = this.gen(node).gen(node.expr!, true);
+    const l = `v${node.id}`;
+    this.lines.push(`const ${l} = ${code};`, `${this.slot(node)} = ${l};`);
+    this.locals.set(node.id, l);
+    this.count++;
+  }
+
+  /** Compute a register's next value into its next slot. */
+  computeNext(node: NetNode): void {
+    if (this.count >= CHUNK_STATEMENTS) this.newChunk();
+    this.lines.push(`${this.nextSlot(node)} = ${this.gen().gen(node.expr!)};`);
+    this.count++;
+  }
+
+  raw(line: string): void {
+    if (this.count >= CHUNK_STATEMENTS) this.newChunk();
+    this.lines.push(line);
+    this.count++;
+  }
+
+  emit(out: string[]): void {
+    const names = this.chunks.map((_, i) => `${this.name}_${i}`);
+    this.chunks.forEach((c, i) => out.push(`function ${names[i]}() {\n${c.loads.join("\n")}\n${c.lines.join("\n")}\n}`));
+    out.push(`function ${this.name}() { ${names.map((n) => `${n}();`).join(" ")} }`);
+  }
+}
+
+export class CompiledEngine implements Engine {
+  readonly stores: Stores;
+  readonly layout: Layout;
+  private readonly lv: Levelized;
+  private readonly fns: Compiled;
+  private readonly resetSnapshot: Stores;
+  private readonly mems: MemArray[];
+  private readonly behavIO: { io: BehaviouralIO; copy: () => void }[][];
+  private readonly resetSlot: { store: number; index: number }[];
+
+  constructor(readonly net: Netlist) {
+    this.lv = levelize(net);
+    this.layout = layout(net);
+    const sz = this.layout.sizes;
+    this.stores = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
+    this.resetSnapshot = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
+    for (const n of net.nodes) {
+      this.write(this.stores, n, n.reset);
+      if (n.kind === "reg" || n.kind === "behav") {
+        this.write(this.resetSnapshot, n, n.reset);
+        this.writeNext(this.resetSnapshot, n, n.reset);
+      }
+    }
+    this.mems = net.memories.map((m) => {
+      const st = storeOf(m.shape);
+      const arr: MemArray =
+        st === STORE_I ? new Int32Array(m.depth) : st === STORE_U ? new Uint32Array(m.depth) : st === STORE_F ? new Float64Array(m.depth) : new Array<bigint>(m.depth).fill(0n);
+      m.init.forEach((v, i) => {
+        if (st === STORE_B) (arr as bigint[])[i] = v;
+        else (arr as Float64Array)[i] = Number(v);
+      });
+      return arr;
+    });
+    this.resetSlot = net.resets.map((r) => ({ store: this.layout.store[r.id], index: this.layout.index[r.id] }));
+    this.fns = this.compile();
+    this.behavIO = net.domains.map((_, d) => net.behavs.filter((b) => b.domain === d).map((b) => this.makeBehavIO(b)));
+    this.fns.settleAll();
+  }
+
+  private write(st: Stores, n: NetNode, v: bigint): void {
+    const s = this.layout.store[n.id], i = this.layout.index[n.id];
+    if (s === STORE_B) st.B[i] = v;
+    else (st[STORE_NAMES[s]] as Float64Array)[i] = Number(v);
+  }
+
+  private writeNext(st: Stores, n: NetNode, v: bigint): void {
+    const s = this.layout.store[n.id], i = this.layout.index[n.id] + this.layout.regCount[s];
+    if (s === STORE_B) st.B[i] = v;
+    else (st[STORE_NAMES[s]] as Float64Array)[i] = Number(v);
+  }
+
+  private compile(): Compiled {
+    const net = this.net, lay = this.layout, lv = this.lv;
+    const out: string[] = [];
+    const build = (name: string, fill: (fb: FunctionBuilder) => void) => {
+      const fb = new FunctionBuilder(name, lay, net);
+      fill(fb);
+      fb.emit(out);
+    };
+    const computeAll = (nodes: NetNode[]) => (fb: FunctionBuilder) => nodes.forEach((n) => fb.compute(n));
+
+    build("settleAll", computeAll(lv.order));
+    build("settleIn", computeAll(fanout(lv, net.inputs, net.nodes.length)));
+    const memReaders = memoryReaders(net, lv);
+    net.domains.forEach((_, d) => {
+      const sources: NetNode[] = net.nodes.filter((n) => (n.kind === "reg" || n.kind === "behav") && n.domain === d);
+      const written = net.memories.filter((m) => m.writes.some((w) => w.domain === d));
+      const direct = written.flatMap((m) => memReaders.get(m.id) ?? []);
+      const downstream = fanout(lv, sources.concat(direct), net.nodes.length);
+      const set = new Set(downstream.concat(direct));
+      build(`settle${d}`, computeAll(lv.order.filter((n) => set.has(n))));
+      build(`next${d}`, (fb) => {
+        for (const n of net.nodes) if (n.kind === "reg" && n.domain === d) fb.computeNext(n);
+      });
+      build(`memw${d}`, (fb) => {
+        for (const m of net.memories) {
+          m.writes.forEach((w) => {
+            if (w.domain !== d) return;
+            const g = fb.gen();
+            const en = g.gen(w.en), addr = g.gen(w.addr), data = g.gen(w.data);
+            fb.raw(`if (${en} !== 0) { const a = ${addr}; if (a < ${m.depth}) M${m.id}[a] = ${data}; }`);
+          });
+        }
+      });
+    });
+    // One fused function per domain for the common case of a single domain rising alone.
+    net.domains.forEach((_, d) => {
+      const r = net.resets[d];
+      const rs = `${STORE_NAMES[lay.store[r.id]]}[${lay.index[r.id]}]`;
+      const hasBehav = net.behavs.some((b) => b.domain === d);
+      const commits: string[] = [];
+      for (let s = 0; s < 4; s++) {
+        const { lo, hi } = lay.regRange[d][s];
+        if (hi === lo) continue;
+        const off = lay.regCount[s];
+        if (s === STORE_B) commits.push(`for (let i = ${lo}; i < ${hi}; i++) B[i] = B[i + ${off}];`);
+        else commits.push(`${STORE_NAMES[s]}.copyWithin(${lo}, ${lo + off}, ${hi + off});`);
+      }
+      out.push(
+        `function tick${d}() {\n` +
+          `if (${rs} !== 0) HOOKS.reset(${d}); else { next${d}();${hasBehav ? ` HOOKS.behav(${d});` : ""} }\n` +
+          `memw${d}();\n${commits.join("\n")}\nsettle${d}();\n}`,
+      );
+    });
+    const d = net.domains.map((_, i) => i);
+    const header = [
+      `"use strict";`,
+      `const I = S.I, U = S.U, F = S.F, B = S.B;`,
+      ...net.memories.map((m) => `const M${m.id} = MEM[${m.id}];`),
+    ];
+    const footer = `return { settleAll, settleIn, settle: [${d.map((i) => `settle${i}`).join(", ")}], next: [${d.map((i) => `next${i}`).join(", ")}], memw: [${d.map((i) => `memw${i}`).join(", ")}], tick: [${d.map((i) => `tick${i}`).join(", ")}] };`;
+    const src = [...header, ...out, footer].join("\n");
+    const dumpDir = process.env.TESSERA_SIM_DUMP;
+    if (dumpDir) {
+      fs.mkdirSync(dumpDir, { recursive: true });
+      fs.writeFileSync(path.join(dumpDir, `${net.design.top.name}.js`), src);
+    }
+    const factory = new Function("S", "MEM", "H", "HOOKS", src) as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown) => Compiled;
+    const hooks = { reset: (d: number) => this.resetDomain(d), behav: (d: number) => this.tickBehavioural(d) };
+    return factory(this.stores, this.mems, H, hooks);
+  }
+
+  private makeBehavIO(b: Netlist["behavs"][number]): { io: BehaviouralIO; copy: () => void } {
+    const lay = this.layout, st = this.stores;
+    const io = makeBehaviouralIO(b, (n) => this.get(n), (n, v) => this.writeNext(st, n, v));
+    const outs = b.outputs.map((p) => p.node);
+    // Outputs keep their value unless tick() sets them: start each edge from the current value.
+    const copy = () => {
+      for (const n of outs) {
+        const s = lay.store[n.id], i = lay.index[n.id], j = i + lay.regCount[s];
+        if (s === STORE_B) st.B[j] = st.B[i];
+        else (st[STORE_NAMES[s]] as Float64Array)[j] = (st[STORE_NAMES[s]] as Float64Array)[i];
+      }
+    };
+    return { io, copy };
+  }
+
+  settleInputs(): void {
+    this.fns.settleIn();
+  }
+
+  settleAll(): void {
+    this.fns.settleAll();
+  }
+
+  private inReset(d: number): boolean {
+    const r = this.resetSlot[d];
+    return (r.store === STORE_U ? this.stores.U[r.index] : this.stores.I[r.index]) !== 0;
+  }
+
+  /** Next values of domain d's registers under reset, and behavioural resets. */
+  private resetDomain(d: number): void {
+    const lay = this.layout, st = this.stores;
+    const ranges = lay.regRange[d];
+    for (let s = 0; s < 4; s++) {
+      const { lo, hi } = ranges[s];
+      if (hi === lo) continue;
+      const off = lay.regCount[s];
+      if (s === STORE_B) for (let i = lo; i < hi; i++) st.B[i + off] = this.resetSnapshot.B[i];
+      else (st[STORE_NAMES[s]] as Float64Array).set((this.resetSnapshot[STORE_NAMES[s]] as Float64Array).subarray(lo, hi), lo + off);
+    }
+    const list = this.behavIO[d];
+    let j = 0;
+    for (const b of this.net.behavs) {
+      if (b.domain !== d) continue;
+      const h = list[j++];
+      if (b.block.reset) b.block.reset(h.io);
+    }
+  }
+
+  private tickBehavioural(d: number): void {
+    const list = this.behavIO[d];
+    let j = 0;
+    for (const b of this.net.behavs) {
+      if (b.domain !== d) continue;
+      const h = list[j++];
+      h.copy();
+      b.block.tick(h.io);
+    }
+  }
+
+  edge(domains: readonly number[]): void {
+    const fns = this.fns;
+    if (domains.length === 1) {
+      fns.tick[domains[0]]();
+      return;
+    }
+    for (const d of domains) {
+      if (this.inReset(d)) this.resetDomain(d);
+      else {
+        fns.next[d]();
+        this.tickBehavioural(d);
+      }
+    }
+    for (const d of domains) fns.memw[d]();
+    const lay = this.layout, st = this.stores;
+    for (const d of domains) {
+      const ranges = lay.regRange[d];
+      for (let s = 0; s < 4; s++) {
+        const { lo, hi } = ranges[s];
+        if (hi === lo) continue;
+        const off = lay.regCount[s];
+        if (s === STORE_B) for (let i = lo; i < hi; i++) st.B[i] = st.B[i + off];
+        else (st[STORE_NAMES[s]] as Float64Array).copyWithin(lo, lo + off, hi + off);
+      }
+    }
+    for (const d of domains) fns.settle[d]();
+  }
+
+  get(node: NetNode): bigint {
+    const s = this.layout.store[node.id], i = this.layout.index[node.id];
+    if (s === STORE_B) return this.stores.B[i];
+    return BigInt((this.stores[STORE_NAMES[s]] as Float64Array)[i]);
+  }
+
+  getNumber(node: NetNode): number {
+    const s = this.layout.store[node.id], i = this.layout.index[node.id];
+    if (s === STORE_B) return Number(this.stores.B[i]);
+    return (this.stores[STORE_NAMES[s]] as Float64Array)[i];
+  }
+
+  set(node: NetNode, v: bigint): void {
+    this.write(this.stores, node, v);
+  }
+
+  setNumber(node: NetNode, v: number): void {
+    const s = this.layout.store[node.id], i = this.layout.index[node.id];
+    if (s === STORE_B) this.stores.B[i] = BigInt(v);
+    else (this.stores[STORE_NAMES[s]] as Float64Array)[i] = v;
+  }
+
+  readMemory(memId: number, addr: number): bigint {
+    const v = this.mems[memId][addr];
+    return typeof v === "bigint" ? v : BigInt(v);
+  }
+
+  writeMemory(memId: number, addr: number, v: bigint): void {
+    const arr = this.mems[memId];
+    if (Array.isArray(arr)) arr[addr] = v;
+    else arr[addr] = Number(v);
+  }
+}

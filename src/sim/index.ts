@@ -1,0 +1,10 @@
+/** Tessera's simulator: the public surface. */
+export { Simulator, simulate, ExpectationError } from "./simulator.js";
+export type { SimOptions, ClockSpec, Tracer } from "./simulator.js";
+export type { ProcessContext } from "./process.js";
+export { TickTrigger } from "./process.js";
+export type { Value } from "./api.js";
+export { buildNetlist } from "./netlist.js";
+export type { Netlist, NetNode } from "./netlist.js";
+export type { Engine, EngineName } from "./engine.js";
+export { ENGINE_NAMES } from "./engine.js";

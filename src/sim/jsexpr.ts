@@ -1,0 +1,267 @@
+/**
+ * Translate one expression tree into a JavaScript expression over the engine's stores.
+ *
+ * A value of width <= 52 is a JS number holding its exact mathematical value; a wider value is a
+ * bigint. Each operator is generated in the representation of its result, choosing 32-bit integer
+ * operations where they are exact (V8 keeps those in registers) and falling back to exact double
+ * or bigint arithmetic elsewhere. Narrowing a wide result to <= 32 bits is computed modulo 2^32
+ * with Math.imul and |0 where the operator allows, so common wrap-around arithmetic never touches
+ * bigint.
+ */
+import {
+  BinaryExpr, CatExpr, Const, Expr, MemReadExpr, MuxExpr, ResizeExpr, ShiftConstExpr, SliceExpr, UnaryExpr,
+} from "../hdl/expr.js";
+import { NUM_BITS } from "./layout.js";
+
+export interface ExprContext {
+  /** Code that reads a stored expression (a signal or temporary), or undefined if not stored. */
+  ref(e: Expr, root?: boolean): string | undefined;
+  /** Name of the array holding memory contents for a read. */
+  memory(e: MemReadExpr): string;
+}
+
+const isBig = (e: Expr) => e.width > NUM_BITS;
+const p2 = (k: number) => (2 ** k).toString();
+const mask = (w: number) => (2 ** w - 1).toString();
+
+function num(v: bigint): string {
+  const s = v.toString();
+  return v < 0n ? `(${s})` : s;
+}
+
+export class JsExprGen {
+  constructor(private readonly ctx: ExprContext) {}
+
+  /**
+   * Code of `e` in its own representation (number or bigint). With `root`, `e` is the defining
+   * expression of a stored node and is computed rather than read back (unless it is another node).
+   */
+  gen(e: Expr, root = false): string {
+    const r = this.ctx.ref(e, root);
+    if (r !== undefined) return r;
+    if (e instanceof Const) return isBig(e) ? `${num(e.value)}n` : num(e.value);
+    switch (e.kind) {
+      case "unary": return this.unary(e as UnaryExpr);
+      case "binary": return this.binary(e as BinaryExpr);
+      case "shift": return this.shift(e as ShiftConstExpr);
+      case "slice": return this.slice(e as SliceExpr);
+      case "resize": return this.resize(e as ResizeExpr);
+      case "cat": return this.cat(e as CatExpr);
+      case "mux": {
+        const m = e as MuxExpr;
+        return `(${this.gen(m.sel)} !== 0 ? ${this.gen(m.t)} : ${this.gen(m.f)})`;
+      }
+      case "memread": {
+        const r = e as MemReadExpr;
+        const a = this.asNum(r.addr);
+        return `((${a}) < ${r.memory.depth} ? ${this.ctx.memory(r)}[${a}] : ${isBig(r) ? "0n" : "0"})`;
+      }
+      default:
+        throw new Error(`internal: cannot generate code for expression kind ${e.kind}`);
+    }
+  }
+
+  /** Code of `e` as a bigint. */
+  asBig(e: Expr): string {
+    return isBig(e) ? this.gen(e) : `BigInt(${this.gen(e)})`;
+  }
+
+  /** Code of `e` as a number (e must be <= 52 bits). */
+  private asNum(e: Expr): string {
+    if (isBig(e)) throw new Error("internal: asNum of a wide value");
+    return this.gen(e);
+  }
+
+  /** Unsigned bit pattern of a <= 52-bit value as a number. */
+  private pattern(e: Expr): string {
+    const c = this.gen(e);
+    if (!e.signed) return c;
+    const w = e.width;
+    if (w < 32) return `(${c} & ${mask(w)})`;
+    if (w === 32) return `(${c} >>> 0)`;
+    return `H.toU(${c}, ${p2(w)})`;
+  }
+
+  private unary(e: UnaryExpr): string {
+    const a = e.arg;
+    const w = a.width;
+    switch (e.op) {
+      case "neg":
+        return isBig(e) ? `(-${this.asBig(a)})` : `(-${this.gen(a)})`;
+      case "not":
+        if (e.signed) return isBig(e) ? `(~${this.gen(a)})` : `(-1 - ${this.gen(a)})`;
+        return isBig(e) ? `(${mask(w)}n - ${this.gen(a)})` : `(${mask(w)} - ${this.gen(a)})`;
+      case "reduceOr":
+        return `(${this.gen(a)} !== ${isBig(a) ? "0n" : "0"} ? 1 : 0)`;
+      case "reduceAnd": {
+        const all = a.signed ? "-1" : mask(w);
+        return `(${this.gen(a)} === ${all}${isBig(a) ? "n" : ""} ? 1 : 0)`;
+      }
+      case "reduceXor":
+        if (isBig(a)) return `H.parBig(BigInt.asUintN(${w}, ${this.gen(a)}))`;
+        if (w <= 32) return `H.par32(${this.pattern(a)})`;
+        return `H.par52(${this.pattern(a)})`;
+      case "asSigned":
+        if (isBig(e)) return `BigInt.asIntN(${w}, ${this.gen(a)})`;
+        if (w < 32) return `((${this.gen(a)} << ${32 - w}) >> ${32 - w})`;
+        if (w === 32) return `(${this.gen(a)} | 0)`;
+        return `H.toS(${this.gen(a)}, ${p2(w)}, ${p2(w - 1)})`;
+      case "asUnsigned":
+        if (isBig(e)) return `BigInt.asUintN(${w}, ${this.gen(a)})`;
+        return this.pattern(a);
+    }
+  }
+
+  private binary(e: BinaryExpr): string {
+    const { a, b } = e;
+    switch (e.op) {
+      case "add":
+      case "sub":
+      case "mul": {
+        const op = e.op === "add" ? "+" : e.op === "sub" ? "-" : "*";
+        if (isBig(e)) return `(${this.asBig(a)} ${op} ${this.asBig(b)})`;
+        return `(${this.gen(a)} ${op} ${this.gen(b)})`;
+      }
+      case "and":
+      case "or":
+      case "xor": {
+        const op = e.op === "and" ? "&" : e.op === "or" ? "|" : "^";
+        if (isBig(e)) return `(${this.asBig(a)} ${op} ${this.asBig(b)})`;
+        if (e.width <= 32) {
+          const r = `(${this.gen(a)} ${op} ${this.gen(b)})`;
+          return !e.signed && e.width === 32 ? `(${r} >>> 0)` : r;
+        }
+        return `H.${e.op}52(${this.gen(a)}, ${this.gen(b)})`;
+      }
+      case "eq":
+      case "ne":
+      case "lt":
+      case "le":
+      case "gt":
+      case "ge": {
+        const op = { eq: "===", ne: "!==", lt: "<", le: "<=", gt: ">", ge: ">=" }[e.op];
+        if (isBig(a) || isBig(b)) return `(${this.asBig(a)} ${op} ${this.asBig(b)} ? 1 : 0)`;
+        return `(${this.gen(a)} ${op} ${this.gen(b)} ? 1 : 0)`;
+      }
+      case "shlv": {
+        if (isBig(e)) return `(${this.asBig(a)} << ${this.asBig(b)})`;
+        return `(${this.gen(a)} * H.P2[${this.gen(b)}])`;
+      }
+      case "shrv": {
+        const amt = isBig(b) ? `H.clampShift(${this.gen(b)})` : this.gen(b);
+        if (isBig(e)) return `(${this.gen(a)} >> BigInt(${amt}))`;
+        const w = a.width;
+        if (w <= 32) {
+          return a.signed
+            ? `H.sar32(${this.gen(a)}, ${amt})`
+            : `H.shr32(${this.gen(a)}, ${amt})`;
+        }
+        return `Math.floor(${this.gen(a)} / H.P2[Math.min(${amt}, 64)])`;
+      }
+    }
+  }
+
+  private shift(e: ShiftConstExpr): string {
+    const a = e.arg, k = e.amount;
+    if (e.op === "shl") {
+      if (isBig(e)) return `(${this.asBig(a)} << ${k}n)`;
+      return `(${this.gen(a)} * ${p2(k)})`;
+    }
+    // shr
+    if (isBig(a)) {
+      const r = `(${this.gen(a)} >> ${k}n)`;
+      return isBig(e) ? r : `Number(${r})`;
+    }
+    if (a.width <= 32) {
+      if (a.signed) return `(${this.gen(a)} >> ${Math.min(k, 31)})`;
+      return k >= 32 ? "0" : `(${this.gen(a)} >>> ${k})`;
+    }
+    if (k >= 60) return a.signed ? `(${this.gen(a)} < 0 ? -1 : 0)` : "0";
+    return `Math.floor(${this.gen(a)} / ${p2(k)})`;
+  }
+
+  private slice(e: SliceExpr): string {
+    const a = e.arg, lo = e.lo, n = e.width;
+    if (isBig(a)) {
+      const r = `BigInt.asUintN(${n}, ${this.gen(a)} >> ${lo}n)`;
+      return isBig(e) ? r : `Number(${r})`;
+    }
+    if (a.width <= 32) {
+      if (n === 32) return `(${this.gen(a)} >>> 0)`;
+      if (lo === 0) return `(${this.gen(a)} & ${mask(n)})`;
+      return `((${this.gen(a)} >>> ${lo}) & ${mask(n)})`;
+    }
+    return `H.slice52(${this.gen(a)}, ${p2(lo)}, ${p2(n)})`;
+  }
+
+  private resize(e: ResizeExpr): string {
+    const a = e.arg, n = e.width;
+    if (n >= a.width) {
+      // Extension keeps the mathematical value.
+      if (isBig(e) && !isBig(a)) return `BigInt(${this.gen(a)})`;
+      return this.gen(a);
+    }
+    if (n <= 32) {
+      const v = isBig(a) ? this.mod32(a) : this.gen(a);
+      if (e.signed) return n === 32 ? `(${v} | 0)` : `((${v} << ${32 - n}) >> ${32 - n})`;
+      return n === 32 ? `(${v} >>> 0)` : `(${v} & ${mask(n)})`;
+    }
+    if (isBig(a)) {
+      const r = `BigInt.as${e.signed ? "Int" : "Uint"}N(${n}, ${this.gen(a)})`;
+      return isBig(e) ? r : `Number(${r})`;
+    }
+    return e.signed ? `H.wrapS(${this.gen(a)}, ${p2(n)}, ${p2(n - 1)})` : `H.wrapU(${this.gen(a)}, ${p2(n)})`;
+  }
+
+  /**
+   * A number whose ToInt32 is `e` modulo 2^32 (an exact integer below 2^53 in magnitude), for
+   * narrowing wide arithmetic without bigint.
+   */
+  private mod32(e: Expr): string {
+    if (!isBig(e)) return this.gen(e);
+    if (this.ctx.ref(e, false) === undefined) {
+      if (e instanceof BinaryExpr) {
+        const A = () => this.mod32(e.a), B = () => this.mod32(e.b);
+        switch (e.op) {
+          case "add": return `((${A()} + ${B()}) | 0)`;
+          case "sub": return `((${A()} - ${B()}) | 0)`;
+          case "mul": return `Math.imul(${A()}, ${B()})`;
+          case "and": return `(${A()} & ${B()})`;
+          case "or": return `(${A()} | ${B()})`;
+          case "xor": return `(${A()} ^ ${B()})`;
+          default: break;
+        }
+      } else if (e instanceof UnaryExpr) {
+        if (e.op === "neg") return `((-${this.mod32(e.arg)}) | 0)`;
+        if (e.op === "not") return `(~${this.mod32(e.arg)})`;
+        if (e.op === "asSigned" || e.op === "asUnsigned") return this.mod32(e.arg);
+      } else if (e instanceof ResizeExpr && e.width >= 32) {
+        return this.mod32(e.arg);
+      } else if (e instanceof ShiftConstExpr && e.op === "shl") {
+        return e.amount >= 32 ? "0" : `(${this.mod32(e.arg)} << ${e.amount})`;
+      } else if (e instanceof SliceExpr && e.lo === 0 && e.width >= 32) {
+        return this.mod32(e.arg);
+      }
+    }
+    return `Number(BigInt.asIntN(32, ${this.gen(e)}))`;
+  }
+
+  private cat(e: CatExpr): string {
+    if (isBig(e)) {
+      let shift = e.width;
+      const terms = e.parts.map((p) => {
+        shift -= p.width;
+        const pat = isBig(p) ? (p.signed ? `BigInt.asUintN(${p.width}, ${this.gen(p)})` : this.gen(p)) : `BigInt(${this.pattern(p)})`;
+        return shift === 0 ? pat : `(${pat} << ${shift}n)`;
+      });
+      return `(${terms.join(" | ")})`;
+    }
+    let shift = e.width;
+    const terms = e.parts.map((p) => {
+      shift -= p.width;
+      const pat = this.pattern(p);
+      return shift === 0 ? pat : `${pat} * ${p2(shift)}`;
+    });
+    return terms.length === 1 ? terms[0] : `(${terms.join(" + ")})`;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Where each node's value lives. Four stores by representation:
+ *   0 I: Int32Array   — signed, width <= 32
+ *   1 U: Uint32Array  — unsigned, width <= 32
+ *   2 F: Float64Array — width 33..52 (an exact integer in a double)
+ *   3 B: bigint[]     — width > 52
+ * Every store holds the signal's mathematical value (negative for signed values with the sign bit
+ * set), so extension is free and comparisons need no sign handling.
+ *
+ * Registers (and behavioural outputs) of each domain are contiguous in each store, with their next
+ * values in a parallel region, so committing a domain is one copyWithin per store.
+ */
+import type { Shape } from "../hdl/shape.js";
+import type { Netlist, NetNode } from "./netlist.js";
+
+export const STORE_I = 0, STORE_U = 1, STORE_F = 2, STORE_B = 3;
+export const STORE_NAMES = ["I", "U", "F", "B"] as const;
+
+/** Widest value held in a JS number by the engine. */
+export const NUM_BITS = 52;
+
+export function storeOf(sh: Shape): number {
+  if (sh.width <= 32) return sh.signed ? STORE_I : STORE_U;
+  return sh.width <= NUM_BITS ? STORE_F : STORE_B;
+}
+
+export interface Layout {
+  /** Store and index of each node (by node id). */
+  readonly store: Uint8Array;
+  readonly index: Int32Array;
+  /** Size of each store. */
+  readonly sizes: number[];
+  /** Registers: [lo, hi) per domain per store; next value of the reg at i is at i + regCount[store]. */
+  readonly regRange: { lo: number; hi: number }[][];
+  readonly regCount: number[];
+}
+
+export function layout(net: Netlist): Layout {
+  const n = net.nodes.length;
+  const store = new Uint8Array(n);
+  const index = new Int32Array(n);
+  const counters = [0, 0, 0, 0];
+  const regRange = net.domains.map(() => [0, 1, 2, 3].map(() => ({ lo: 0, hi: 0 })));
+  const isState = (x: NetNode) => x.kind === "reg" || x.kind === "behav";
+  for (let d = 0; d < net.domains.length; d++) {
+    for (let s = 0; s < 4; s++) regRange[d][s].lo = counters[s];
+    for (const node of net.nodes) {
+      if (!isState(node) || node.domain !== d) continue;
+      const s = storeOf(node.shape);
+      store[node.id] = s;
+      index[node.id] = counters[s]++;
+    }
+    for (let s = 0; s < 4; s++) regRange[d][s].hi = counters[s];
+  }
+  const regCount = [...counters];
+  for (let s = 0; s < 4; s++) counters[s] *= 2; // room for next values
+  for (const node of net.nodes) {
+    if (isState(node)) continue;
+    const s = storeOf(node.shape);
+    store[node.id] = s;
+    index[node.id] = counters[s]++;
+  }
+  return { store, index, sizes: counters, regRange, regCount };
+}
