@@ -13,6 +13,7 @@ import { InterpEngine } from "./interp.js";
 import { Netlist, NetNode, buildNetlist } from "./netlist.js";
 import { ProcessContext, ProcessRecord, TickTrigger, Waiter } from "./process.js";
 import { STORE_B, STORE_NAMES } from "./layout.js";
+import { VcdTraceOptions, openVcdTracer } from "./vcdtrace.js";
 
 export interface ClockSpec {
   /** Time between rising edges, in timescale units (default 10). */
@@ -322,6 +323,11 @@ export class Simulator {
   }
 
   // --- tracing ---------------------------------------------------------------------------------
+
+  /** Stream a VCD of this simulation to `path` (see src/sim/vcd). */
+  traceVcd(path: string, opts: VcdTraceOptions = {}): void {
+    this.addTracer(openVcdTracer(this, path, opts));
+  }
 
   addTracer(t: Tracer): void {
     this.tracers.push(t);

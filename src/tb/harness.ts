@@ -1,0 +1,72 @@
+/**
+ * Shared pieces of every testbench: making the simulator the way the CLI asked (engine, VCD,
+ * attached recorders), and counting checks against the golden model.
+ */
+import type { Module } from "../hdl/module.js";
+import { Simulator, SimOptions, simulate } from "../sim/simulator.js";
+import { formatValue } from "../sim/format.js";
+import type { Shape } from "../hdl/shape.js";
+import type { Params, TbResult, TbRunOptions } from "./types.js";
+
+/** Make the simulator for a testbench run; the caller must `sim.close()` (use try/finally). */
+export function openSim(top: Module, opts: TbRunOptions, simOpts: SimOptions = {}): Simulator {
+  const sim = simulate(top, { ...simOpts, engine: opts.engine ?? simOpts.engine });
+  if (opts.vcd) sim.traceVcd(opts.vcd);
+  opts.attach?.(sim);
+  return sim;
+}
+
+/** Counts checks and keeps the first few failures, so one run reports more than its first error. */
+export class Checker {
+  checks = 0;
+  readonly failures: string[] = [];
+  private failed = 0;
+  constructor(private readonly keep = 10) {}
+
+  /** Compare a value with the golden one. */
+  equal(what: string, got: bigint | number, want: bigint | number, shape?: Shape): boolean {
+    this.checks++;
+    if (BigInt(got) === BigInt(want)) return true;
+    this.fail(`${what}: observed ${shape ? formatValue(BigInt(got), shape) : String(got)}, expected ${shape ? formatValue(BigInt(want), shape) : String(want)}`);
+    return false;
+  }
+
+  /** Record a boolean property. */
+  ok(what: string, cond: boolean): boolean {
+    this.checks++;
+    if (!cond) this.fail(what);
+    return cond;
+  }
+
+  fail(msg: string): void {
+    this.failed++;
+    if (this.failures.length < this.keep) this.failures.push(msg);
+  }
+
+  get passed(): boolean {
+    return this.failed === 0;
+  }
+
+  result(name: string, cycles: number, seed: number, params: Params, metrics: TbResult["metrics"]): TbResult {
+    const failures = [...this.failures];
+    if (this.failed > this.failures.length) failures.push(`... and ${this.failed - this.failures.length} more failures`);
+    return { name, passed: this.passed, cycles, checks: this.checks, metrics, seed, params, failures };
+  }
+}
+
+/** A small, fast, seedable PRNG (mulberry32) so runs replay from their seed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Uniform integer in [lo, hi]. */
+export function randInt(r: () => number, lo: number, hi: number): number {
+  return lo + Math.floor(r() * (hi - lo + 1));
+}

@@ -1,0 +1,59 @@
+/**
+ * What a testbench is, for the registry and the CLI. The parameter names and result fields are a
+ * contract with users and scripts (`tessera run --json`), so change them only deliberately.
+ */
+import type { Module } from "../hdl/module.js";
+import type { EngineName } from "../sim/engine.js";
+import type { Simulator } from "../sim/simulator.js";
+
+export type ParamValue = number | string | boolean;
+export type Params = Record<string, ParamValue>;
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly type: "int" | "enum" | "bool";
+  readonly default: ParamValue;
+  /** int: inclusive range `tessera run` accepts. */
+  readonly min?: number;
+  readonly max?: number;
+  /** enum: the accepted values. */
+  readonly values?: readonly string[];
+  /** The part of the space `tessera verify` draws random values from (defaults to min/max/values). */
+  readonly verify?: { readonly min?: number; readonly max?: number; readonly values?: readonly string[] };
+}
+
+export interface TbRunOptions {
+  /** Complete and validated (every declared parameter present). */
+  readonly params: Params;
+  readonly seed: number;
+  /** --cycles: how long to run, where the testbench has a free-running phase. */
+  readonly cycles?: number;
+  /** Write a VCD of the run to this path. */
+  readonly vcd?: string;
+  readonly engine?: EngineName;
+  /** Called with the simulator right after it is made (co-simulation records inputs this way). */
+  readonly attach?: (sim: Simulator) => void;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface TbResult {
+  name: string;
+  passed: boolean;
+  cycles: number;
+  checks: number;
+  metrics: Record<string, number | string | boolean>;
+  seed: number;
+  params: Params;
+  /** The first failure messages (empty when passed). */
+  failures: string[];
+}
+
+export interface Testbench {
+  readonly name: string;
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  /** The design under test for these parameters (what `tessera emit` writes). */
+  design(params: Params): Module;
+  run(opts: TbRunOptions): Promise<TbResult>;
+}
