@@ -1,7 +1,7 @@
 /**
  * The expression tree: immutable nodes built by method chaining (TypeScript has no operator
  * overloading). Every node knows its shape; widths grow so that no operator loses information
- * (add/sub +1 bit, mul the sum of widths, mixing signed and unsigned adds a bit). Narrowing is
+ * (add +1 bit, sub +1 bit and always signed, mul the sum of widths, mixing signed and unsigned adds a bit). Narrowing is
  * always explicit: `.trunc(n)` or `.resize(n)`.
  *
  * Bit order: `cat(a, b)` puts `a` in the high bits, as Verilog's `{a, b}` does.
@@ -171,10 +171,14 @@ export class BinaryExpr extends Expr {
 
 export function binaryShape(op: BinaryOp, a: Shape, b: Shape): Shape {
   switch (op) {
-    case "add":
-    case "sub": {
+    case "add": {
       const un = unify(a, b);
       return { width: un.width + 1, signed: un.signed };
+    }
+    case "sub": {
+      // Always signed (as in Amaranth): a difference of unsigned values can be negative.
+      const un = unify(a, b);
+      return { width: un.width + 1, signed: true };
     }
     case "mul": {
       const mixed = a.signed !== b.signed;

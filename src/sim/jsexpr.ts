@@ -22,7 +22,7 @@ export interface ExprContext {
 
 const isBig = (e: Expr) => e.width > NUM_BITS;
 const p2 = (k: number) => (2 ** k).toString();
-const mask = (w: number) => (2 ** w - 1).toString();
+const mask = (w: number) => ((1n << BigInt(w)) - 1n).toString();
 
 function num(v: bigint): string {
   const s = v.toString();

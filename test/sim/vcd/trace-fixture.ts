@@ -98,7 +98,7 @@ export function writeTrace(
   spec: TraceSpec,
   file: string,
   opts: VcdWriterOptions,
-  hooks: { beforeEdge?: (cycle: number) => void; close?: boolean } = {},
+  hooks: { opened?: (w: VcdWriter) => void; beforeEdge?: (cycle: number) => void; close?: boolean } = {},
 ): SimulatedTrace & { writer: VcdWriter } {
   const rand = prng(spec.seed);
   const { src, vars } = layout(spec.vars);
@@ -106,6 +106,7 @@ export function writeTrace(
   const current: bigint[] = vars.map(() => 0n);
   const times: number[] = [];
   const w = new VcdWriter(file, { date: "test date", version: "test version", ...opts });
+  hooks.opened?.(w);
   w.declare(vars, [CLOCK], src);
   for (let c = 0; c < spec.cycles; c++) {
     hooks.beforeEdge?.(c);
