@@ -19,6 +19,10 @@
  *  - On a parse error it only prints a number and drops the rest of the file; this module catches
  *    that print and also checks that vcd-stream reported exactly as many value changes as the file
  *    holds, so a file it could not fully parse makes parseVcd throw.
+ *  - A header command ($var, $scope, ...) split across two written chunks is misread (each part is
+ *    taken as a whole command), and a chunk above ~128 KiB overflows the wasm stack and leaves the
+ *    module corrupt. So the header is fed in whole lines, chunks stay at 32 KiB, and the module is
+ *    loaded afresh after any failure. Value changes may be split anywhere.
  */
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
@@ -106,9 +110,30 @@ function loadWasm(): Promise<unknown> {
 let queue: Promise<unknown> = Promise.resolve();
 
 export function parseVcd(input: string | Uint8Array, opts: { chunkBytes?: number } = {}): Promise<ParsedVcd> {
-  const run = queue.then(() => parseNow(input, opts.chunkBytes ?? 1 << 16));
+  const run = queue.then(() =>
+    parseNow(input, Math.min(opts.chunkBytes ?? 1 << 15, 1 << 15)).catch((e: unknown) => {
+      wasmModule = undefined; // a failed parse may leave the wasm instance corrupt
+      throw e;
+    }),
+  );
   queue = run.catch(() => undefined);
   return run;
+}
+
+/** Chunk ends: inside the header only after a newline (a line is never split), anywhere after. */
+function chunkEnds(bytes: Buffer, headerEnd: number, size: number): number[] {
+  const ends: number[] = [];
+  let off = 0;
+  while (off < bytes.length) {
+    let end = Math.min(bytes.length, off + size);
+    if (end < headerEnd) {
+      const nl = bytes.lastIndexOf(10, end - 1);
+      end = nl >= off ? nl + 1 : bytes.indexOf(10, end) + 1 || bytes.length;
+    }
+    ends.push(end);
+    off = end;
+  }
+  return ends;
 }
 
 const SCALAR: Record<number, VcdValue> = { 14: 0n, 15: 1n };
@@ -183,7 +208,11 @@ async function parseNow(input: string | Uint8Array, chunkBytes: number): Promise
     await new Promise<void>((resolve, reject) => {
       parser.on("finish", () => resolve());
       parser.on("error", reject);
-      for (let off = 0; off < fed.length; off += chunkBytes) parser.write(fed.subarray(off, Math.min(fed.length, off + chunkBytes)));
+      let off = 0;
+      for (const end of chunkEnds(fed, headerEnd, chunkBytes)) {
+        parser.write(fed.subarray(off, end));
+        off = end;
+      }
       parser.end();
     });
   } finally {

@@ -74,6 +74,19 @@ describe("parseVcd (vcd-stream's wasm build)", () => {
     }
   });
 
+  test("a header far larger than one chunk is read whole", async () => {
+    const n = 6000;
+    let text = "$timescale 1ns $end\n$scope module top $end\n";
+    for (let i = 0; i < n; i++) text += `$var wire 8 v${i} signal_with_a_long_name_${i} [7:0] $end\n`;
+    text += "$upscope $end\n$enddefinitions $end\n#0\n";
+    for (let i = 0; i < n; i++) text += `b${i.toString(2).slice(-8)} v${i}\n`;
+    expect(text.length).toBeGreaterThan(300_000);
+    const v = await parseVcd(Buffer.from(text));
+    expect(v.vars.length).toBe(n);
+    expect(v.vars[n - 1]).toMatchObject({ path: `top.signal_with_a_long_name_${n - 1}`, size: 8, id: `v${n - 1}` });
+    expect(v.changesOf("top.signal_with_a_long_name_300")).toEqual([{ time: 0n, value: BigInt(300 & 255) }]);
+  });
+
   test("a file vcd-stream cannot fully parse is refused", async () => {
     await expect(parseVcd(Buffer.from(HEADER + BODY + "r1.5 !\n1!\n"))).rejects.toThrow(/vcd-stream/);
     await expect(parseVcd(Buffer.from(HEADER.replace("$enddefinitions $end", "")))).rejects.toThrow(/no '\$enddefinitions \$end'/);
