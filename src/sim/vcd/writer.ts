@@ -4,7 +4,7 @@
  *
  * Use:
  *   const w = new VcdWriter("waves/x.vcd", { timescale: "1ns" });   // opens (creates dirs)
- *   w.declare(vars, clocks, source);  // writes the header; generates the change detector
+ *   w.declare(vars, clocks, source);  // writes the header; builds the change detector (dumper.ts)
  *   // at every edge, in time order:
  *   w.clockEdge("sync", 1, t);        // clock var goes to 1 at the rising edge ...
  *   w.dump(t);                        // ... the values after the edge: changed vars only
@@ -14,17 +14,24 @@
  * The first event (dump or clockEdge) writes `#<t>` and `$dumpvars` with every value; call
  * `dump(0)` right after declare to start the file at #0. After that only changes are written,
  * and a timestamp only when something changed at it. Times are integers in timescale units and
- * must not decrease.
+ * must not decrease. `source`'s arrays are read by reference: they must stay the same objects for
+ * the writer's life (write values into them, do not replace them).
  *
  * Options:
  *  - timescale ("1ns" by default), date, version: header fields.
  *  - scopes / signals: filters (see filter.ts): hierarchy prefixes and name globs or RegExps.
  *    Clocks are always written. Filters that keep no var are an error.
- *  - window: [from, to] in time units (inclusive). Nothing outside it is written; the first event
- *    inside it writes a full `$dumpvars` of the current values, so the window stands alone.
+ *  - window: [from, to] in time units (inclusive; a cycle window is [from * period, to * period]
+ *    plus the domain's phase). Nothing outside it is written; the first event inside it writes a
+ *    full `$dumpvars` of the current values, so the window stands alone.
  *  - fsmStrings (true by default): a var with a decoder (FSM state, enum) also gets a
- *    `$var string 1 <id> <name>_name $end` var with values `s<STATE>`. GTKWave and Surfer read
- *    these; vcd-stream 1.5 does not (it stops at the first `s` line), see test/util/vcd-parse.ts.
+ *    `$var string 1 <id> <name>_name $end` var with values `s<STATE>` (values without a name are
+ *    written `s?<n>`), as Amaranth/pyvcd write them. GTKWave reads these (tested through vcd2fst);
+ *    vcd-stream 1.5 does not (it stops at the first `s` line), see test/util/vcd-parse.ts.
+ *  - bufferBytes: 1 MiB by default.
+ *
+ * Speed: about 700-800 MB/s of VCD for 32-bit vars that all change, not counting the disk
+ * (test/sim/vcd/throughput.ts).
  *
  * The file is complete and parseable however the testbench ends: the buffer only ever holds whole
  * lines, close() flushes, and an open writer is flushed and closed synchronously on process 'exit'
