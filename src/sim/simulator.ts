@@ -14,6 +14,8 @@ import { Netlist, NetNode, buildNetlist } from "./netlist.js";
 import { ProcessContext, ProcessRecord, TickTrigger, Waiter } from "./process.js";
 import { STORE_B, STORE_NAMES } from "./layout.js";
 import { VcdTraceOptions, openVcdTracer } from "./vcdtrace.js";
+import { WaveRecorder } from "./waverec.js";
+import type { WaveOptions } from "./waves/ascii.js";
 
 export interface ClockSpec {
   /** Time between rising edges, in timescale units (default 10). */
@@ -327,6 +329,20 @@ export class Simulator {
   /** Stream a VCD of this simulation to `path` (see src/sim/vcd). */
   traceVcd(path: string, opts: VcdTraceOptions = {}): void {
     this.addTracer(openVcdTracer(this, path, opts));
+  }
+
+  private recorder: WaveRecorder | undefined;
+
+  /** Start recording these signals once per cycle for `waves()`. */
+  recordWaves(signals: (Signal | string)[]): void {
+    this.recorder = new WaveRecorder(this, signals);
+    this.addTracer(this.recorder);
+  }
+
+  /** ASCII waveform of the recorded signals (Hardcaml waveterm style), for snapshots and terminals. */
+  waves(opts: WaveOptions = {}): string {
+    if (!this.recorder) throw new Error("waves(): call sim.recordWaves([signals]) before stepping");
+    return this.recorder.render(opts);
   }
 
   addTracer(t: Tracer): void {

@@ -1,18 +1,77 @@
 /**
- * Connects a Simulator to the VCD writer (src/sim/vcd). Placeholder until the writer lands.
+ * Connects a Simulator to the streamed VCD writer (src/sim/vcd): declares every visible signal
+ * in its module scope, a clock var per domain, and dumps at each rising and falling edge.
+ * With the interpreter, values are copied into stores laid out like the compiled engine's.
  */
+import { VcdWriter } from "./vcd/index.js";
+import type { TraceSource, TraceVar } from "./vcd/index.js";
+import { clockName } from "../hdl/elaborate.js";
+import { STORE_B, STORE_NAMES, layout } from "./layout.js";
 import type { Simulator, Tracer } from "./simulator.js";
+import type { NetNode } from "./netlist.js";
 
 export interface VcdTraceOptions {
-  /** Keep only signals whose hierarchical name matches one of these (glob with * or RegExp). */
+  /** Keep only signals whose hierarchical name matches one of these (glob with * or **, or RegExp). */
   signals?: (string | RegExp)[];
-  /** Keep only scopes under this hierarchical prefix ("top.pe_0_0"). */
-  scope?: string;
-  /** Dump only cycles from..to of the default domain (inclusive). */
+  /** Keep only signals under these hierarchical prefixes ("top.pe_0_0"). */
+  scopes?: string[];
+  /** Dump only cycles from..to (inclusive) of the default domain. */
   window?: [number, number];
 }
 
-export function openVcdTracer(sim: Simulator, path: string, opts: VcdTraceOptions): Tracer {
-  void sim; void path; void opts;
-  throw new Error("VCD tracing is not wired yet");
+export function openVcdTracer(sim: Simulator, path: string, opts: VcdTraceOptions = {}): Tracer {
+  const net = sim.net;
+  const eng = sim.engine;
+  const lay = eng.layout ?? layout(net);
+  const visible = net.nodes.filter((n) => !n.hidden && !n.name.startsWith("$"));
+  let source: TraceSource;
+  let refresh: () => void = () => {};
+  if (eng.stores) {
+    source = eng.stores;
+  } else {
+    // Interpreter: shadow stores refreshed before each dump.
+    const sz = lay.sizes;
+    const st = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
+    source = st;
+    refresh = () => {
+      for (const n of visible) {
+        const s = lay.store[n.id], i = lay.index[n.id];
+        if (s === STORE_B) st.B[i] = eng.get(n);
+        else (st[STORE_NAMES[s]] as Float64Array)[i] = eng.getNumber(n);
+      }
+    };
+  }
+  const vars: TraceVar[] = visible.map((n: NetNode) => ({
+    scope: [...n.scope],
+    name: n.localName,
+    width: n.shape.width,
+    signed: n.shape.signed,
+    store: lay.store[n.id] as 0 | 1 | 2 | 3,
+    index: lay.index[n.id],
+    decoder: n.decoder,
+    kind: n.kind === "reg" || n.kind === "behav" ? "reg" : "wire",
+  }));
+  const p0 = sim.periods[0] ?? 10;
+  const window = opts.window ? ([opts.window[0] * p0, opts.window[1] * p0 + Math.floor(p0 / 2)] as const) : undefined;
+  const w = new VcdWriter(path, {
+    timescale: sim.timescale,
+    version: "Tessera",
+    signals: opts.signals,
+    scopes: opts.scopes,
+    window,
+  });
+  const top = net.design.top.name;
+  w.declare(vars, sim.domains.map((d) => ({ domain: d, name: clockName(d), scope: [top] })), source);
+  refresh();
+  w.dump(sim.time);
+  return {
+    dump(time, _sim, clocks) {
+      refresh();
+      for (const c of clocks) w.clockEdge(sim.domains[c.domain], c.level, time);
+      w.dump(time);
+    },
+    close() {
+      w.close();
+    },
+  };
 }
