@@ -137,6 +137,7 @@ export class CompiledEngine implements Engine {
     this.stores = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
     this.resetSnapshot = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
     for (const n of net.nodes) {
+      if (n.kind === "alias") continue; // shares its root's slot
       this.write(this.stores, n, n.reset);
       if (n.kind === "reg" || n.kind === "behav") {
         this.write(this.resetSnapshot, n, n.reset);

@@ -35,7 +35,7 @@ export class InterpEngine implements Engine {
     this.values = net.nodes.map((n) => n.reset);
     this.nextValues = net.nodes.map((n) => n.reset);
     this.mems = net.memories.map((m) => Array.from({ length: m.depth }, (_, i) => m.init[i] ?? 0n));
-    this.behavIO = net.behavs.map((b) => makeBehaviouralIO(b, (n) => this.values[n.id], (n, v) => (this.nextValues[n.id] = v)));
+    this.behavIO = net.behavs.map((b) => makeBehaviouralIO(b, (n) => this.get(n), (n, v) => (this.nextValues[n.id] = v)));
     this.settleInputs();
   }
 
@@ -132,10 +132,10 @@ export class InterpEngine implements Engine {
   }
 
   get(node: NetNode): bigint {
-    return this.values[node.id];
+    return this.values[(node.aliasOf ?? node).id];
   }
   getNumber(node: NetNode): number {
-    return Number(this.values[node.id]);
+    return Number(this.values[(node.aliasOf ?? node).id]);
   }
   set(node: NetNode, v: bigint): void {
     this.values[node.id] = v;

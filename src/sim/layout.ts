@@ -55,10 +55,16 @@ export function layout(net: Netlist): Layout {
   const regCount = [...counters];
   for (let s = 0; s < 4; s++) counters[s] *= 2; // room for next values
   for (const node of net.nodes) {
-    if (isState(node)) continue;
+    if (isState(node) || node.kind === "alias") continue;
     const s = storeOf(node.shape);
     store[node.id] = s;
     index[node.id] = counters[s]++;
+  }
+  // An alias shares its root's slot.
+  for (const node of net.nodes) {
+    if (node.kind !== "alias") continue;
+    store[node.id] = store[node.aliasOf!.id];
+    index[node.id] = index[node.aliasOf!.id];
   }
   return { store, index, sizes: counters, regRange, regCount };
 }

@@ -37,7 +37,7 @@ export function levelize(net: Netlist): Levelized {
       if (top.i < ds.length) {
         const d = ds[top.i++];
         if (!isComputed(d) || state[d.id] === 2) continue;
-        if (state[d.id] === 1) throw loopError(stack.map((f) => f.n), d, deps);
+        if (state[d.id] === 1) throw loopError(stack.map((f) => f.n), d, net);
         state[d.id] = 1;
         stack.push({ n: d, i: 0 });
       } else {
@@ -50,13 +50,18 @@ export function levelize(net: Netlist): Levelized {
   return { order, deps, readers };
 }
 
-function loopError(path: NetNode[], back: NetNode, deps: NetNode[][]): CombinationalLoopError {
+function loopError(path: NetNode[], back: NetNode, net: Netlist): CombinationalLoopError {
   const start = path.indexOf(back);
   const cycle = path.slice(start);
-  // Name the signals; temporaries stand for unnamed subexpressions between them.
+  // Name the signals; temporaries stand for unnamed subexpressions between them. Wires that are
+  // plain copies (aliases) of a signal on the loop are named with it.
+  const aliases = new Map<NetNode, NetNode[]>();
+  for (const n of net.nodes) if (n.aliasOf) aliases.set(n.aliasOf, [...(aliases.get(n.aliasOf) ?? []), n]);
   const named = cycle.filter((n) => !n.name.startsWith("$") || n.signal);
-  const shown = (named.length ? named : cycle).map((n) => `${displayName(n)}${n.signal ? ` (${n.signal.loc})` : ""}`);
-  void deps;
+  const shown = (named.length ? named : cycle).map((n) => {
+    const also = (aliases.get(n) ?? []).map((a) => `${a.name} (${a.signal?.loc})`);
+    return `${displayName(n)}${n.signal ? ` (${n.signal.loc})` : ""}${also.length ? ` = ${also.join(" = ")}` : ""}`;
+  });
   return new CombinationalLoopError(
     `combinational loop: ${shown.join(" -> ")} -> ${displayName(back)}\n` +
       `each signal on the path is computed from the next one in the same cycle; break the loop with a register (m.sync) or remove one of the dependencies`,

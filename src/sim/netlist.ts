@@ -18,7 +18,7 @@ import type { BehaviouralBlock } from "../hdl/behavioural.js";
 import { Shape, u } from "../hdl/shape.js";
 import type { Stmt } from "../hdl/stmt.js";
 
-export type NodeKind = "input" | "comb" | "reg" | "temp" | "behav";
+export type NodeKind = "input" | "comb" | "reg" | "temp" | "behav" | "alias";
 
 export interface NetNode {
   readonly id: number;
@@ -37,6 +37,8 @@ export interface NetNode {
   readonly localName: string;
   readonly decoder?: readonly string[];
   readonly hidden: boolean;
+  /** kind "alias": a wire that equals this node (same shape); it shares its storage. */
+  aliasOf?: NetNode;
 }
 
 export interface NetWrite {
@@ -234,6 +236,7 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
     });
   }
 
+  resolveAliases(nodes, materialized);
   materialize(nodes, memories, materialized, addNode);
 
   return {
@@ -242,6 +245,43 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
     outputs: top.outputs.map((s) => bySignal.get(s)!),
     byName, bySignal,
   };
+}
+
+/**
+ * A comb signal that is just another signal of the same shape (port connections, `m.comb.set(y, x)`)
+ * becomes an alias: it shares the other's storage and costs nothing to simulate. Flattened
+ * hierarchies are mostly such wires.
+ */
+function resolveAliases(nodes: NetNode[], materialized: Map<Expr, NetNode>): void {
+  const targetOf = (n: NetNode): NetNode | undefined => {
+    if (n.kind !== "comb" || !(n.expr instanceof Signal)) return undefined;
+    const t = materialized.get(n.expr);
+    if (!t || t.shape.width !== n.shape.width || t.shape.signed !== n.shape.signed) return undefined;
+    return t;
+  };
+  for (const n of nodes) {
+    if (n.kind !== "comb") continue;
+    // Follow the chain to its root; a chain that returns to itself is a loop, left for levelize.
+    const chain: NetNode[] = [];
+    let cur: NetNode | undefined = n;
+    const seen = new Set<NetNode>();
+    while (cur && !seen.has(cur)) {
+      seen.add(cur);
+      const t: NetNode | undefined = cur.kind === "alias" ? cur.aliasOf : targetOf(cur);
+      if (!t) break;
+      chain.push(cur);
+      cur = t;
+    }
+    if (!cur || seen.has(cur) && cur !== chain[chain.length - 1] && chain.includes(cur)) continue;
+    const root = cur;
+    if (root === n) continue;
+    for (const c of chain) {
+      (c as { kind: NodeKind }).kind = "alias";
+      c.aliasOf = root;
+      c.expr = undefined;
+      if (c.signal) materialized.set(c.signal, root);
+    }
+  }
 }
 
 /** Next value of a sync read port's data register. */

@@ -119,7 +119,7 @@ export class Simulator {
 
   private checkInput(n: NetNode, what: string): void {
     if (n.kind !== "input") {
-      throw new Error(`${what}: '${n.name}' is ${n.kind === "reg" ? "a register" : n.kind === "comb" ? "driven by comb logic" : `a ${n.kind} node`}; only top-level inputs (${this.net.inputs.map((i) => i.localName).join(", ")}) can be driven`);
+      throw new Error(`${what}: '${n.name}' is ${n.kind === "reg" ? "a register" : n.kind === "comb" || n.kind === "alias" ? "driven by comb logic" : `a ${n.kind} node`}; only top-level inputs (${this.net.inputs.map((i) => i.localName).join(", ")}) can be driven`);
     }
   }
 

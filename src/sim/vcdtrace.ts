@@ -35,6 +35,7 @@ export function openVcdTracer(sim: Simulator, path: string, opts: VcdTraceOption
     source = st;
     refresh = () => {
       for (const n of visible) {
+        if (n.kind === "alias") continue; // same slot as its root
         const s = lay.store[n.id], i = lay.index[n.id];
         if (s === STORE_B) st.B[i] = eng.get(n);
         else (st[STORE_NAMES[s]] as Float64Array)[i] = eng.getNumber(n);
