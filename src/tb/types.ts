@@ -55,5 +55,12 @@ export interface Testbench {
   readonly params: readonly ParamSpec[];
   /** The design under test for these parameters (what `tessera emit` writes). */
   design(params: Params): Module;
+  /**
+   * Constraints between parameters that per-parameter ranges cannot say (e.g. counter: wrap must
+   * fit in width). Returns why `params` (complete, each within its own range) is not a valid
+   * combination, naming the parameters and how to mend it; undefined when it is. `tessera run`
+   * reports the message as a usage error; `tessera verify` skips such draws.
+   */
+  validate?(params: Params): string | undefined;
   run(opts: TbRunOptions): Promise<TbResult>;
 }

@@ -1,0 +1,106 @@
+/**
+ * `tessera run <tb|all>`: one testbench with the given parameters, or every registered one at its
+ * defaults (VCD per testbench into --vcd-dir, a summary table). Exit 0 pass, 1 fail, 2 usage.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { EngineName } from "../../sim/engine.js";
+import { findTestbench } from "../../tb/registry.js";
+import type { Testbench } from "../../tb/types.js";
+import { Io, testbenchesOf } from "../io.js";
+import { kv, ms, table } from "../format.js";
+import { replayCommand, resolveParams } from "../params.js";
+import { progress } from "../progress.js";
+import { TimedResult, runTestbench } from "../run-tb.js";
+import { EXIT_FAIL, EXIT_PASS, UsageError } from "../usage.js";
+
+export interface RunArgs {
+  /** --vcd FILE, or false with --no-vcd. */
+  vcd?: string | false;
+  vcdDir?: string;
+  cycles?: number;
+  seed: number;
+  param: string[];
+  engine?: EngineName;
+  json?: boolean;
+}
+
+/** Default folder for `run all` waveforms. */
+export const DEFAULT_VCD_DIR = "waves";
+
+function ensureDir(file: string): string {
+  mkdirSync(dirname(file), { recursive: true });
+  return file;
+}
+
+export async function runCommand(name: string, args: RunArgs, io: Io): Promise<number> {
+  return name === "all" ? runAll(args, io) : runOne(findTestbench(name, testbenchesOf(io)), args, io);
+}
+
+async function runOne(tb: Testbench, args: RunArgs, io: Io): Promise<number> {
+  const params = resolveParams(tb, args.param);
+  let vcd: string | undefined;
+  if (typeof args.vcd === "string") vcd = ensureDir(args.vcd);
+  else if (args.vcd !== false && args.vcdDir) vcd = ensureDir(join(args.vcdDir, `${tb.name}.vcd`));
+  const bar = progress(io, { json: args.json, label: tb.name });
+  let res: TimedResult;
+  try {
+    res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, engine: args.engine, onProgress: (d, t) => bar.update(d, t) });
+  } finally {
+    bar.stop();
+  }
+  if (args.json) {
+    io.out(JSON.stringify({ ...res, ...(vcd ? { vcd } : {}) }, null, 2) + "\n");
+  } else {
+    io.out(`${res.name}: ${res.passed ? "PASS" : "FAIL"}  cycles ${res.cycles}  checks ${res.checks}  seed ${res.seed}  (${ms(res.wallMs)})\n`);
+    io.out(`  params:  ${kv(res.params)}\n`);
+    if (Object.keys(res.metrics).length) io.out(`  metrics: ${kv(res.metrics)}\n`);
+    if (vcd) io.out(`  vcd:     ${vcd}\n`);
+    if (!res.passed) printFailures(tb, res, args, io);
+  }
+  return res.passed ? EXIT_PASS : EXIT_FAIL;
+}
+
+function printFailures(tb: Testbench, res: TimedResult, args: RunArgs, io: Io): void {
+  for (const f of res.failures) io.out(`  FAIL ${f}\n`);
+  const extra = [...(args.cycles !== undefined ? ["--cycles", String(args.cycles)] : []), ...(args.engine ? ["--engine", args.engine] : [])];
+  io.out(`  replay:  ${replayCommand(tb, res.params, res.seed, [...extra, "--vcd", `waves/${tb.name}-fail.vcd`])}\n`);
+}
+
+async function runAll(args: RunArgs, io: Io): Promise<number> {
+  if (args.param.length) throw new UsageError("'run all' runs every testbench at its default parameters; --param applies to one testbench ('tessera run <tb> --param k=v')");
+  if (typeof args.vcd === "string") throw new UsageError("'run all' writes one VCD per testbench: use --vcd-dir DIR (default waves/) instead of --vcd FILE, or --no-vcd");
+  const vcdDir = args.vcd === false ? undefined : (args.vcdDir ?? DEFAULT_VCD_DIR);
+  if (vcdDir) mkdirSync(vcdDir, { recursive: true });
+  const all = testbenchesOf(io);
+  const bar = progress(io, { json: args.json, label: "run all" });
+  const results: (TimedResult & { vcd?: string })[] = [];
+  const t0 = performance.now();
+  try {
+    for (const [i, tb] of all.entries()) {
+      const params = resolveParams(tb, []);
+      const vcd = vcdDir ? join(vcdDir, `${tb.name}.vcd`) : undefined;
+      bar.update(i, all.length, `${tb.name} (${i + 1}/${all.length})`);
+      const res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, engine: args.engine });
+      results.push({ ...res, ...(vcd ? { vcd } : {}) });
+    }
+  } finally {
+    bar.stop();
+  }
+  const wall = performance.now() - t0;
+  const failed = results.filter((r) => !r.passed);
+  if (args.json) {
+    io.out(JSON.stringify(results, null, 2) + "\n");
+  } else {
+    const rows = [["testbench", "result", "cycles", "checks", "time", "metrics"]];
+    for (const r of results) rows.push([r.name, r.passed ? "PASS" : "FAIL", String(r.cycles), String(r.checks), ms(r.wallMs), kv(r.metrics)]);
+    io.out(table(rows));
+    io.out(`\n${results.length - failed.length}/${results.length} passed in ${ms(wall)} (seed ${args.seed}${args.engine ? `, engine ${args.engine}` : ""})${vcdDir ? `; waveforms in ${vcdDir}/` : ""}\n`);
+    for (const r of failed) {
+      const tb = all.find((t) => t.name === r.name)!;
+      io.out(`\n${r.name}:\n`);
+      printFailures(tb, r, args, io);
+    }
+  }
+  return failed.length ? EXIT_FAIL : EXIT_PASS;
+}

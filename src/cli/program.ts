@@ -1,0 +1,115 @@
+/**
+ * The `tessera` command line (commander). Each command's work lives in commands/<cmd>.ts as a
+ * function (args, io) => exit code; this file only declares arguments and options.
+ */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { ENGINE_NAMES } from "../sim/engine.js";
+import type { Io } from "./io.js";
+import { listCommand } from "./commands/list.js";
+import { runCommand } from "./commands/run.js";
+import { verifyCommand } from "./commands/verify.js";
+import { emitCommand } from "./commands/emit.js";
+import { COSIM_SIMULATORS, cosimCommand } from "./commands/cosim.js";
+import { parseShard, sweepCommand } from "./commands/sweep.js";
+import { UsageError } from "./usage.js";
+
+/** Data seed of `tessera run` when --seed is not given: fixed, so plain runs repeat exactly. */
+export const DEFAULT_SEED = 1;
+export const DEFAULT_VERIFY_RUNS = 100;
+
+function intIn(lo: number, hi: number, what: string) {
+  return (text: string): number => {
+    const t = text.trim();
+    const v = /^[-+]?\d+$/.test(t) ? Number(t) : NaN;
+    if (!Number.isSafeInteger(v) || v < lo || v > hi) throw new InvalidArgumentError(`${what} must be a whole number ${hi === Number.MAX_SAFE_INTEGER ? `>= ${lo}` : `${lo}..${hi}`}`);
+    return v;
+  };
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const PARAM_HELP = "set a testbench parameter (repeatable: --param rows=16 --param cols=16); 'tessera list' shows them";
+const seedArg = intIn(0, 2 ** 32 - 1, "the seed");
+const cyclesArg = intIn(1, Number.MAX_SAFE_INTEGER, "the cycle count");
+const engineOption = () => new Option("--engine <name>", "simulation engine").choices(ENGINE_NAMES);
+
+/** Build the program; `setCode` receives each command's exit code. */
+export function buildProgram(io: Io, setCode: (code: number) => void): Command {
+  const program = new Command("tessera")
+    .description("Tessera: a TypeScript HDL with a compiled cycle simulator, and clocked models of LLM-accelerator hardware")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError("(add --help for usage)")
+    .showSuggestionAfterError(true)
+    .addHelpText("after", "\nExit codes: 0 pass, 1 a check failed, 2 usage error.\nExamples:\n  tessera list\n  tessera run all\n  tessera run mac-grid --param rows=16 --param cols=16 --vcd waves/mac.vcd\n  tessera verify all --runs 200\n");
+
+  program
+    .command("list")
+    .description("list the registered testbenches with their parameters")
+    .option("--json", "machine-readable: an array of {name, description, params}")
+    .action(async (opts) => setCode(await listCommand(opts, io)));
+
+  program
+    .command("run")
+    .description("run a testbench (or 'all' of them at their default parameters) and check it against its golden model")
+    .argument("<testbench>", "a name from 'tessera list', or 'all'")
+    .option("--vcd <file>", "write a VCD waveform of the run to this file")
+    .option("--no-vcd", "write no waveforms ('run all' writes them by default)")
+    .option("--vcd-dir <dir>", "write <dir>/<testbench>.vcd (the default for 'run all' is waves/)")
+    .option("--cycles <n>", "how long to run, for testbenches with a free-running phase", cyclesArg)
+    .option("--seed <s>", "seed of the random stimulus", seedArg, DEFAULT_SEED)
+    .option("--param <k=v>", PARAM_HELP, collect, [])
+    .addOption(engineOption())
+    .option("--json", "machine-readable result: {name, passed, cycles, checks, metrics, seed, params, failures}")
+    .action(async (name, opts) => setCode(await runCommand(name, opts, io)));
+
+  program
+    .command("verify")
+    .description("property-based verification: random parameters and data against the golden model; failures are shrunk")
+    .argument("<testbench>", "a name from 'tessera list', or 'all'")
+    .option("--runs <n>", "property runs per testbench", intIn(1, 1_000_000, "--runs"), DEFAULT_VERIFY_RUNS)
+    .option("--seed <s>", "fast-check seed (default: random, printed)", intIn(0, 2 ** 31 - 1, "the seed"))
+    .addOption(engineOption())
+    .option("--json", "machine-readable outcomes")
+    .action(async (name, opts) => setCode(await verifyCommand(name, opts, io)));
+
+  program
+    .command("emit")
+    .description("write the Verilog of a testbench's design")
+    .argument("<design>", "a testbench name from 'tessera list'")
+    .option("--param <k=v>", PARAM_HELP, collect, [])
+    .option("-o, --output <file>", "output file (default: standard output)")
+    .option("--top <name>", "Verilog name of the top module")
+    .action(async (name, opts) => setCode(await emitCommand(name, opts, io)));
+
+  program
+    .command("cosim")
+    .description("run a testbench's stimulus through Tessera and through Verilator or Icarus, comparing every output every cycle")
+    .argument("<testbench>", "a name from 'tessera list'")
+    .addOption(new Option("--sim <simulator>", "the Verilog simulator").choices(COSIM_SIMULATORS).default("verilator"))
+    .option("--cycles <n>", "how long to run", cyclesArg)
+    .option("--seed <s>", "seed of the random stimulus", seedArg, DEFAULT_SEED)
+    .option("--param <k=v>", PARAM_HELP, collect, [])
+    .option("--json", "machine-readable result")
+    .action(async (name, opts) => setCode(await cosimCommand(name, opts, io)));
+
+  program
+    .command("sweep")
+    .description("run a testbench over a grid of parameters and seeds on a worker pool")
+    .argument("<testbench>", "a name from 'tessera list'")
+    .option("--param <k=values>", "values to sweep: k=a,b,c or k=lo..hi (repeatable; the cross product is run)", collect, [])
+    .option("--seeds <n>", "seeds per parameter set", intIn(1, 1_000_000, "--seeds"), 1)
+    .option("--seed <s>", "first seed", seedArg, DEFAULT_SEED)
+    .option("--workers <n>", "worker threads (default: the number of cores)", intIn(1, 1024, "--workers"))
+    .option("--shard <i/n>", "run only shard i of n (for array jobs)", (t: string) => {
+      try {
+        return parseShard(t);
+      } catch (e) {
+        throw new InvalidArgumentError((e as UsageError).message);
+      }
+    })
+    .option("--out <file>", "write the results as JSON to this file")
+    .option("--json", "machine-readable results on standard output")
+    .action(async (name, opts) => setCode(await sweepCommand(name, opts, io)));
+
+  return program;
+}

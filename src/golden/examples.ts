@@ -1,0 +1,75 @@
+/**
+ * Golden references for the example designs (`counter`, `mac-grid`). Pure functions over plain
+ * numbers and bigints; they import nothing of Tessera's, so they stay an independent oracle.
+ */
+
+// --- counter -------------------------------------------------------------------------------------
+
+/** One cycle of counter inputs, as the testbench drives them before a clock edge. */
+export interface CounterInputs {
+  enable: boolean;
+  load: boolean;
+  loadValue: bigint;
+}
+
+/**
+ * The counter's next value: load wins over enable; an enabled count at `wrap` goes back to 0,
+ * otherwise it adds 1 modulo 2^width (a loaded value above `wrap` counts on to the top and wraps).
+ */
+export function counterNext(count: bigint, inp: CounterInputs, width: number, wrap: bigint): bigint {
+  if (inp.load) return BigInt.asUintN(width, inp.loadValue);
+  if (!inp.enable) return count;
+  return count === wrap ? 0n : BigInt.asUintN(width, count + 1n);
+}
+
+/** The carry output during a cycle: high when this cycle's edge wraps the count back to 0 from `wrap`. */
+export function counterCarry(count: bigint, inp: CounterInputs, wrap: bigint): boolean {
+  return inp.enable && !inp.load && count === wrap;
+}
+
+/**
+ * The count after each edge for a sequence of inputs, starting from `start` (0 after reset):
+ * element i is the value seen after the i-th edge.
+ */
+export function counterSequence(inputs: readonly CounterInputs[], width: number, wrap: bigint, start = 0n): bigint[] {
+  const out: bigint[] = [];
+  let c = start;
+  for (const inp of inputs) {
+    c = counterNext(c, inp, width, wrap);
+    out.push(c);
+  }
+  return out;
+}
+
+// --- GEMM ------------------------------------------------------------------------------------------
+
+/** Wrap a JS integer to int32 (two's complement), as a 32-bit hardware accumulator does. */
+export function wrapInt32(v: number): number {
+  return v | 0;
+}
+
+/** Wrap to int8, for generating operands. */
+export function wrapInt8(v: number): number {
+  return (v << 24) >> 24;
+}
+
+/**
+ * C = A x B with int8 operands and int32 wrap-around accumulation, row-major:
+ * A is m x k, B is k x n, C is m x n. Products of int8 values fit in 16 bits, and each partial sum is
+ * wrapped to int32 after every addition (the same as wrapping once at the end, modulo 2^32).
+ */
+export function gemmInt8(a: readonly number[], b: readonly number[], m: number, k: number, n: number): Int32Array {
+  if (a.length !== m * k) throw new Error(`gemmInt8: A has ${a.length} elements, expected m*k = ${m}*${k}`);
+  if (b.length !== k * n) throw new Error(`gemmInt8: B has ${b.length} elements, expected k*n = ${k}*${n}`);
+  for (const v of a) if (!Number.isInteger(v) || v < -128 || v > 127) throw new Error(`gemmInt8: A holds ${v}, not an int8`);
+  for (const v of b) if (!Number.isInteger(v) || v < -128 || v > 127) throw new Error(`gemmInt8: B holds ${v}, not an int8`);
+  const c = new Int32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let acc = 0;
+      for (let t = 0; t < k; t++) acc = (acc + a[i * k + t] * b[t * n + j]) | 0;
+      c[i * n + j] = acc;
+    }
+  }
+  return c;
+}

@@ -1,0 +1,21 @@
+/** The real `tessera` processes: the bin script (as after `npm ci`) and `tsx src/cli/main.ts`. */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+
+const cwd = new URL("../..", import.meta.url).pathname;
+
+describe("tessera as a process", () => {
+  it("bin/tessera.js list --json exits 0 with the testbench list", () => {
+    const r = spawnSync(process.execPath, ["bin/tessera.js", "list", "--json"], { cwd, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).map((t: { name: string }) => t.name)).toContain("mac-grid");
+  });
+
+  it("tsx src/cli/main.ts exits 2 on a bad parameter, naming it", () => {
+    const tsx = new URL("../../node_modules/.bin/tsx", import.meta.url).pathname;
+    const r = spawnSync(tsx, ["src/cli/main.ts", "run", "mac-grid", "--param", "rows=65"], { cwd, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/parameter 'rows' of mac-grid: 65 is out of range; allowed: int 1\.\.64/);
+  });
+});
