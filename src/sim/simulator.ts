@@ -249,7 +249,7 @@ export class Simulator {
   }
 
   private checkNoProcesses(what: string): void {
-    if (this.procs.some((p) => !p.done && !p.background)) throw new Error(`${what}() while async processes are pending: use 'await sim.run()' to advance time with processes`);
+    if (this.procs.length !== 0 && this.procs.some((p) => !p.done && !p.background)) throw new Error(`${what}() while async processes are pending: use 'await sim.run()' to advance time with processes`);
   }
 
   /** Advance `n` rising edges of the default domain (or of `domain`). */

@@ -1,0 +1,96 @@
+/**
+ * Measure one design in our simulator: elaborate+compile time, then steady-state cycles per
+ * second with new random inputs every cycle, with and without VCD.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type { Module } from "../src/hdl/index.js";
+import { simulate, type EngineName } from "../src/sim/index.js";
+
+export interface SimMeasurement {
+  design: string;
+  engine: EngineName;
+  vcd: boolean;
+  cycles: number;
+  seconds: number;
+  cyclesPerSec: number;
+  elabCompileMs: number;
+  vcdBytes?: number;
+  vcdBytesPerCycle?: number;
+  vcdMBps?: number;
+}
+
+/** xorshift32 — the same generator the C++ and Verilog harnesses use for their stimulus. */
+export function xorshift32(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+}
+
+export function measureSim(name: string, build: () => Module, engine: EngineName, opts: { seconds: number; vcd: boolean; maxCycles?: number }): SimMeasurement {
+  const t0 = performance.now();
+  const top = build();
+  const sim = simulate(top, { engine });
+  const elabCompileMs = performance.now() - t0;
+  let vcdFile: string | undefined;
+  if (opts.vcd) {
+    vcdFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tessera-bench-")), `${name}.vcd`);
+    sim.traceVcd(vcdFile);
+  }
+  // Inputs that are not clocks/resets get random values each cycle (narrow ones via accessors).
+  const ins = sim.net.inputs.filter((n) => !sim.net.resets.includes(n));
+  const rnd = xorshift32(12345);
+  // Narrow inputs: value = (random & mask) - offset, which covers the shape's range exactly.
+  const narrowNodes = ins.filter((n) => n.shape.width <= 32);
+  const accs = narrowNodes.map((n) => sim.accessor(n.name));
+  const masks = Int32Array.from(narrowNodes, (n) => (n.shape.width === 32 ? -1 : (1 << n.shape.width) - 1));
+  const offsets = Float64Array.from(narrowNodes, (n) => (n.shape.signed ? 2 ** (n.shape.width - 1) : 0));
+  const wideIns = ins.filter((n) => n.shape.width > 32);
+  const drive = () => {
+    for (let i = 0; i < accs.length; i++) {
+      const m = masks[i];
+      accs[i].set(m === -1 ? (offsets[i] ? rnd() | 0 : rnd()) : (rnd() & m) - offsets[i]);
+    }
+    for (const n of wideIns) {
+      let v = 0n;
+      for (let k = 0; k < n.shape.width; k += 32) v = (v << 32n) | BigInt(rnd());
+      v = BigInt.asUintN(n.shape.width, v);
+      sim.poke(n.name, n.shape.signed ? BigInt.asIntN(n.shape.width, v) : v);
+    }
+  };
+  // Warm up (JIT), then run batches until the time budget is spent.
+  const warm = Math.min(opts.maxCycles ?? Infinity, engine === "interp" ? 20 : 2000);
+  for (let i = 0; i < warm; i++) {
+    drive();
+    sim.step();
+  }
+  let cycles = 0;
+  const start = performance.now();
+  let batch = engine === "interp" ? 10 : 1000;
+  while (performance.now() - start < opts.seconds * 1000 && cycles < (opts.maxCycles ?? Infinity)) {
+    for (let i = 0; i < batch; i++) {
+      drive();
+      sim.step();
+    }
+    cycles += batch;
+    batch = Math.min(batch * 2, 100_000);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  sim.close();
+  const m: SimMeasurement = { design: name, engine, vcd: opts.vcd, cycles, seconds, cyclesPerSec: cycles / seconds, elabCompileMs };
+  if (vcdFile) {
+    const bytes = fs.statSync(vcdFile).size;
+    m.vcdBytes = bytes;
+    m.vcdBytesPerCycle = bytes / (cycles + warm);
+    m.vcdMBps = (m.vcdBytesPerCycle * m.cyclesPerSec) / 1e6;
+    fs.rmSync(path.dirname(vcdFile), { recursive: true, force: true });
+  }
+  return m;
+}
