@@ -15,6 +15,7 @@ import { makeBehaviouralIO } from "./behavio.js";
 import { Layout, STORE_B, STORE_F, STORE_I, STORE_NAMES, STORE_U, layout, storeOf } from "./layout.js";
 import { Levelized, fanout, levelize } from "./levelize.js";
 import { memoryReaders } from "./memreaders.js";
+import { InPlacePlan, planInPlace } from "./inplace.js";
 import type { Netlist, NetNode } from "./netlist.js";
 
 // Measured on mac-grid 16x16: 32 statements per chunk ran 2.5x faster than 256 (fewer live values
@@ -109,6 +110,13 @@ class FunctionBuilder {
     this.count++;
   }
 
+  /** Compute a register's next value straight into its current slot (see inplace.ts). */
+  computeInPlace(node: NetNode): void {
+    if (this.count >= CHUNK_STATEMENTS) this.newChunk();
+    this.lines.push(`${this.slot(node)} = ${this.gen().gen(node.expr!)};`);
+    this.count++;
+  }
+
   raw(line: string): void {
     if (this.count >= CHUNK_STATEMENTS) this.newChunk();
     this.lines.push(line);
@@ -129,6 +137,7 @@ export class CompiledEngine implements Engine {
   readonly stores: Stores;
   readonly layout: Layout;
   private readonly lv: Levelized;
+  private readonly plan: InPlacePlan;
   private readonly fns: Compiled;
   private readonly resetSnapshot: Stores;
   private readonly mems: MemArray[];
@@ -137,7 +146,8 @@ export class CompiledEngine implements Engine {
 
   constructor(readonly net: Netlist) {
     this.lv = levelize(net);
-    this.layout = layout(net);
+    this.plan = process.env.TESSERA_INPLACE === "0" ? { buffered: new Set(net.nodes.map((n) => n.id)), order: net.domains.map(() => []) } : planInPlace(net);
+    this.layout = layout(net, (n) => this.plan.buffered.has(n.id));
     const sz = this.layout.sizes;
     this.stores = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
     this.resetSnapshot = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
@@ -200,6 +210,12 @@ export class CompiledEngine implements Engine {
       build(`next${d}`, (fb) => {
         for (const n of net.nodes) if (n.kind === "reg" && n.domain === d) fb.computeNext(n);
       });
+      build(`nextq${d}`, (fb) => {
+        for (const n of net.nodes) if (n.kind === "reg" && n.domain === d && this.plan.buffered.has(n.id)) fb.computeNext(n);
+      });
+      build(`inplace${d}`, (fb) => {
+        for (const n of this.plan.order[d]) fb.computeInPlace(n);
+      });
       build(`memw${d}`, (fb) => {
         for (const m of net.memories) {
           m.writes.forEach((w) => {
@@ -211,23 +227,29 @@ export class CompiledEngine implements Engine {
         }
       });
     });
-    // One fused function per domain for the common case of a single domain rising alone.
+    // One fused function per domain for the common case of a single domain rising alone:
+    // buffered registers first (pre-edge values), behavioural blocks, in-place registers
+    // (readers first), memory writes, then commit the buffered ones.
     net.domains.forEach((_, d) => {
       const r = net.resets[d];
       const rs = `${STORE_NAMES[lay.store[r.id]]}[${lay.index[r.id]}]`;
       const hasBehav = net.behavs.some((b) => b.domain === d);
-      const commits: string[] = [];
-      for (let s = 0; s < 4; s++) {
-        const { lo, hi } = lay.regRange[d][s];
-        if (hi === lo) continue;
-        const off = lay.regCount[s];
-        if (s === STORE_B) commits.push(`for (let i = ${lo}; i < ${hi}; i++) B[i] = B[i + ${off}];`);
-        else commits.push(`${STORE_NAMES[s]}.copyWithin(${lo}, ${lo + off}, ${hi + off});`);
-      }
+      const commit = (upto: "mid" | "hi") => {
+        const lines: string[] = [];
+        for (let s = 0; s < 4; s++) {
+          const lo = lay.regRange[d][s].lo, hi = lay.regRange[d][s][upto];
+          if (hi === lo) continue;
+          const off = lay.regCount[s];
+          if (s === STORE_B) lines.push(`for (let i = ${lo}; i < ${hi}; i++) B[i] = B[i + ${off}];`);
+          else lines.push(`${STORE_NAMES[s]}.copyWithin(${lo}, ${lo + off}, ${hi + off});`);
+        }
+        return lines.join("\n");
+      };
       out.push(
         `function tick${d}() {\n` +
-          `if (${rs} !== 0) HOOKS.reset(${d}); else { next${d}();${hasBehav ? ` HOOKS.behav(${d});` : ""} }\n` +
-          `memw${d}();\n${commits.join("\n")}\nsettle${d}();\n}`,
+          `if (${rs} !== 0) { HOOKS.reset(${d}); memw${d}();\n${commit("hi")}\n}\n` +
+          `else { nextq${d}();${hasBehav ? ` HOOKS.behav(${d});` : ""} inplace${d}(); memw${d}();\n${commit("mid")}\n}\n` +
+          `settle${d}();\n}`,
       );
     });
     const d = net.domains.map((_, i) => i);

@@ -30,26 +30,32 @@ export interface Layout {
   readonly index: Int32Array;
   /** Size of each store. */
   readonly sizes: number[];
-  /** Registers: [lo, hi) per domain per store; next value of the reg at i is at i + regCount[store]. */
-  readonly regRange: { lo: number; hi: number }[][];
+  /**
+   * Registers: [lo, hi) per domain per store; next value of the reg at i is at i + regCount[store].
+   * [lo, mid) hold the state that goes through the next-value buffer (see inplace.ts), [mid, hi)
+   * the registers updated in place.
+   */
+  readonly regRange: { lo: number; mid: number; hi: number }[][];
   readonly regCount: number[];
 }
 
-export function layout(net: Netlist): Layout {
+export function layout(net: Netlist, buffered: (n: NetNode) => boolean = () => true): Layout {
   const n = net.nodes.length;
   const store = new Uint8Array(n);
   const index = new Int32Array(n);
   const counters = [0, 0, 0, 0];
-  const regRange = net.domains.map(() => [0, 1, 2, 3].map(() => ({ lo: 0, hi: 0 })));
+  const regRange = net.domains.map(() => [0, 1, 2, 3].map(() => ({ lo: 0, mid: 0, hi: 0 })));
   const isState = (x: NetNode) => x.kind === "reg" || x.kind === "behav";
+  const place = (node: NetNode) => {
+    const s = storeOf(node.shape);
+    store[node.id] = s;
+    index[node.id] = counters[s]++;
+  };
   for (let d = 0; d < net.domains.length; d++) {
     for (let s = 0; s < 4; s++) regRange[d][s].lo = counters[s];
-    for (const node of net.nodes) {
-      if (!isState(node) || node.domain !== d) continue;
-      const s = storeOf(node.shape);
-      store[node.id] = s;
-      index[node.id] = counters[s]++;
-    }
+    for (const node of net.nodes) if (isState(node) && node.domain === d && (node.kind === "behav" || buffered(node))) place(node);
+    for (let s = 0; s < 4; s++) regRange[d][s].mid = counters[s];
+    for (const node of net.nodes) if (node.kind === "reg" && node.domain === d && !buffered(node)) place(node);
     for (let s = 0; s < 4; s++) regRange[d][s].hi = counters[s];
   }
   const regCount = [...counters];
