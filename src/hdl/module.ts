@@ -94,6 +94,14 @@ export class Module {
     return this.makeSignal(name, shape, this.resetOf(name, shape, opts), "internal");
   }
 
+  /** A port of this module by name (for wiring a submodule without relying on port order). */
+  port(name: string): Signal {
+    const sig = this.names.get(name);
+    if (sig instanceof Signal && sig.dir !== "internal") return sig;
+    const ports = [...this.inputs, ...this.outputs].map((p) => p.name);
+    throw new HdlError(`module '${this.name}' has no port '${name}'; its ports are ${ports.join(", ") || "(none)"}`);
+  }
+
   /** Create the signals of an interface declaration, named `prefix + field`. */
   ports<D extends PortsDecl>(decl: D, prefix = ""): SignalsOf<D> {
     const out: Record<string, Signal> = {};

@@ -152,6 +152,21 @@ export class Simulator {
     return this.engine.getNumber(n);
   }
 
+  /** Poke several inputs at once: a record of signals (e.g. from `m.ports(decl)`) and values. */
+  pokeAll<K extends string>(signals: Readonly<Record<K, Signal>>, values: Partial<Record<K, Value>>): void {
+    for (const k of Object.keys(values) as K[]) {
+      if (!(k in signals)) throw new Error(`pokeAll: no signal '${k}' in the record; it has ${Object.keys(signals).join(", ")}`);
+      this.poke(signals[k], values[k]!);
+    }
+  }
+
+  /** Peek a record of signals (e.g. from `m.ports(decl)`) into a record of bigints. */
+  peekAll<K extends string>(signals: Readonly<Record<K, Signal>>): Record<K, bigint> {
+    const out = {} as Record<K, bigint>;
+    for (const k of Object.keys(signals) as K[]) out[k] = this.peek(signals[k]);
+    return out;
+  }
+
   /** Check a value; on mismatch throw an ExpectationError with name, cycle, both values. */
   expect(sig: Signal | string, expected: Value, message?: string): void {
     const n = this.node(sig);
