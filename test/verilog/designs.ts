@@ -123,9 +123,9 @@ export function reservedNames(): Module {
 export function datapath(): Module {
   const m = new Module("datapath");
   const a = m.input("a", s(70)), b = m.input("b", u(33)), sh = m.input("sh", u(5)), sel = m.input("sel", u(2));
-  const y = m.output("y", s(104)), z = m.output("z", u(40)), w = m.output("w", s(70)), k = m.output("k", u(6));
+  const y = m.output("y", s(83)), z = m.output("z", u(40)), w = m.output("w", s(70)), k = m.output("k", u(6));
   const ready = m.output("ready", u(1)), lt = m.output("lt", u(1));
-  m.comb.set(y, a.mul(b));
+  m.comb.set(y, a.mul(b.slice(11, 0)));
   m.comb.set(z, cat(b.slice(7, 0), b.bit(32).replicate(8), b.shl(sh).trunc(24)));
   m.switch(sel)
     .case(0, () => m.comb.set(w, a.shr(sh)))
