@@ -1,0 +1,134 @@
+/**
+ * A weight- or input-stationary core: the array, its feeders, the output deskew and the fold
+ * sequencer. A fold holds an R x C block of one operand in the PEs and streams `len` vectors of
+ * the other through them; partial sums flow down and C accumulates across the K folds through the
+ * C buffer (read at the top, written at the bottom).
+ *
+ *   ws: fold (nb, kb) holds B[kb*R..][nb*C..], streams the tile's mr rows of A, len = mr;
+ *   is: fold (mb, kb) holds A[mb*C..][kb*R..] (transposed: PE (i, j) has A[mb*C+j][kb*R+i]),
+ *       streams the tile's nr columns of B, len = nr.
+ *
+ * Fold timeline, t = 0 .. 2R+C+len-1:
+ *   t < R           read held-operand word R-1-t (data one cycle later);
+ *   t = 1 .. R      load_w: the words shift down the columns (after R shifts row i has word i);
+ *   R <= t < R+len  read moving word s = t-R and the running C word s (skipped on the first K fold);
+ *   t = R+1+s       the vectors leave the feeders: row i delayed i, psum lane j delayed j;
+ *   t = 2R+C+s      C word s leaves the deskew (lane j delayed C-1-j) and is written back.
+ * Preload is not overlapped with streaming (no shadow registers): R+1 cycles per fold.
+ */
+import { Expr, Module, bitsFor, mux, u } from "../../hdl/index.js";
+import { makeStationaryArray } from "./array-stationary.js";
+import { CoreIo, declareCoreIo } from "./core-io.js";
+import { Geometry, stationaryFoldCycles } from "./geometry.js";
+import { affine, counter, delayLine, fit } from "./rtl-util.js";
+
+export function makeStationaryCore(g: Geometry): CoreIo {
+  const { R, C, KB } = g;
+  const ws = g.df === "ws";
+  const m = new Module(ws ? "core_ws" : "core_is");
+  const io = declareCoreIo(m, g, true);
+  const arr = makeStationaryArray(g);
+  m.submodule("array", arr.module);
+
+  // Outer folds go over the held operand's C-wide blocks inside the tile; inner folds over K.
+  const blockSpan = ws ? g.tn : g.tm; // tile extent the array's columns cover
+  const maxOF = blockSpan / C;
+  const blocks = (ws ? g.Np : g.Mp) / C;
+  const maxLen = ws ? g.tm : g.tn; // streamed vectors per fold
+  const streamExtent = ws ? g.Mp : g.Np;
+  const maxFoldLen = stationaryFoldCycles(R, C, maxLen);
+
+  const t = counter(m, "t", maxFoldLen - 1);
+  const fo = counter(m, "fold_outer", maxOF - 1), kb = counter(m, "fold_k", KB - 1);
+  const oF = counter(m, "folds_outer", maxOF);
+  const blk0 = counter(m, "block0", blocks - 1);
+  const len = counter(m, "stream_len", maxLen);
+  const s0 = counter(m, "stream0", streamExtent - 1);
+  const blk = m.signal("block", u(bitsFor(blocks)));
+  m.comb.set(blk, fit(blk0.add(fo), blk.width));
+
+  const f = m.fsm("ctrl", { states: ["IDLE", "RUN", "DONE"] as const, init: "IDLE" });
+  const run = f.is("RUN");
+  const lastT = t.eq(len.add(2 * R + C - 1));
+  const lastK = kb.eq(KB - 1), lastFo = fo.add(1).eq(oF);
+  const tileEnd = m.signal("tile_end", u(1));
+  m.comb.set(tileEnd, run.and(lastT).and(lastK).and(lastFo));
+  const starting = f.is("IDLE").or(f.is("DONE")).and(io.go);
+  const take = m.signal("take", u(1));
+  m.comb.set(take, starting.or(tileEnd).and(io.descValid));
+  m.comb.set(io.descPop, take);
+
+  // Tile descriptor: ws blocks follow the tile column and the stream its rows; is the reverse.
+  const blockIdx = ws ? io.descCol : io.descRow, streamIdx = ws ? io.descRow : io.descCol;
+  const blockLast = ws ? io.descCol.eq(g.TC - 1) : io.descRow.eq(g.TR - 1);
+  const streamLast = ws ? io.descRow.eq(g.TR - 1) : io.descCol.eq(g.TC - 1);
+  const lastBlockReal = ws ? g.nLast : g.mLast, lastStreamReal = ws ? g.mLast : g.nLast;
+  const streamSpan = ws ? g.tm : g.tn;
+
+  m.if(take, () => {
+    m.sync.set(oF, fit(mux(blockLast, Math.ceil(lastBlockReal / C), maxOF), oF.width));
+    m.sync.set(blk0, affine(blk0.width, 0, [blockIdx, maxOF]));
+    m.sync.set(len, fit(mux(streamLast, lastStreamReal, streamSpan), len.width));
+    m.sync.set(s0, affine(s0.width, 0, [streamIdx, streamSpan]));
+    m.sync.set(t, 0);
+    m.sync.set(fo, 0);
+    m.sync.set(kb, 0);
+  }).elif(run, () => {
+    m.if(lastT, () => {
+      m.sync.set(t, 0);
+      m.if(lastK, () => {
+        m.sync.set(kb, 0);
+        m.sync.set(fo, fit(fo.add(1), fo.width));
+      }).else(() => m.sync.set(kb, fit(kb.add(1), kb.width)));
+    }).else(() => m.sync.set(t, fit(t.add(1), t.width)));
+  });
+
+  // Held operand: word (blk, kb*R + R-1-t), shifted in on t = 1..R.
+  const preloadIdx = m.signal("preload_k", u(bitsFor(g.Kp)));
+  m.comb.set(preloadIdx, fit(affine(bitsFor(g.Kp) + 1, R - 1, [kb, R]).sub(t), preloadIdx.width));
+  m.comb.set(io.northAddr, affine(io.northAddr.width, 0, [blk, g.Kp], [preloadIdx, 1]));
+  const loadW = m.signal("load_w", u(1));
+  m.sync.set(loadW, run.and(t.lt(R)));
+  m.comb.set(arr.loadW, loadW);
+  for (let j = 0; j < C; j++) m.comb.set(arr.northW[j], io.northData[j]);
+
+  // Streamed vector s = t - R (and the running C word s).
+  const sIdx = m.signal("stream_idx", u(bitsFor(maxFoldLen)));
+  m.comb.set(sIdx, fit(t.sub(R), sIdx.width));
+  const sAbs = fit(s0.add(sIdx), bitsFor(streamExtent + maxFoldLen));
+  m.comb.set(io.westAddr, affine(io.westAddr.width, 0, [kb, streamExtent], [sAbs, 1]));
+  const cAddrOf = (idx: Expr): Expr => {
+    const abs = s0.add(idx);
+    return ws ? affine(io.cWrAddr.width, 0, [abs, g.NbC], [blk, 1]) : affine(io.cWrAddr.width, 0, [blk, g.Np], [abs, 1]);
+  };
+  m.comb.set(io.cRdAddr!, cAddrOf(sIdx));
+  const streamValid = m.signal("stream_valid", u(1));
+  m.sync.set(streamValid, run.and(t.ge(R)).and(t.lt(len.add(R))));
+  const accumulate = m.signal("accumulate", u(1)); // 0 on the first K fold: C starts from 0
+  m.sync.set(accumulate, kb.ne(0));
+  for (let i = 0; i < R; i++) {
+    const v = mux(streamValid, io.westData[i], 0);
+    m.comb.set(arr.west[i], delayLine(m, `skew_west_r${i}`, v, i, g.westShape));
+  }
+  for (let j = 0; j < C; j++) {
+    const v = mux(streamValid.and(accumulate), io.cRdData[j], 0);
+    m.comb.set(arr.north[j], delayLine(m, `skew_psum_c${j}`, v, j, g.accShape));
+  }
+
+  // Output: deskew, then write C word t - (2R+C) during the last `len` cycles of the fold.
+  const wIdx = m.signal("write_idx", u(bitsFor(maxFoldLen)));
+  m.comb.set(wIdx, fit(t.sub(2 * R + C), wIdx.width));
+  m.comb.set(io.cWrEn, run.and(t.ge(2 * R + C)));
+  m.comb.set(io.cWrAddr, cAddrOf(wIdx));
+  for (let j = 0; j < C; j++) m.comb.set(io.cWrData[j], delayLine(m, `deskew_c${j}`, arr.south[j], C - 1 - j, g.accShape));
+
+  f.state("IDLE", () => m.if(io.go, () => m.if(io.descValid, () => f.next("RUN")).else(() => f.next("DONE"))));
+  f.state("RUN", () => m.if(tileEnd.and(io.descValid.not()), () => f.next("DONE")));
+  f.state("DONE", () => m.if(io.go, () => m.if(io.descValid, () => f.next("RUN"))));
+
+  m.comb.set(io.done, f.is("DONE"));
+  m.if(starting, () => m.sync.set(io.busyCycles, 0))
+    .elif(run, () => m.sync.set(io.busyCycles, fit(io.busyCycles.add(1), io.busyCycles.width)));
+  m.if(starting, () => m.sync.set(io.tilesDone, 0)).elif(tileEnd, () => m.sync.set(io.tilesDone, fit(io.tilesDone.add(1), io.tilesDone.width)));
+  return io;
+}

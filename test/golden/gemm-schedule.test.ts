@@ -1,0 +1,54 @@
+/** The golden cycle model and the symmetric round-robin schedule. */
+import { describe, expect, it } from "vitest";
+import { fc, test } from "@fast-check/vitest";
+import { analyticCycles, assignTiles, globalWords, symmetricRoundRobin, tiles, SystolicConfig } from "../../src/golden/systolic.js";
+
+const base: SystolicConfig = { rows: 2, cols: 2, dataflow: "os", m: 3, n: 3, k: 3, cores: 1, tileM: 4, tileN: 4, memLatency: 2 };
+
+describe("symmetric round-robin", () => {
+  it("deals 0,1,2,3,3,2,1,0,0,1,... (the paper's 1,2,3,4,4,3,2,1)", () => {
+    expect(symmetricRoundRobin(10, 4)).toEqual([0, 1, 2, 3, 3, 2, 1, 0, 0, 1]);
+    expect(symmetricRoundRobin(3, 1)).toEqual([0, 0, 0]);
+  });
+
+  test.prop([fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 8 })], { numRuns: 200 })(
+    "every tile goes to exactly one core; the spread of loads is at most the heaviest tile",
+    (costs, cores) => {
+      const a = assignTiles(costs, cores);
+      expect([...a.perCore.flat()].sort((x, y) => x - y)).toEqual(costs.map((_, i) => i));
+      const order = a.order.map((t) => costs[t]);
+      expect(order).toEqual([...order].sort((x, y) => y - x));
+      expect(Math.max(...a.load) - Math.min(...a.load)).toBeLessThanOrEqual(Math.max(...costs));
+    },
+  );
+});
+
+describe("analytic cycles", () => {
+  it("os, 2x2 array, 3x3x3: fold = K+R+C-1 = 6, 4 folds, drain 2", () => {
+    const c = analyticCycles(base);
+    expect(globalWords(base)).toEqual({ load: 2 * 3 + 2 * 3, store: 3 * 2 });
+    expect(c.load).toBe(12 + 2);
+    expect(c.compute).toBe(4 * 6 + 2 + 1);
+    expect(c.store).toBe(6 + 1);
+    expect(c.total).toBe(1 + 14 + 27 + 7);
+  });
+
+  it("ws and is, 2x2 array, 3x3x3: fold = 2R+C+streamed = 9, 2x2 folds, no trailing drain", () => {
+    for (const dataflow of ["ws", "is"] as const) {
+      const cfg = { ...base, dataflow, tileM: dataflow === "ws" ? 3 : 4, tileN: dataflow === "ws" ? 4 : 3 };
+      const c = analyticCycles(cfg);
+      expect(c.compute).toBe(4 * 9 + 1);
+      expect(c.total).toBe(1 + (2 * 3 + 2 * 3 + 2) + 37 + (6 + 1));
+    }
+  });
+
+  it("partial tiles cost less and come last", () => {
+    const cfg: SystolicConfig = { ...base, rows: 4, cols: 4, m: 10, n: 9, k: 5, tileM: 8, tileN: 8, cores: 2 };
+    const ts = tiles(cfg);
+    expect(ts.map((t) => [t.mr, t.nr, t.folds])).toEqual([[8, 8, 4], [8, 1, 2], [2, 8, 2], [2, 1, 1]]);
+    const c = analyticCycles(cfg);
+    expect(c.assignment.order).toEqual([0, 1, 2, 3]);
+    expect(c.assignment.perCore).toEqual([[0, 3], [1, 2]]);
+    expect(c.coreBusy).toEqual([5 * 12 + 4, 4 * 12 + 4]);
+  });
+});
