@@ -9,10 +9,6 @@
  * Best run with the V8 flags bin/tessera uses:
  *   node --no-concurrent-recompilation --interrupt-budget=16000 --import tsx bench/pe/run.ts
  */
-// WORKAROUND until src/sim/compiled.ts is fixed: with the default chunk size a memory write port on
-// a chunk boundary reads operands loaded in the previous chunk (ReferenceError). Must be set before
-// the simulator is imported, hence the dynamic imports below.
-process.env.TESSERA_CHUNK ??= "256";
 
 const { machine, printTable, writeResults } = await import("../report.js");
 const { buildGemmBench } = await import("../../src/tb/pe/gemm-bench.js");

@@ -117,9 +117,10 @@ class FunctionBuilder {
     this.count++;
   }
 
-  raw(line: string): void {
+  /** A statement built from expressions: the chunk is chosen before its operands are loaded. */
+  statement(build: (g: JsExprGen) => string): void {
     if (this.count >= CHUNK_STATEMENTS) this.newChunk();
-    this.lines.push(line);
+    this.lines.push(build(this.gen()));
     this.count++;
   }
 
@@ -220,9 +221,10 @@ export class CompiledEngine implements Engine {
         for (const m of net.memories) {
           m.writes.forEach((w) => {
             if (w.domain !== d) return;
-            const g = fb.gen();
-            const en = g.gen(w.en), addr = g.gen(w.addr), data = g.gen(w.data);
-            fb.raw(`if (${en} !== 0) { const a = ${addr}; if (a < ${m.depth}) M${m.id}[a] = ${data}; }`);
+            fb.statement((g) => {
+              const en = g.gen(w.en), addr = g.gen(w.addr), data = g.gen(w.data);
+              return `if (${en} !== 0) { const a = ${addr}; if (a < ${m.depth}) M${m.id}[a] = ${data}; }`;
+            });
           });
         }
       });

@@ -4,10 +4,12 @@
  */
 import type { Testbench } from "./types.js";
 import { testbenches as examples } from "./examples/index.js";
+import { testbenches as pe } from "./pe/index.js";
 // Add a family: import { testbenches as pe } from "./pe/index.js";
 
 const FAMILIES: readonly (readonly Testbench[])[] = [
   examples,
+  pe,
   // pe, systolic, noc, ...
 ];
 

@@ -4,7 +4,6 @@
  * replays them under Icarus Verilog; every output must match on every cycle. Skipped when iverilog
  * or the co-simulation driver (src/verilog/cosim.ts) is not available.
  */
-import "./sim-chunk-workaround.js";
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { makeEngine } from "../../../src/hw/systolic/engine.js";

@@ -3,7 +3,6 @@
  * problem and tiles that leave thin partial edges), every dataflow. Besides the `systolic` checks,
  * each core's busy cycles and tile count must equal the golden symmetric round-robin schedule.
  */
-import "./sim-chunk-workaround.js";
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { gemmTiledTb } from "../../../src/tb/pe/gemm-tiled.js";

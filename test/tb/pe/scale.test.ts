@@ -3,7 +3,6 @@
  * PEs) through the whole engine and testbench, bit-exact, with cycles == analytic. Its speed goes
  * to bench/pe (npm run bench), not here.
  */
-import "./sim-chunk-workaround.js";
 import { describe, expect, it } from "vitest";
 import { systolicTb } from "../../../src/tb/pe/systolic.js";
 import type { Params } from "../../../src/tb/types.js";

@@ -5,7 +5,6 @@
  * analytic count, and global-memory traffic of exactly M*K + K*N elements read and M*N written,
  * each element once. fast-check prints the seed and the failing case.
  */
-import "./sim-chunk-workaround.js";
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { systolicTb } from "../../../src/tb/pe/systolic.js";
