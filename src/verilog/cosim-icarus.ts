@@ -2,7 +2,7 @@
  * The Icarus Verilog side of co-simulation: a generated testbench around the wrapper.
  *
  *   vvp -n sim.vvp +replay +stim=<file> +out=<file> +cycles=N
- *   vvp -n sim.vvp +bench +cycles=N +seed=<hex> +resetcycles=R     (prints "checksum <hex>")
+ *   vvp -n sim.vvp +bench +cycles=N +seed=<hex> +resetcycles=R [+final]   (prints "checksum <hex>")
  *
  * Inputs start as x and get their first value one time unit after time 0, so every always @*
  * block of the design sees a change and runs (Verilog-2005 has no always_comb time-0 run).
@@ -39,7 +39,7 @@ export function icarusTestbench(spec: CosimSpec, edges: EdgeTable): string {
   L.push(`  reg [31:0] groups [0:${Math.max(0, groups.length - 1)}];`);
   L.push(`  reg [31:0] starts [0:${starts.length - 1}];`);
   L.push("  integer fin, fout, cyc, ncyc, g, tc, rc, rcycles;");
-  L.push("  reg bench;");
+  L.push("  reg bench, finalOnly;");
   L.push(`  reg [31:0] rs;`);
   L.push(`  reg [63:0] sum;`);
   L.push(`  reg [${T - 1}:0] tmp;`);
@@ -51,6 +51,7 @@ export function icarusTestbench(spec: CosimSpec, edges: EdgeTable): string {
   L.push(`    rs = 32'd12345; sum = 64'd0; rcycles = 0; fin = 0; fout = 0;`);
   L.push(`    if (!$value$plusargs("cycles=%d", ncyc)) ncyc = 0;`);
   L.push(`    bench = $test$plusargs("bench");`);
+  L.push(`    finalOnly = $test$plusargs("final");`);
   L.push(`    if (bench) begin`);
   L.push(`      if ($value$plusargs("seed=%h", tmp)) rs = (tmp[31:0] != 32'd0) ? tmp[31:0] : 32'd1;`);
   L.push(`      if (!$value$plusargs("resetcycles=%d", rcycles)) rcycles = 0;`);
@@ -91,7 +92,7 @@ export function icarusTestbench(spec: CosimSpec, edges: EdgeTable): string {
   L.push("        #1;");
   L.push("      end");
   L.push(`      if (!bench) ${write}`);
-  L.push("      else begin");
+  L.push("      else if (!finalOnly || cyc == ncyc - 1) begin");
   spec.outputs.forEach((p, k) => {
     L.push(`        tmp = ${T}'d0; tmp[${p.width - 1}:0] = out_${k};`);
     for (let j = 0; j < chunks64(p.width); j++) L.push(`        sum = {sum[62:0], sum[63]} ^ tmp[${64 * j + 63}:${64 * j}];`);

@@ -3,7 +3,7 @@
  * `verilator --cc --exe --build -O3` (single-threaded model, no tracing).
  *
  *   Vsim replay <stimulus file> <output file> <cycles>
- *   Vsim bench <cycles> <seed hex> <reset cycles>      (prints one JSON line)
+ *   Vsim bench <cycles> <seed hex> <reset cycles> [final]   (prints one JSON line)
  *
  * One binary serves both modes; it depends only on the spec, so it is cached by content hash.
  */
@@ -129,6 +129,7 @@ static void bad(uint64_t c, const char* port) {
 int main(int argc, char** argv) {
   if (argc < 2) { fprintf(stderr, "usage: %s replay <stim> <out> <cycles> | bench <cycles> <seed-hex> <reset-cycles>\\n", argv[0]); return 2; }
   const bool bench = !strcmp(argv[1], "bench");
+  const bool finalOnly = bench && argc > 5 && !strcmp(argv[5], "final");
   VerilatedContext* ctx = new VerilatedContext;
   ${cls}* top = new ${cls}{ctx};
   uint32_t w[${maxWords + 2}];
@@ -179,7 +180,7 @@ ${putOutputs || "      ;"}
     if (!bench) {
 ${putOutputs || "      ;"}
       fputc('\\n', out);
-    } else {
+    } else if (!finalOnly || c + 1 == cycles) {
 ${checksum || "      ;"}
     }
     if (c == 0) firstCycle = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

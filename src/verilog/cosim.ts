@@ -81,7 +81,7 @@ export interface CosimRun extends Trace {
   readonly runMs: number;
 }
 
-const HARNESS_VERSION = "tessera-cosim-3";
+const HARNESS_VERSION = "tessera-cosim-4";
 
 // --- building -------------------------------------------------------------------------------------
 
@@ -272,11 +272,61 @@ export interface BenchResult {
   /** Simulation time of the cycle loop (Verilator: measured inside the harness; Icarus: vvp wall time). */
   readonly runSeconds: number;
   readonly cyclesPerSecond: number;
-  /** Time to first cycle: verilate + C++ build, or iverilog compile (+ the first cycle itself). */
+  /** Time to first cycle: verilate + C++ build, or iverilog compile, plus running the first cycle. */
   readonly timeToFirstCycleSeconds: number;
   readonly buildSeconds: number;
-  /** Checksum of all outputs after every edge: equal across simulators for one seed. */
+  /** Checksum of the outputs (see checksumStep): equal across simulators for one seed and cycle count. */
   readonly checksum: string;
+}
+
+export interface BenchOptions {
+  readonly cycles: number;
+  /** xorshift32 seed of the random inputs (default 12345, as bench/measure.ts). */
+  readonly seed?: number;
+  /** Cycles to hold the resets at the start (default 0: registers start at their reset values). */
+  readonly resetCycles?: number;
+  /** "every": checksum all outputs after every edge (default); "final": only after the last one (less work in the loop). */
+  readonly checksum?: "every" | "final";
+}
+
+/** Run a built harness in benchmark mode (random inputs generated inside it, see benchStimulus). */
+export async function runBench(built: BuiltHarness, o: BenchOptions): Promise<BenchResult> {
+  const seed = ((o.seed ?? 12345) >>> 0).toString(16);
+  const rc = String(o.resetCycles ?? 0);
+  const fin = o.checksum === "final";
+  if (built.sim === "verilator") {
+    const r = await runToolOk(built.exe, ["bench", String(o.cycles), seed, rc, ...(fin ? ["final"] : [])]);
+    const j = JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; firstCycleSeconds: number; checksum: string };
+    return {
+      sim: built.sim, cycles: o.cycles, runSeconds: j.seconds, cyclesPerSecond: o.cycles / j.seconds,
+      timeToFirstCycleSeconds: built.buildMs / 1000 + Math.max(0, j.firstCycleSeconds), buildSeconds: built.buildMs / 1000, checksum: j.checksum,
+    };
+  }
+  const args = (n: number) => ["-n", built.exe, "+bench", `+cycles=${n}`, `+seed=${seed}`, `+resetcycles=${rc}`, ...(fin ? ["+final"] : [])];
+  const r = await runToolOk(toolPath("vvp"), args(o.cycles));
+  const m = /checksum ([0-9a-fA-F]+)/.exec(r.stdout);
+  if (!m) throw new Error(`icarus bench printed no checksum:\n${r.stdout}${r.stderr}`);
+  const first = await runToolOk(toolPath("vvp"), args(1));
+  return {
+    sim: built.sim, cycles: o.cycles, runSeconds: r.ms / 1000, cyclesPerSecond: o.cycles / (r.ms / 1000),
+    timeToFirstCycleSeconds: (built.buildMs + first.ms) / 1000, buildSeconds: built.buildMs / 1000, checksum: m[1].toLowerCase().padStart(16, "0"),
+  };
+}
+
+/**
+ * Build (fresh, so the build time is real, unless `reuseBuild`) and run in benchmark mode.
+ * The build directory is removed afterwards unless it is the cache's.
+ */
+export async function benchCosim(
+  spec: CosimSpec,
+  o: BenchOptions & { sim: CosimSimulator; reuseBuild?: boolean; verilatorArgs?: readonly string[] },
+): Promise<BenchResult> {
+  const built = await buildCosim(spec, { sim: o.sim, noCache: !o.reuseBuild, verilatorArgs: o.verilatorArgs });
+  try {
+    return await runBench(built, o);
+  } finally {
+    if (!built.cached && !o.reuseBuild) rmSync(built.dir, { recursive: true, force: true });
+  }
 }
 
 /** xorshift32, as bench/measure.ts drives Tessera's simulator and the harnesses drive theirs. */
@@ -294,7 +344,9 @@ export function xorshift32(seed: number): () => number {
 
 /**
  * The inputs benchmark mode generates inside the harness, cycle by cycle, as stimulus rows for
- * `spec.inputs` (for checking a benchmark run against Tessera's simulator).
+ * `spec.inputs`: per cycle, for each input in order, narrow ones (<= 32 bits) `(r & mask) - offset`
+ * (offset 2^(w-1) for signed), wide ones from ceil(w/32) draws, the first most significant.
+ * Rows must be taken in order.
  */
 export function benchStimulus(spec: CosimSpec, o: { cycles: number; seed?: number; resetCycles?: number }): { readonly cycles: number; row(cycle: number): readonly bigint[] } {
   const rnd = xorshift32(o.seed ?? 12345);
@@ -318,7 +370,7 @@ export function benchStimulus(spec: CosimSpec, o: { cycles: number; seed?: numbe
   };
 }
 
-/** The benchmark checksum after one more cycle: each output's bits, 64 at a time, low first. */
+/** The benchmark checksum after one more cycle: each output's bits, 64 at a time, low first, into a rotate-xor. */
 export function checksumStep(sum: bigint, outputs: readonly CosimPort[], values: readonly bigint[]): bigint {
   outputs.forEach((p, k) => {
     const bits = BigInt.asUintN(p.width, values[k]);
@@ -327,38 +379,4 @@ export function checksumStep(sum: bigint, outputs: readonly CosimPort[], values:
     }
   });
   return sum;
-}
-
-/**
- * Run `cycles` cycles with random inputs generated inside the harness (see benchStimulus; reset
- * held for the first `resetCycles` cycles, default none: registers start at their reset values). Builds fresh (no cache) so the build time is real, unless
- * `reuseBuild` is set.
- */
-export async function benchCosim(
-  spec: CosimSpec,
-  o: { sim: CosimSimulator; cycles: number; seed?: number; resetCycles?: number; reuseBuild?: boolean; verilatorArgs?: readonly string[] },
-): Promise<BenchResult> {
-  const built = await buildCosim(spec, { sim: o.sim, noCache: !o.reuseBuild, verilatorArgs: o.verilatorArgs });
-  try {
-    const seed = ((o.seed ?? 12345) >>> 0).toString(16);
-    const rc = String(o.resetCycles ?? 0);
-    if (o.sim === "verilator") {
-      const r = await runToolOk(built.exe, ["bench", String(o.cycles), seed, rc]);
-      const j = JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; firstCycleSeconds: number; checksum: string };
-      return {
-        sim: o.sim, cycles: o.cycles, runSeconds: j.seconds, cyclesPerSecond: o.cycles / j.seconds,
-        timeToFirstCycleSeconds: built.buildMs / 1000 + Math.max(0, j.firstCycleSeconds), buildSeconds: built.buildMs / 1000, checksum: j.checksum,
-      };
-    }
-    const r = await runToolOk(toolPath("vvp"), ["-n", built.exe, "+bench", `+cycles=${o.cycles}`, `+seed=${seed}`, `+resetcycles=${rc}`]);
-    const m = /checksum ([0-9a-fA-F]+)/.exec(r.stdout);
-    if (!m) throw new Error(`icarus bench printed no checksum:\n${r.stdout}${r.stderr}`);
-    const first = await runTool(toolPath("vvp"), ["-n", built.exe, "+bench", "+cycles=1", `+seed=${seed}`, `+resetcycles=${rc}`]);
-    return {
-      sim: o.sim, cycles: o.cycles, runSeconds: r.ms / 1000, cyclesPerSecond: o.cycles / (r.ms / 1000),
-      timeToFirstCycleSeconds: (built.buildMs + first.ms) / 1000, buildSeconds: built.buildMs / 1000, checksum: m[1].toLowerCase().padStart(16, "0"),
-    };
-  } finally {
-    if (!built.cached && !o.reuseBuild) rmSync(built.dir, { recursive: true, force: true });
-  }
 }
