@@ -1,0 +1,107 @@
+/**
+ * The bit formats that cross the mesh: link words (flits), credit words, and the packet
+ * descriptors a testbench gives a network interface. Plain TypeScript encoders/decoders for
+ * testbenches live next to the bit positions the RTL uses, so the two cannot drift apart.
+ *
+ * Link word, 32 bits (what a link carries each cycle; 0 = no flit):
+ *   bit 0      valid
+ *   bits 1..3  virtual channel
+ *   bit 4      head (first flit of a packet)
+ *   bit 5      tail (last flit; a one-flit packet is head and tail)
+ *   bits 6..31 data (26 bits)
+ *
+ * Credit word, 5 bits (from a buffer back to the output that feeds it; 0 = no credit):
+ *   bit 0 valid, bits 1..3 VC, bit 4 tail (the freed slot held a tail flit: the VC is empty now).
+ *
+ * Head flit data, LSB first: dstX, dstY, srcX, srcY (xb/yb bits each, from the mesh size), then
+ * the packet's sequence tag in the remaining bits. Body and tail flit k (k = 1..size-1) carry the
+ * head data XOR bodyMix(k), so every flit names its packet and its place in it.
+ *
+ * Packet descriptor (network interface input inj_pkt), LSB first: dstX, dstY, seq (seqBits), size
+ * (8 bits, 1..255 flits).
+ */
+import { bitsFor } from "../../hdl/index.js";
+
+export const WORD_BITS = 32;
+export const DATA_BITS = 26;
+export const DATA_LO = 6;
+export const VC_LO = 1;
+export const VC_BITS = 3;
+export const HEAD_BIT = 4;
+export const TAIL_BIT = 5;
+export const CREDIT_BITS = 5;
+export const CREDIT_TAIL_BIT = 4;
+export const SIZE_BITS = 8;
+/** Odd, so k -> k * BODY_MIX mod 2^26 is one-to-one: body flits of one packet all differ. */
+export const BODY_MIX = 0x2c9277b;
+const DATA_MASK = 2 ** DATA_BITS - 1;
+
+/** Field widths that depend on the mesh size. */
+export interface FlitLayout {
+  readonly w: number;
+  readonly h: number;
+  readonly xb: number;
+  readonly yb: number;
+  /** Bits of the sequence tag in a head flit (and a descriptor). */
+  readonly seqBits: number;
+  /** Width of a packet descriptor. */
+  readonly descBits: number;
+}
+
+export function flitLayout(w: number, h: number): FlitLayout {
+  const xb = bitsFor(w), yb = bitsFor(h);
+  const seqBits = DATA_BITS - 2 * (xb + yb);
+  return { w, h, xb, yb, seqBits, descBits: xb + yb + seqBits + SIZE_BITS };
+}
+
+/** Head flit data of a packet. */
+export function headData(L: FlitLayout, src: number, dst: number, seq: number): number {
+  const sx = src % L.w, sy = Math.floor(src / L.w), dx = dst % L.w, dy = Math.floor(dst / L.w);
+  const s = seq % 2 ** L.seqBits;
+  return dx + dy * 2 ** L.xb + sx * 2 ** (L.xb + L.yb) + sy * 2 ** (2 * L.xb + L.yb) + s * 2 ** (2 * (L.xb + L.yb));
+}
+
+/** What body/tail flit k (1..size-1) is XORed with. */
+export function bodyMix(k: number): number {
+  return Number((BigInt(k) * BigInt(BODY_MIX)) & BigInt(DATA_MASK));
+}
+
+/** Data of flit k of a packet whose head data is `head`. */
+export function flitData(head: number, k: number): number {
+  return k === 0 ? head : (head ^ bodyMix(k)) >>> 0;
+}
+
+export function decodeHead(L: FlitLayout, data: number): { src: number; dst: number; seq: number } {
+  const dx = data & (2 ** L.xb - 1);
+  const dy = Math.floor(data / 2 ** L.xb) & (2 ** L.yb - 1);
+  const sx = Math.floor(data / 2 ** (L.xb + L.yb)) & (2 ** L.xb - 1);
+  const sy = Math.floor(data / 2 ** (2 * L.xb + L.yb)) & (2 ** L.yb - 1);
+  const seq = Math.floor(data / 2 ** (2 * (L.xb + L.yb)));
+  return { src: sy * L.w + sx, dst: dy * L.w + dx, seq };
+}
+
+/** A packet descriptor for a network interface's inj_pkt input. */
+export function descriptor(L: FlitLayout, dst: number, seq: number, size: number): number {
+  const dx = dst % L.w, dy = Math.floor(dst / L.w);
+  return dx + dy * 2 ** L.xb + (seq % 2 ** L.seqBits) * 2 ** (L.xb + L.yb) + size * 2 ** (L.xb + L.yb + L.seqBits);
+}
+
+/** Link word fields (testbench side). */
+export function wordValid(w: number): boolean {
+  return (w & 1) !== 0;
+}
+export function wordVc(w: number): number {
+  return (w >>> VC_LO) & 7;
+}
+export function wordHead(w: number): boolean {
+  return ((w >>> HEAD_BIT) & 1) !== 0;
+}
+export function wordTail(w: number): boolean {
+  return ((w >>> TAIL_BIT) & 1) !== 0;
+}
+export function wordData(w: number): number {
+  return w >>> DATA_LO;
+}
+export function makeWord(vc: number, head: boolean, tail: boolean, data: number): number {
+  return (1 + vc * 2 + (head ? 16 : 0) + (tail ? 32 : 0) + (data & DATA_MASK) * 64) >>> 0;
+}

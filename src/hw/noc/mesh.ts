@@ -1,0 +1,76 @@
+/**
+ * A W x H mesh: one router and one network interface per node, neighbouring routers joined by a
+ * pair of links (flits one way, credits the other) in each direction.
+ *
+ * Top-level ports, per node id = y * w + x (see meshNames): inj_valid_<id>, inj_pkt_<id> (in),
+ * inj_ready_<id>, ej_<id> (out). Everything inside is RTL, so the mesh emits to Verilog.
+ * Instances: r_<x>_<y> (routers), ni_<x>_<y> (interfaces); per-output flit counters are
+ * r_<x>_<y>.flits_<e|w|n|s|l> (see linkCounterName).
+ */
+import { Module } from "../../hdl/index.js";
+import { WORD_BITS, flitLayout } from "./flit.js";
+import { makeNi } from "./ni.js";
+import { NocParams, nocParams } from "./params.js";
+import { RouterIO, makeRouter, routerNames } from "./router.js";
+import { DIR_NAMES, Dir, neighbour, opposite } from "./topology.js";
+
+export const meshNames = {
+  injValid: (id: number) => `inj_valid_${id}`,
+  injPkt: (id: number) => `inj_pkt_${id}`,
+  injReady: (id: number) => `inj_ready_${id}`,
+  ej: (id: number) => `ej_${id}`,
+  router: (x: number, y: number) => `r_${x}_${y}`,
+  ni: (x: number, y: number) => `ni_${x}_${y}`,
+};
+
+/** Hierarchical name of the flit counter on output `d` of router (x, y). */
+export function linkCounterName(x: number, y: number, d: Dir): string {
+  return `${meshNames.router(x, y)}.${routerNames.counter(d)}`;
+}
+
+export function makeMesh(partial: Partial<NocParams> = {}): Module {
+  const p = nocParams(partial);
+  const top = new Module("noc_mesh");
+  const L = flitLayout(p.w, p.h);
+  const routers: RouterIO[][] = [];
+  for (let y = 0; y < p.h; y++) {
+    routers.push([]);
+    for (let x = 0; x < p.w; x++) {
+      const r = makeRouter(p, x, y);
+      top.submodule(meshNames.router(x, y), r.module);
+      routers[y].push(r);
+    }
+  }
+  for (let y = 0; y < p.h; y++) {
+    for (let x = 0; x < p.w; x++) {
+      const id = y * p.w + x;
+      const r = routers[y][x];
+      const ni = makeNi(p, x, y);
+      top.submodule(meshNames.ni(x, y), ni.module);
+      const injValid = top.input(meshNames.injValid(id), ni.injValid.shape);
+      const injPkt = top.input(meshNames.injPkt(id), { width: L.descBits, signed: false });
+      const injReady = top.output(meshNames.injReady(id), ni.injReady.shape);
+      const ej = top.output(meshNames.ej(id), { width: WORD_BITS, signed: false });
+      top.comb.set(ni.injValid, injValid);
+      top.comb.set(ni.injPkt, injPkt);
+      top.comb.set(injReady, ni.injReady);
+      top.comb.set(ej, ni.ej);
+      top.comb.set(r.inp[Dir.L]!, ni.toRouter);
+      top.comb.set(ni.crFromRouter, r.crOut[Dir.L]!);
+      top.comb.set(ni.fromRouter, r.out[Dir.L]!);
+      top.comb.set(r.crIn[Dir.L]!, ni.crToRouter);
+      for (const d of r.dirs) {
+        if (d === Dir.L) continue;
+        const nb = neighbour(p.w, p.h, x, y, d)!;
+        const other = routers[nb.y][nb.x];
+        const back = opposite(d);
+        // Our input on side d is fed by the neighbour's output facing us; our credits for it go back.
+        top.comb.set(r.inp[d]!, other.out[back]!);
+        top.comb.set(r.crIn[d]!, other.crOut[back]!);
+      }
+    }
+  }
+  return top;
+}
+
+export { DIR_NAMES };

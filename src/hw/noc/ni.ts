@@ -1,0 +1,148 @@
+/**
+ * Network interface: the bridge between a node's traffic (the testbench's sources and sinks) and
+ * its router's local port.
+ *
+ * Injection: a packet descriptor (destination, sequence tag, size; see flit.ts) is accepted on
+ * inj_valid when inj_ready (the injection queue, p.injQueue descriptors, is not full). The
+ * packetizer takes the queue's front packet, claims a VC of the router's local input (the
+ * pair's VC under vcPolicy "flow", the lowest free one under "any"; a VC is claimed until its
+ * tail credit returns), and sends one flit per cycle while it has credit: head (routing fields,
+ * source, tag), then body flits, the last marked tail.
+ *
+ * Ejection: every flit the router sends out of its local port is registered in `ej` (the
+ * testbench's sink reads it) and its credit goes straight back: the sink never stalls the network.
+ *
+ * Timing: a descriptor accepted at edge a is in the queue in cycle a+1; if the queue was empty and
+ * a VC is free its head flit leaves in cycle a+1 and is at the front of the router's buffer in
+ * cycle a+2. A flit leaving the router's local output in cycle t is in `ej` in cycle t+1.
+ */
+import { Expr, Module, Signal, bitsFor, cat, constant, mux, u } from "../../hdl/index.js";
+import { BODY_MIX, CREDIT_BITS, CREDIT_TAIL_BIT, DATA_BITS, SIZE_BITS, TAIL_BIT, VC_LO, WORD_BITS, flitLayout } from "./flit.js";
+import type { NocParams } from "./params.js";
+import { encodeOneHot, field, lowestBit, oneHot, packedConst, shiftToField, uN } from "./bits.js";
+
+export interface NiIO {
+  readonly module: Module;
+  /** From the testbench. */
+  readonly injValid: Signal;
+  readonly injPkt: Signal;
+  /** To the testbench. */
+  readonly injReady: Signal;
+  readonly ej: Signal;
+  /** To and from the router's local port. */
+  readonly toRouter: Signal;
+  readonly crFromRouter: Signal;
+  readonly fromRouter: Signal;
+  readonly crToRouter: Signal;
+}
+
+/**
+ * The VC a (source, destination) pair uses under vcPolicy "flow": a small multiplicative hash of
+ * the destination id and the (constant) source id, reduced modulo vcs. Exported for tests.
+ */
+export function flowVcOf(src: number, dst: number, vcs: number): number {
+  const h = (((dst * 0x9e5 + ((src * 0x3b7) & 0xffff)) & 0xffff) >> 4) & 0xff;
+  return h % vcs;
+}
+
+/** `h mod k` for an 8-bit h and a constant k in 1..8, via a multiply-shift divide (exact for h < 256). */
+function modConst(h: Expr, k: number): Expr {
+  if ((k & (k - 1)) === 0) return k === 1 ? constant(0, u(1)) : h.trunc(Math.log2(k));
+  const M = Math.ceil(2 ** 16 / k);
+  const q = h.mul(M).shr(16);
+  return uN(h.sub(q.mul(k)), bitsFor(k));
+}
+
+export function makeNi(p: NocParams, x: number, y: number): NiIO {
+  const m = new Module("noc_ni");
+  const L = flitLayout(p.w, p.h);
+  const V = p.vcs, D = p.bufDepth, Q = p.injQueue;
+  const vb = bitsFor(V), cb = bitsFor(D + 1), qb = bitsFor(Q);
+  const src = y * p.w + x;
+
+  const injValid = m.input("inj_valid", u(1));
+  const injPkt = m.input("inj_pkt", u(L.descBits));
+  const crFromRouter = m.input("cr_from_router", u(CREDIT_BITS));
+  const fromRouter = m.input("from_router", u(WORD_BITS));
+  const injReady = m.output("inj_ready", u(1));
+  const toRouter = m.output("to_router", u(WORD_BITS));
+  const crToRouter = m.output("cr_to_router", u(CREDIT_BITS));
+  const ej = m.output("ej", u(WORD_BITS));
+
+  // --- injection queue -------------------------------------------------------------------------
+  const q = m.memory({ name: "inj_queue", shape: u(L.descBits), depth: Q });
+  const qwp = m.signal("q_wp", u(qb));
+  const qrp = m.signal("q_rp", u(qb));
+  const qcount = m.signal("q_count", u(bitsFor(Q + 1)));
+  m.comb.set(injReady, qcount.ne(Q));
+  const accept = () => injValid.and(qcount.ne(Q));
+  const wr = q.writePort();
+  m.comb.set(wr.en, accept());
+  m.comb.set(wr.addr, qwp);
+  m.comb.set(wr.data, injPkt);
+  const step = (ptr: Expr) => (Q === 1 ? constant(0, u(1)) : mux(ptr.eq(Q - 1), 0, ptr.add(1)));
+  m.if(accept(), () => m.sync.set(qwp, uN(step(qwp), qb)));
+  const rdp = q.readPort();
+  m.comb.set(rdp.addr, qrp);
+  const front = rdp.data;
+  const dx = () => front.slice(L.xb - 1, 0);
+  const dy = () => front.slice(L.xb + L.yb - 1, L.xb);
+  const seq = () => front.slice(L.xb + L.yb + L.seqBits - 1, L.xb + L.yb);
+  const size = () => front.slice(L.descBits - 1, L.descBits - SIZE_BITS);
+
+  // --- packetizer ------------------------------------------------------------------------------
+  // flit_index counts the flits of the current packet already sent: 0 means between packets.
+  const k = m.signal("flit_index", u(SIZE_BITS));
+  const sending = () => k.ne(0);
+  const svc = m.signal("send_vc", u(vb));
+  // Local-input VC state: [claimed (until the tail credit returns)][credits per VC].
+  const credBits = V * cb;
+  const vcs = m.signal("vc_state", u(credBits + V), { reset: packedConst(D, cb, V) });
+  const claimed = () => vcs.slice(credBits + V - 1, credBits);
+
+  let startVc: () => Expr, canClaim: () => Expr;
+  if (p.vcPolicy === "flow") {
+    startVc = () => {
+      const dstId = dy().mul(p.w).add(dx());
+      const h = uN(uN(dstId.mul(0x9e5).add((src * 0x3b7) & 0xffff), 16).shr(4), 8);
+      return uN(modConst(h, V), vb);
+    };
+    canClaim = () => field(claimed(), startVc(), 1).not();
+  } else {
+    const free = () => uN(claimed().not(), V);
+    startVc = () => encodeOneHot(() => lowestBit(free), V, vb);
+    canClaim = () => free().bool();
+  }
+  const vc = m.signal("cur_vc", u(vb));
+  m.comb.set(vc, mux(sending(), svc, startVc()));
+  const fire = m.signal("fire", u(1));
+  m.comb.set(fire, sending().or(qcount.ne(0).and(canClaim())).and(field(vcs, vc, cb).ne(0)));
+  const isHead = () => sending().not();
+  const isTail = () => k.add(1).eq(size());
+  const head = () => cat(seq(), constant(y, u(L.yb)), constant(x, u(L.xb)), dy(), dx());
+  const data = mux(isHead(), head(), uN(head().xor(uN(k.mul(BODY_MIX), DATA_BITS)), DATA_BITS));
+  m.comb.set(toRouter, mux(fire, cat(data, isTail(), isHead(), uN(vc, 3), constant(1, u(1))), 0));
+
+  const cr = () => crFromRouter;
+  const crValid = () => cr().bit(0), crVc = () => cr().slice(VC_LO + vb - 1, VC_LO), crTail = () => cr().bit(CREDIT_TAIL_BIT);
+  const one = () => constant(1, u(1));
+  m.if(fire, () => {
+    m.sync.set(svc, vc);
+    m.if(isTail(), () => {
+      m.sync.set(k, 0);
+      m.sync.set(qrp, uN(step(qrp), qb));
+    }).else(() => m.sync.set(k, k.add(1).trunc(SIZE_BITS)));
+  });
+  const popped = fire.and(isTail());
+  m.if(accept().xor(popped), () => m.sync.set(qcount, uN(mux(accept(), qcount.add(1), qcount.sub(1)), qcount.width)));
+  // Credits: returned minus sent; claimed: set by a head, cleared by the tail credit.
+  const credDelta = () => mux(crValid(), shiftToField(one(), crVc(), cb, V), 0).sub(mux(fire, shiftToField(one(), vc, cb, V), 0));
+  const claimDelta = () => mux(fire.and(isHead()), oneHot(vc, V), 0).sub(mux(crValid().and(crTail()), oneHot(crVc(), V), 0)).shl(credBits);
+  m.if(fire.or(crValid()), () => m.sync.set(vcs, uN(vcs.add(credDelta()).add(claimDelta()), credBits + V)));
+
+  // --- ejection --------------------------------------------------------------------------------
+  m.sync.set(ej, fromRouter);
+  m.comb.set(crToRouter, mux(ej.bit(0), cat(ej.bit(TAIL_BIT), ej.slice(VC_LO + 2, VC_LO), one()), 0));
+
+  return { module: m, injValid, injPkt, injReady, ej, toRouter, crFromRouter, fromRouter, crToRouter };
+}

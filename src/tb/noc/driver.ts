@@ -1,0 +1,376 @@
+/**
+ * The mesh testbench's engine: traffic sources with unbounded queues (time spent there counts in
+ * packet latency), sinks that reassemble and check every packet, statistics over a measurement
+ * window, and the end-of-run checks against the golden model.
+ *
+ * Phases: warmup (traffic flows, nothing measured) -> measurement window (packets created in it
+ * are measured; flits ejected in it count as throughput; link counters are read at its ends) ->
+ * cooldown (traffic keeps flowing until every measured packet is delivered, at most
+ * `cooldownLimit` cycles; a run that hits the limit is reported unstable, i.e. saturated) -> drain
+ * (no new packets; every packet must arrive, else the watchdog reports a deadlock).
+ *
+ * Checks: each flit arrives at its destination, on a VC carrying one packet at a time, with the
+ * data its source put in; every packet arrives exactly once, with its size; packets of one
+ * (source, destination) pair arrive in order (vcPolicy "flow"); the flits counted on every router
+ * output equal the golden path counts exactly; no deadlock (the network drains).
+ *
+ * Timing convention: cycle t is the t-th simulator step of the run. A packet created in cycle t is
+ * offered to its network interface in cycle t (if its queue is empty and the interface is ready);
+ * a flit in the ejection register after step t is seen in cycle t + 1. Latency = seen - created.
+ */
+import type { Simulator } from "../../sim/index.js";
+import { meshNames, linkCounterName } from "../../hw/noc/mesh.js";
+import { MAX_PACKET_FLITS, NocParams } from "../../hw/noc/params.js";
+import { DATA_LO, bodyMix, decodeHead, descriptor, flitLayout } from "../../hw/noc/flit.js";
+import { Dir, DIR_NAMES, presentDirs } from "../../hw/noc/topology.js";
+import { OutDir, hops, linkIndex, linkLoads, zeroLoadLatency } from "../../golden/noc.js";
+import { Checker, rng } from "../harness.js";
+import { NumList, mean, percentile, round } from "./stats.js";
+import { TrafficSpec, destinationPicker, geometricGap } from "./traffic.js";
+
+export interface NocRunOptions {
+  readonly traffic: TrafficSpec;
+  /** Offered load, flits per node per cycle (Bernoulli traffic). */
+  readonly rate: number;
+  /** Flits per packet (Bernoulli traffic; a trace gives its own sizes). */
+  readonly packetSize: number;
+  readonly warmup: number;
+  readonly measure: number;
+  readonly seed: number;
+  /** Cycles after the window that traffic keeps flowing while measured packets are in flight. */
+  readonly cooldownLimit?: number;
+  /** Cycles without any flit delivered (while packets are outstanding) that count as a deadlock. */
+  readonly stallLimit?: number;
+  /** Stop generating traffic at the end of the window (no cooldown): for drain tests. */
+  readonly noCooldown?: boolean;
+  /**
+   * Give up draining after this many cycles without traffic (default: never; the watchdog still
+   * catches deadlocks). A run cut short skips the end-of-run checks and reports drained = false:
+   * for load sweeps far past saturation, where the backlog takes very long to drain.
+   */
+  readonly drainLimit?: number;
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Keep the first few failures (default 10). */
+  readonly keepFailures?: number;
+}
+
+export interface PacketRecord {
+  readonly src: number;
+  readonly dst: number;
+  readonly size: number;
+  readonly created: number;
+  accepted: number;
+  delivered: number;
+}
+
+export interface NocRunResult {
+  readonly passed: boolean;
+  readonly checker: Checker;
+  readonly cycles: number;
+  readonly metrics: Record<string, number | string | boolean>;
+  /** Flits counted on every router output over the whole run, by golden linkIndex(node, dir). */
+  readonly linkFlits: Float64Array;
+  /** The golden counts for the same links. */
+  readonly goldenFlits: Float64Array;
+  /** Flits on every router output during the measurement window. */
+  readonly windowLinkFlits: Float64Array;
+  readonly packets: readonly PacketRecord[];
+}
+
+const OUT_OF: Record<number, OutDir> = { [Dir.L]: "L", [Dir.E]: "E", [Dir.W]: "W", [Dir.N]: "N", [Dir.S]: "S" };
+
+/** Read every router output's flit counter into a golden-indexed array. */
+function readCounters(sim: Simulator, p: NocParams): Float64Array {
+  const out = new Float64Array(p.w * p.h * 5);
+  for (let y = 0; y < p.h; y++) {
+    for (let x = 0; x < p.w; x++) {
+      for (const d of presentDirs(p.w, p.h, x, y)) out[linkIndex(y * p.w + x, OUT_OF[d])] = sim.peekNumber(linkCounterName(x, y, d));
+    }
+  }
+  return out;
+}
+
+/** Run traffic through a mesh simulator built from `p` (makeMesh(p)); resets it first. */
+export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunResult {
+  const { w, h } = p;
+  const N = w * h;
+  const L = flitLayout(w, h);
+  const check = new Checker(o.keepFailures ?? 10);
+  const r = rng(o.seed);
+  const seqMod = 2 ** L.seqBits;
+  const windowStart = o.warmup, windowEnd = o.warmup + o.measure;
+  const cooldownLimit = o.noCooldown ? 0 : o.cooldownLimit ?? Math.max(5000, 3 * (o.warmup + o.measure));
+  const stallLimit = o.stallLimit ?? 2000 + 50 * (w + h) * p.linkLatency;
+  const size = o.packetSize;
+  if (o.traffic.kind !== "trace" && !(Number.isInteger(size) && size >= 1 && size <= MAX_PACKET_FLITS)) {
+    throw new Error(`noc: packetSize = ${size} must be a whole number 1..${MAX_PACKET_FLITS}`);
+  }
+  if (!(o.rate >= 0 && o.rate <= 1)) throw new Error(`noc: rate = ${o.rate} must be 0..1 flits per node per cycle`);
+
+  // --- simulator access ------------------------------------------------------------------------
+  const injValid = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.injValid(i)));
+  const injPkt = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.injPkt(i)));
+  const injReady = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.injReady(i)));
+  const ej = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.ej(i)));
+  const hasCounters = p.linkCounters;
+
+  // --- packets, sources ------------------------------------------------------------------------
+  const packets: PacketRecord[] = [];
+  const pickDst = o.traffic.kind === "trace" ? undefined : destinationPicker(o.traffic, w, h);
+  const perCycle = o.rate / size; // packet creation probability per node per cycle
+  const nextArrival = new Float64Array(N);
+  const sentCount = new Float64Array(N); // packets created per source (for alltoall phases)
+  for (let i = 0; i < N; i++) nextArrival[i] = pickDst ? geometricGap(perCycle, r) - 1 : Infinity;
+  const trace = o.traffic.kind === "trace" ? [...(o.traffic.trace ?? [])].sort((a, b) => a.cycle - b.cycle) : [];
+  let traceNext = 0;
+  const queues: number[][] = Array.from({ length: N }, () => []);
+  const queueHead = new Int32Array(N);
+  const validSet = new Uint8Array(N);
+  const pairSeq = new Map<number, number>();
+  const outstanding = new Map<number, number[]>(); // pair -> packet ids in flight, oldest first
+  const pairOf = (src: number, dst: number) => src * N + dst;
+
+  const create = (src: number, dst: number, sz: number, t: number) => {
+    const id = packets.length;
+    packets.push({ src, dst, size: sz, created: t, accepted: -1, delivered: -1 });
+    queues[src].push(id);
+  };
+
+  // --- sinks: per (node, vc) reassembly --------------------------------------------------------
+  const ctxPkt = new Int32Array(N * 8).fill(-1);
+  const ctxK = new Int32Array(N * 8);
+  const ctxHead = new Float64Array(N * 8);
+  const flowOrder = p.vcPolicy === "flow";
+  let outstandingCount = 0, measuredLeft = 0, lastProgress = 0;
+  let windowFlits = 0, windowOffered = 0;
+  const lat = new NumList(), netLat = new NumList(), hopList = new NumList(), zl = new NumList();
+
+  const fail = (msg: string) => check.fail(msg);
+  const onFlit = (node: number, word: number, t: number) => {
+    check.checks++;
+    lastProgress = t;
+    if (t > windowStart && t <= windowEnd) windowFlits++;
+    const vc = (word >>> 1) & 7;
+    const ctx = node * 8 + vc;
+    const data = Math.floor(word / 2 ** DATA_LO);
+    const isHead = (word & 16) !== 0, isTail = (word & 32) !== 0;
+    if (vc >= p.vcs) return fail(`cycle ${t}: node ${node} ejected a flit on VC ${vc}, but there are ${p.vcs} VCs (word 0x${word.toString(16)})`);
+    if (isHead) {
+      if (ctxPkt[ctx] >= 0) return fail(`cycle ${t}: node ${node} VC ${vc}: a head flit arrived while packet #${ctxPkt[ctx]} was still arriving (flits of two packets interleaved on one VC)`);
+      const hd = decodeHead(L, data);
+      if (hd.dst !== node) return fail(`cycle ${t}: node ${node} received a packet for node ${hd.dst} (from ${hd.src}): misrouted`);
+      if (hd.src >= N) return fail(`cycle ${t}: node ${node}: head names source ${hd.src}, not a node`);
+      const list = outstanding.get(pairOf(hd.src, node));
+      let id = -1;
+      if (list && list.length) {
+        if (flowOrder) {
+          const first = list[0];
+          if (packets[first].accepted >= 0 && seqOf(first) === hd.seq) id = first;
+          else {
+            const k = list.findIndex((q) => seqOf(q) === hd.seq);
+            return fail(`cycle ${t}: node ${node}: packet seq ${hd.seq} from node ${hd.src} arrived ` +
+              (k > 0 ? `before ${k} earlier packet(s) of the same pair (out of order)` : `but no such packet is in flight (duplicate or corrupt head)`));
+          }
+        } else {
+          const k = list.findIndex((q) => packets[q].accepted >= 0 && seqOf(q) === hd.seq);
+          if (k >= 0) id = list[k];
+        }
+      }
+      if (id < 0) return fail(`cycle ${t}: node ${node}: unexpected packet seq ${hd.seq} from node ${hd.src} (not in flight: duplicate or corrupt)`);
+      ctxPkt[ctx] = id;
+      ctxK[ctx] = 0;
+      ctxHead[ctx] = data;
+    } else if (ctxPkt[ctx] < 0) {
+      return fail(`cycle ${t}: node ${node} VC ${vc}: a body flit arrived with no packet open on that VC`);
+    } else {
+      const k = ++ctxK[ctx];
+      const want = (ctxHead[ctx] ^ bodyMix(k)) >>> 0;
+      if (data !== want) {
+        const id = ctxPkt[ctx];
+        return fail(`cycle ${t}: node ${node}: flit ${k} of packet from ${packets[id].src} (seq ${seqOf(id)}) has data 0x${data.toString(16)}, expected 0x${want.toString(16)}`);
+      }
+    }
+    const id = ctxPkt[ctx];
+    const pk = packets[id];
+    const k = ctxK[ctx];
+    if (isTail || k + 1 === pk.size) {
+      ctxPkt[ctx] = -1;
+      if (!isTail) return fail(`cycle ${t}: node ${node}: packet from ${pk.src} has ${pk.size} flits but flit ${k} is not marked tail`);
+      if (k + 1 !== pk.size) return fail(`cycle ${t}: node ${node}: packet from ${pk.src} ended after ${k + 1} flits, expected ${pk.size}`);
+      if (pk.delivered >= 0) return fail(`cycle ${t}: packet #${id} delivered twice`);
+      pk.delivered = t;
+      const list = outstanding.get(pairOf(pk.src, pk.dst))!;
+      list.splice(list.indexOf(id), 1);
+      outstandingCount--;
+      if (pk.created >= windowStart && pk.created < windowEnd) {
+        measuredLeft--;
+        lat.push(t - pk.created);
+        netLat.push(t - pk.accepted);
+        const hp = hops(w, pk.src, pk.dst);
+        hopList.push(hp);
+        zl.push(zeroLoadLatency(p, hp, pk.size));
+      }
+    }
+  };
+  const seqOf = (id: number) => seqs[id] % seqMod;
+  const seqs: number[] = [];
+
+  // --- the run ---------------------------------------------------------------------------------
+  sim.reset();
+  for (let i = 0; i < N; i++) injValid[i].set(0);
+  let counterStart: Float64Array = new Float64Array(N * 5), counterEnd: Float64Array = counterStart;
+  let generating = true, genStoppedAt = -1, stable = true, deadlock = false, drained = true;
+  const progressTotal = windowEnd;
+  let t = 0;
+  for (; ; t++) {
+    if (t === windowStart && hasCounters) counterStart = readCounters(sim, p);
+    if (t === windowEnd && hasCounters) counterEnd = readCounters(sim, p);
+    if (generating && pickDst && t >= windowEnd) {
+      if (measuredLeft === 0 || t - windowEnd >= cooldownLimit) {
+        generating = false;
+        genStoppedAt = t;
+        if (measuredLeft > 0) stable = false;
+      }
+    }
+    if (generating) {
+      if (pickDst) {
+        for (let i = 0; i < N; i++) {
+          while (nextArrival[i] <= t) {
+            const dst = pickDst(i, sentCount[i]++, r);
+            seqs.push(nextSeq(i, dst));
+            create(i, dst, size, t);
+            registerOutstanding(packets.length - 1);
+            if (t >= windowStart && t < windowEnd) windowOffered += size;
+            nextArrival[i] += geometricGap(perCycle, r);
+          }
+        }
+      } else {
+        while (traceNext < trace.length && trace[traceNext].cycle <= t) {
+          const e = trace[traceNext++];
+          seqs.push(nextSeq(e.src, e.dst));
+          create(e.src, e.dst, e.size, t);
+          registerOutstanding(packets.length - 1);
+          if (t >= windowStart && t < windowEnd) windowOffered += e.size;
+        }
+        if (traceNext >= trace.length && t >= windowEnd) {
+          generating = false;
+          genStoppedAt = t;
+        }
+      }
+    } else if (outstandingCount === 0) {
+      break;
+    } else if (o.drainLimit !== undefined && t - genStoppedAt > o.drainLimit) {
+      drained = false;
+      break;
+    } else if (t - lastProgress > stallLimit) {
+      deadlock = true;
+      fail(`deadlock: no flit delivered for ${stallLimit} cycles (cycle ${t}) with ${outstandingCount} packets outstanding after traffic stopped at cycle ${genStoppedAt}`);
+      break;
+    }
+    // Offer each source's oldest waiting packet to its network interface.
+    for (let i = 0; i < N; i++) {
+      const q = queues[i];
+      if (queueHead[i] < q.length && injReady[i].get() !== 0) {
+        const id = q[queueHead[i]++];
+        const pk = packets[id];
+        injPkt[i].set(descriptor(L, pk.dst, seqs[id], pk.size));
+        if (!validSet[i]) injValid[i].set(1);
+        validSet[i] = 1;
+        pk.accepted = t;
+        lastProgress = t;
+        if (queueHead[i] > 1024 && queueHead[i] * 2 > q.length) {
+          q.splice(0, queueHead[i]);
+          queueHead[i] = 0;
+        }
+      } else if (validSet[i]) {
+        injValid[i].set(0);
+        validSet[i] = 0;
+      }
+    }
+    sim.step();
+    for (let i = 0; i < N; i++) {
+      const word = ej[i].get();
+      if (word & 1) onFlit(i, word, t + 1);
+    }
+    if ((t & 1023) === 1023) o.onProgress?.(Math.min(t + 1, progressTotal), progressTotal);
+  }
+  o.onProgress?.(progressTotal, progressTotal);
+
+  function nextSeq(src: number, dst: number): number {
+    const k = pairOf(src, dst);
+    const s = pairSeq.get(k) ?? 0;
+    pairSeq.set(k, s + 1);
+    return s;
+  }
+  function registerOutstanding(id: number): void {
+    const pk = packets[id];
+    const k = pairOf(pk.src, pk.dst);
+    let list = outstanding.get(k);
+    if (!list) outstanding.set(k, (list = []));
+    list.push(id);
+    outstandingCount++;
+    if (pk.created >= windowStart && pk.created < windowEnd) measuredLeft++;
+  }
+
+  // --- end of run: golden link counts, every packet delivered ----------------------------------
+  const linkFlits = hasCounters ? readCounters(sim, p) : new Float64Array(N * 5);
+  const golden = linkLoads(p.routing, w, h, packets.map((pk) => ({ src: pk.src, dst: pk.dst, flits: pk.size })));
+  if (!deadlock && drained) {
+    if (hasCounters) {
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          for (const d of presentDirs(w, h, x, y)) {
+            const li = linkIndex(y * w + x, OUT_OF[d]);
+            check.equal(`flits out of router (${x},${y}) port ${DIR_NAMES[d]} over the run`, linkFlits[li], golden[li]);
+          }
+        }
+      }
+    }
+    const undelivered = packets.filter((pk) => pk.delivered < 0).length;
+    check.equal("packets never delivered", undelivered, 0);
+  }
+
+  // --- metrics ---------------------------------------------------------------------------------
+  const windowLinkFlits = new Float64Array(N * 5);
+  for (let i = 0; i < windowLinkFlits.length; i++) windowLinkFlits[i] = counterEnd[i] - counterStart[i];
+  const util: number[] = [];
+  let ejUtil = 0;
+  let maxUtil = 0, maxLink = "";
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      for (const d of presentDirs(w, h, x, y)) {
+        const u = windowLinkFlits[linkIndex(y * w + x, OUT_OF[d])] / Math.max(1, o.measure);
+        if (d === Dir.L) {
+          ejUtil += u / N;
+          continue;
+        }
+        util.push(u);
+        if (u > maxUtil) {
+          maxUtil = u;
+          maxLink = `(${x},${y})->${DIR_NAMES[d].toUpperCase()}`;
+        }
+      }
+    }
+  }
+  const sorted = lat.sorted();
+  const metrics: Record<string, number | string | boolean> = {
+    avgLatency: round(mean(sorted)),
+    p50Latency: percentile(sorted, 50),
+    p99Latency: percentile(sorted, 99),
+    maxLatency: sorted.length ? sorted[sorted.length - 1] : NaN,
+    avgNetworkLatency: round(mean(netLat.view())),
+    zeroLoadLatency: round(mean(zl.view())),
+    throughput: round(windowFlits / (N * Math.max(1, o.measure)), 6),
+    offered: round(windowOffered / (N * Math.max(1, o.measure)), 6),
+    avgHops: round(mean(hopList.view())),
+    linkUtilMean: hasCounters ? round(mean(util)) : NaN,
+    linkUtilMax: hasCounters ? round(maxUtil) : NaN,
+    linkUtilMaxAt: hasCounters ? maxLink : "",
+    ejectUtilMean: hasCounters ? round(ejUtil) : NaN,
+    measuredPackets: lat.length,
+    packets: packets.length,
+    stable,
+    drained,
+  };
+  return { passed: check.passed, checker: check, cycles: t, metrics, linkFlits, goldenFlits: golden, windowLinkFlits, packets };
+}
