@@ -7,7 +7,7 @@
  * Instances: r_<x>_<y> (routers), ni_<x>_<y> (interfaces); per-output flit counters are
  * r_<x>_<y>.flits_<e|w|n|s|l> (see linkCounterName).
  */
-import { Module } from "../../hdl/index.js";
+import { Module, constant } from "../../hdl/index.js";
 import { WORD_BITS, flitLayout } from "./flit.js";
 import { makeNi } from "./ni.js";
 import { NocParams, nocParams } from "./params.js";
@@ -38,6 +38,8 @@ export function makeMesh(partial: Partial<NocParams> = {}): Module {
     for (let x = 0; x < p.w; x++) {
       const r = makeRouter(p, x, y);
       top.submodule(meshNames.router(x, y), r.module);
+      top.comb.set(r.coordX, constant(x, r.coordX.shape));
+      top.comb.set(r.coordY, constant(y, r.coordY.shape));
       routers[y].push(r);
     }
   }
@@ -45,8 +47,10 @@ export function makeMesh(partial: Partial<NocParams> = {}): Module {
     for (let x = 0; x < p.w; x++) {
       const id = y * p.w + x;
       const r = routers[y][x];
-      const ni = makeNi(p, x, y);
+      const ni = makeNi(p);
       top.submodule(meshNames.ni(x, y), ni.module);
+      top.comb.set(ni.coordX, constant(x, ni.coordX.shape));
+      top.comb.set(ni.coordY, constant(y, ni.coordY.shape));
       const injValid = top.input(meshNames.injValid(id), ni.injValid.shape);
       const injPkt = top.input(meshNames.injPkt(id), { width: L.descBits, signed: false });
       const injReady = top.output(meshNames.injReady(id), ni.injReady.shape);

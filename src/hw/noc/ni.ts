@@ -34,6 +34,9 @@ export interface NiIO {
   readonly crFromRouter: Signal;
   readonly fromRouter: Signal;
   readonly crToRouter: Signal;
+  /** The node's coordinates (inputs: the mesh ties them to constants, so all NIs share one module). */
+  readonly coordX: Signal;
+  readonly coordY: Signal;
 }
 
 /**
@@ -53,12 +56,14 @@ function modConst(h: Expr, k: number): Expr {
   return uN(h.sub(q.mul(k)), bitsFor(k));
 }
 
-export function makeNi(p: NocParams, x: number, y: number): NiIO {
+/** One network interface (its coordinates are inputs: every NI of a mesh is the same module). */
+export function makeNi(p: NocParams): NiIO {
   const m = new Module("noc_ni");
   const L = flitLayout(p.w, p.h);
   const V = p.vcs, D = p.bufDepth, Q = p.injQueue;
   const vb = bitsFor(V), cb = bitsFor(D + 1), qb = bitsFor(Q);
-  const src = y * p.w + x;
+  const coordX = m.input("coord_x", u(L.xb));
+  const coordY = m.input("coord_y", u(L.yb));
 
   const injValid = m.input("inj_valid", u(1));
   const injPkt = m.input("inj_pkt", u(L.descBits));
@@ -104,7 +109,8 @@ export function makeNi(p: NocParams, x: number, y: number): NiIO {
   if (p.vcPolicy === "flow") {
     startVc = () => {
       const dstId = dy().mul(p.w).add(dx());
-      const h = uN(uN(dstId.mul(0x9e5).add((src * 0x3b7) & 0xffff), 16).shr(4), 8);
+      const srcMix = uN(coordY.mul(p.w).add(coordX).mul(0x3b7), 16); // (src * 0x3b7) mod 2^16
+      const h = uN(uN(dstId.mul(0x9e5).add(srcMix), 16).shr(4), 8);
       return uN(modConst(h, V), vb);
     };
     canClaim = () => field(claimed(), startVc(), 1).not();
@@ -119,7 +125,7 @@ export function makeNi(p: NocParams, x: number, y: number): NiIO {
   m.comb.set(fire, sending().or(qcount.ne(0).and(canClaim())).and(field(vcs, vc, cb).ne(0)));
   const isHead = () => sending().not();
   const isTail = () => k.add(1).eq(size());
-  const head = () => cat(seq(), constant(y, u(L.yb)), constant(x, u(L.xb)), dy(), dx());
+  const head = () => cat(seq(), coordY, coordX, dy(), dx());
   const data = mux(isHead(), head(), uN(head().xor(uN(k.mul(BODY_MIX), DATA_BITS)), DATA_BITS));
   m.comb.set(toRouter, mux(fire, cat(data, isTail(), isHead(), uN(vc, 3), constant(1, u(1))), 0));
 
@@ -144,5 +150,5 @@ export function makeNi(p: NocParams, x: number, y: number): NiIO {
   m.sync.set(ej, fromRouter);
   m.comb.set(crToRouter, mux(ej.bit(0), cat(ej.bit(TAIL_BIT), ej.slice(VC_LO + 2, VC_LO), one()), 0));
 
-  return { module: m, injValid, injPkt, injReady, ej, toRouter, crFromRouter, fromRouter, crToRouter };
+  return { module: m, injValid, injPkt, injReady, ej, toRouter, crFromRouter, fromRouter, crToRouter, coordX, coordY };
 }

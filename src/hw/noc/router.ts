@@ -52,6 +52,9 @@ export interface RouterIO {
   readonly crOut: Partial<Record<Dir, Signal>>;
   /** Flit counters of each output (present when p.linkCounters). */
   readonly counters: Partial<Record<Dir, Signal>>;
+  /** The router's coordinates (inputs: the mesh ties them to constants). */
+  readonly coordX: Signal;
+  readonly coordY: Signal;
 }
 
 export const routerNames = {
@@ -60,6 +63,8 @@ export const routerNames = {
   crIn: (d: Dir) => `cr_in_${DIR_NAMES[d]}`,
   crOut: (d: Dir) => `cr_out_${DIR_NAMES[d]}`,
   counter: (d: Dir) => `flits_${DIR_NAMES[d]}`,
+  coordX: "coord_x",
+  coordY: "coord_y",
 };
 
 /** Delay `e` by `n` registers named `${name}_<k>`; returns the last (or `e` itself when n = 0). */
@@ -73,10 +78,14 @@ function delay(m: Module, name: string, e: Expr, n: number, width: number): Expr
   return cur;
 }
 
+/**
+ * The router at (x, y) of a p.w x p.h mesh. Only its set of ports depends on the position (edge
+ * routers have fewer); its coordinates are inputs, so routers of one shape share one Verilog module.
+ */
 export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
-  const m = new Module("noc_router");
-  const L = flitLayout(p.w, p.h);
   const dirs = presentDirs(p.w, p.h, x, y);
+  const m = new Module(`noc_router_${dirs.map((d) => DIR_NAMES[d]).join("")}`);
+  const L = flitLayout(p.w, p.h);
   const P = dirs.length;
   const V = p.vcs;
   const S = 2 ** Math.ceil(Math.log2(V)); // stride of one port's VCs in the vectors
@@ -98,7 +107,10 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
     crIn: {} as Partial<Record<Dir, Signal>>,
     crOut: {} as Partial<Record<Dir, Signal>>,
     counters: {} as Partial<Record<Dir, Signal>>,
+    coordX: m.input(routerNames.coordX, u(L.xb)),
+    coordY: m.input(routerNames.coordY, u(L.yb)),
   };
+  const cx = io.coordX, cy = io.coordY;
   for (const d of dirs) {
     io.inp[d] = m.input(routerNames.inp(d), u(WORD_BITS));
     io.crIn[d] = m.input(routerNames.crIn(d), u(CREDIT_BITS));
@@ -159,12 +171,12 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
   /** Does a head arriving at input pi want output o? (dimension-order routing) */
   const wants = (pi: number, o: Dir): Expr => {
     const xy = p.routing === "xy";
-    const ex = () => dxOf(pi).eq(x), ey = () => dyOf(pi).eq(y);
+    const ex = () => dxOf(pi).eq(cx), ey = () => dyOf(pi).eq(cy);
     switch (o) {
-      case Dir.E: return xy ? dxOf(pi).gt(x) : ey().and(dxOf(pi).gt(x));
-      case Dir.W: return xy ? dxOf(pi).lt(x) : ey().and(dxOf(pi).lt(x));
-      case Dir.S: return xy ? ex().and(dyOf(pi).gt(y)) : dyOf(pi).gt(y);
-      case Dir.N: return xy ? ex().and(dyOf(pi).lt(y)) : dyOf(pi).lt(y);
+      case Dir.E: return xy ? dxOf(pi).gt(cx) : ey().and(dxOf(pi).gt(cx));
+      case Dir.W: return xy ? dxOf(pi).lt(cx) : ey().and(dxOf(pi).lt(cx));
+      case Dir.S: return xy ? ex().and(dyOf(pi).gt(cy)) : dyOf(pi).gt(cy);
+      case Dir.N: return xy ? ex().and(dyOf(pi).lt(cy)) : dyOf(pi).lt(cy);
       default: return ex().and(ey());
     }
   };
