@@ -1,0 +1,40 @@
+/** One sweep point: the noc testbench's driver at one load and seed (runs in a worker thread). */
+import { makeMesh } from "../hw/noc/mesh.js";
+import { nocParamsOf, trafficOf } from "../tb/noc/noc.js";
+import { runNoc } from "../tb/noc/driver.js";
+import { simulate } from "../sim/index.js";
+import type { SweepPoint, SweepTask } from "./types.js";
+
+export function runPoint(task: SweepTask): SweepPoint {
+  const t0 = performance.now();
+  const { params, seed } = task;
+  const p = nocParamsOf(params);
+  const sim = simulate(makeMesh(p));
+  try {
+    const res = runNoc(sim, p, {
+      traffic: trafficOf(params, p.w * p.h),
+      rate: Number(params.rate),
+      packetSize: Number(params.packetSize),
+      warmup: Number(params.warmup),
+      measure: Number(params.measure),
+      seed,
+      drainLimit: task.drainLimit,
+      keepFailures: 3,
+    });
+    const measure = Math.max(1, Number(params.measure));
+    return {
+      rate: Number(params.rate),
+      seed,
+      passed: res.passed,
+      failures: res.checker.failures.slice(0, 3),
+      cycles: res.cycles,
+      wallMs: Math.round(performance.now() - t0),
+      metrics: res.metrics,
+      linkUtil: Array.from(res.windowLinkFlits, (v) => Math.round((v / measure) * 1e5) / 1e5),
+    };
+  } finally {
+    sim.close();
+  }
+}
+
+export default runPoint;
