@@ -49,15 +49,17 @@ export function measureSim(name: string, build: () => Module, engine: EngineName
   const rnd = xorshift32(12345);
   // Narrow inputs: value = (random & mask) - offset, which covers the shape's range exactly.
   const narrowNodes = ins.filter((n) => n.shape.width <= 32);
-  const accs = narrowNodes.map((n) => sim.accessor(n.name));
+  const bank = sim.inputBank(narrowNodes.map((n) => n.name));
+  const V = bank.values;
   const masks = Int32Array.from(narrowNodes, (n) => (n.shape.width === 32 ? -1 : (1 << n.shape.width) - 1));
   const offsets = Float64Array.from(narrowNodes, (n) => (n.shape.signed ? 2 ** (n.shape.width - 1) : 0));
   const wideIns = ins.filter((n) => n.shape.width > 32);
   const drive = () => {
-    for (let i = 0; i < accs.length; i++) {
+    for (let i = 0; i < V.length; i++) {
       const m = masks[i];
-      accs[i].set(m === -1 ? (offsets[i] ? rnd() | 0 : rnd()) : (rnd() & m) - offsets[i]);
+      V[i] = m === -1 ? (offsets[i] ? rnd() | 0 : rnd()) : (rnd() & m) - offsets[i];
     }
+    bank.commit();
     for (const n of wideIns) {
       let v = 0n;
       for (let k = 0; k < n.shape.width; k += 32) v = (v << 32n) | BigInt(rnd());

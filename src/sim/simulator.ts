@@ -192,24 +192,73 @@ export class Simulator {
     const stores = eng.stores, lay = eng.layout;
     const isInput = n.kind === "input";
     if (stores && lay && lay.store[n.id] !== STORE_B) {
-      const arr = stores[STORE_NAMES[lay.store[n.id]]] as Float64Array;
       const idx = lay.index[n.id];
-      return {
-        get: () => {
-          if (this.dirty) this.settle();
-          return arr[idx];
-        },
-        set: (v: number) => {
-          if (!isInput) this.checkInput(n, "accessor.set");
-          if (!(v >= lo && v <= hi) || !Number.isInteger(v)) throw new Error(`accessor.set(${n.name}): ${v} does not fit ${shapeToString(n.shape)}`);
-          arr[idx] = v;
-          this.dirty = true;
-        },
+      const get = () => {
+        if (this.dirty) this.settle();
+        return arr[idx];
       };
+      const bad = (v: number) => new Error(`accessor.set(${n.name}): ${v} does not fit ${shapeToString(n.shape)}`);
+      const arr = stores[STORE_NAMES[lay.store[n.id]]] as Int32Array | Uint32Array | Float64Array;
+      if (!isInput) return { get, set: () => this.checkInput(n, "accessor.set") };
+      // One setter per store type, so each store instruction sees one kind of typed array.
+      const sim = this;
+      if (arr instanceof Int32Array) {
+        return { get, set(v: number) { if (!(v >= lo && v <= hi) || (v | 0) !== v) throw bad(v); arr[idx] = v; sim.dirty = true; } };
+      }
+      if (arr instanceof Uint32Array) {
+        return { get, set(v: number) { if (!(v >= lo && v <= hi) || v >>> 0 !== v) throw bad(v); arr[idx] = v; sim.dirty = true; } };
+      }
+      const f64 = arr as Float64Array;
+      return { get, set(v: number) { if (!(v >= lo && v <= hi) || Math.floor(v) !== v) throw bad(v); f64[idx] = v; sim.dirty = true; } };
     }
     return {
       get: () => this.peekNumber(n.name),
       set: (v: number) => this.poke(n.name, v),
+    };
+  }
+
+  /**
+   * A bank of inputs for hot testbench loops: write numbers into `values` (one per signal, in
+   * order), then `commit()` range-checks and applies them all in one generated function — no call
+   * per input. Inputs up to 52 bits.
+   */
+  inputBank(signals: readonly (Signal | string)[]): { values: Float64Array; commit(): void } {
+    const nodes = signals.map((sg) => this.node(sg));
+    for (const n of nodes) {
+      this.checkInput(n, "inputBank");
+      if (n.shape.width > 52) throw new Error(`inputBank: '${n.name}' is ${n.shape.width} bits; banks take inputs up to 52 bits (poke wider ones)`);
+    }
+    const values = new Float64Array(nodes.length);
+    const fail = (i: number, v: number) => {
+      throw new Error(`inputBank.commit: values[${i}] = ${v} does not fit '${nodes[i].name}' of shape ${shapeToString(nodes[i].shape)}`);
+    };
+    const eng = this.engine;
+    let apply: () => void;
+    if (eng.stores && eng.layout) {
+      const lay = eng.layout;
+      const lines = nodes.map((n, i) => {
+        const lo = n.shape.signed ? -(2 ** (n.shape.width - 1)) : 0;
+        const hi = n.shape.signed ? 2 ** (n.shape.width - 1) - 1 : 2 ** n.shape.width - 1;
+        return `v = V[${i}]; if (!(v >= ${lo} && v <= ${hi}) || Math.floor(v) !== v) fail(${i}, v); ${STORE_NAMES[lay.store[n.id]]}[${lay.index[n.id]}] = v;`;
+      });
+      apply = new Function("V", "I", "U", "F", "fail", `return function commit() { let v; ${lines.join(" ")} };`)(values, eng.stores.I, eng.stores.U, eng.stores.F, fail);
+    } else {
+      apply = () =>
+        nodes.forEach((n, i) => {
+          const v = values[i];
+          const lo = n.shape.signed ? -(2 ** (n.shape.width - 1)) : 0;
+          const hi = n.shape.signed ? 2 ** (n.shape.width - 1) - 1 : 2 ** n.shape.width - 1;
+          if (!(v >= lo && v <= hi) || Math.floor(v) !== v) fail(i, v);
+          this.poke(n.name, v);
+        });
+    }
+    const sim = this;
+    return {
+      values,
+      commit() {
+        apply();
+        sim.dirty = true;
+      },
     };
   }
 

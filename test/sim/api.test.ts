@@ -196,3 +196,22 @@ describe("hierarchy and behavioural blocks", () => {
     }
   });
 });
+
+describe("inputBank", () => {
+  it("applies all values in one commit, range-checked with the signal named", () => {
+    const m = new Module("bank");
+    const a = m.input("a", s(8)), b = m.input("b", u(12)), c = m.input("c", u(40));
+    const o = m.output("o", s(42));
+    m.comb.set(o, a.add(b).add(c));
+    for (const engine of ["compiled", "interp"] as const) {
+      const sim = simulate(m, { engine });
+      const bank = sim.inputBank([a, "b", c]);
+      bank.values.set([-128, 4095, 2 ** 40 - 1]);
+      bank.commit();
+      expect(sim.peek(o)).toBe(BigInt(-128 + 4095 + 2 ** 40 - 1));
+      bank.values[1] = 4096;
+      expect(() => bank.commit()).toThrow(/values\[1\] = 4096 does not fit 'bank.b' of shape u\(12\)/);
+      expect(() => sim.inputBank([o])).toThrow(/only top-level inputs/);
+    }
+  });
+});
