@@ -16,6 +16,7 @@
 import { Design, clockName, elaborate, pathOf, resetName } from "../hdl/elaborate.js";
 import { HdlError } from "../hdl/errors.js";
 import { Module } from "../hdl/module.js";
+import type { Memory } from "../hdl/memory.js";
 import { assignsOf } from "./stmt-emit.js";
 import { ModuleBody, PortInfo, emitModuleBody } from "./module-emit.js";
 import { Namer } from "./names.js";
@@ -25,6 +26,12 @@ export type { PortInfo } from "./module-emit.js";
 export interface EmitOptions {
   /** Verilog name of the top module (default: the top Module's name). */
   top?: string;
+  /**
+   * Initial contents to use instead of a memory's `init` (co-simulation uses this to start the
+   * Verilog where a testbench wrote memories through the simulator's backdoor). `path` is the
+   * memory's instance path below the top, e.g. "core0.buf" ("buf" for a memory of the top).
+   */
+  memoryInit?: (mem: Memory, path: string) => readonly bigint[] | undefined;
 }
 
 export interface DomainPorts {
@@ -89,7 +96,9 @@ export function emitDesign(designOrTop: Design | Module, opts: EmitOptions = {})
   const classes: { body: ModuleBody; hdlName: string }[] = [];
   const byKey = new Map<string, number>();
   for (const m of order) {
-    const body = emitModuleBody(m, { childModuleName: (c) => `\u0001${classOf.get(c)}\u0001`, domainsOf });
+    const below = pathOf(m).split(".").slice(1);
+    const memoryInit = (mem: Memory) => opts.memoryInit?.(mem, [...below, mem.name].join(".")) ?? mem.init;
+    const body = emitModuleBody(m, { childModuleName: (c) => `\u0001${classOf.get(c)}\u0001`, domainsOf, memoryInit });
     const key = m === top ? "\u0000top" : `${m.name}\n${domainsOf(m).join(",")}\n${body.text}`;
     let id = byKey.get(key);
     if (id === undefined) {

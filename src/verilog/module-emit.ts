@@ -48,6 +48,8 @@ export interface ModuleEmitEnv {
   childModuleName(child: Module): string;
   /** Clock domains whose clock (and reset) a module takes as ports, in port order. */
   domainsOf(m: Module): readonly string[];
+  /** Initial contents of a memory of this module (default: its `init`). */
+  memoryInit?(mem: Memory): readonly bigint[];
 }
 
 type SignalClass =
@@ -520,13 +522,15 @@ class ModuleEmitter {
     for (const mem of this.m.memories) {
       const name = this.memNames.get(mem)!;
       const w = mem.shape.width;
+      const init = this.env.memoryInit?.(mem) ?? mem.init;
+      if (init.length > mem.depth) throw new Error(`memory '${mem.name}': ${init.length} initial words for depth ${mem.depth}`);
       // Zero the words the init list does not give (Icarus would start them at x).
-      if (mem.init.length < mem.depth) {
+      if (init.length < mem.depth) {
         const i = this.namer.take(`${name}_i`);
         ints.push(`${IND}integer ${i};`);
-        memInit.push(`for (${i} = ${mem.init.length}; ${i} < ${mem.depth}; ${i} = ${i} + 1) ${name}[${i}] = ${sizedLiteral(0n, w)};`);
+        memInit.push(`for (${i} = ${init.length}; ${i} < ${mem.depth}; ${i} = ${i} + 1) ${name}[${i}] = ${sizedLiteral(0n, w)};`);
       }
-      mem.init.forEach((v, i) => memInit.push(`${name}[${i}] = ${valueLiteral(v, w, mem.shape.signed)};`));
+      init.forEach((v, i) => memInit.push(`${name}[${i}] = ${valueLiteral(v, w, mem.shape.signed)};`));
     }
     if (!lines.length && !memInit.length) return undefined;
     return [...ints, `${IND}initial begin`, ...[...lines, ...memInit].map((l) => IND + IND + l), `${IND}end`].join("\n");

@@ -167,12 +167,18 @@ export interface SynthResult {
   readonly ms: number;
 }
 
-/** `yosys -p "read_verilog <file>; synth -top <top>; stat"`. */
-export async function yosysSynth(verilog: string, top: string, opts: { timeoutMs?: number } = {}): Promise<SynthResult> {
+/**
+ * `yosys -p "read_verilog <file>; synth -top <top>; stat"`. With `coarse`, synthesis stops before
+ * fine-grained mapping (`synth -run :fine`): every front-end and RTL check has run (parsing,
+ * processes, latches, drivers, memories inferred), but memories are not blasted into flip-flops
+ * and ABC does not run, which takes minutes on designs with large buffers.
+ */
+export async function yosysSynth(verilog: string, top: string, opts: { timeoutMs?: number; coarse?: boolean } = {}): Promise<SynthResult> {
   const dir = scratchDir("yosys");
   const file = join(dir, `${top}.v`);
   writeFileSync(file, verilog);
-  const r = await runTool("yosys", ["-q", "-l", join(dir, "yosys.log"), "-p", `read_verilog ${file}; synth -top ${top}; tee -o ${join(dir, "stat.txt")} stat`], { cwd: dir, timeoutMs: opts.timeoutMs });
+  const synth = `synth -top ${top}${opts.coarse ? " -run :fine" : ""}`;
+  const r = await runTool("yosys", ["-q", "-l", join(dir, "yosys.log"), "-p", `read_verilog ${file}; ${synth}; tee -o ${join(dir, "stat.txt")} stat`], { cwd: dir, timeoutMs: opts.timeoutMs });
   const log = r.stdout + r.stderr;
   const cells: Record<string, number> = {};
   let statText = "";

@@ -5,7 +5,7 @@ module datapath (
   input wire [32:0] b,
   input wire [4:0] sh,
   input wire [1:0] sel,
-  output wire signed [103:0] y,
+  output wire signed [82:0] y,
   output wire [39:0] z,
   output reg signed [69:0] w,
   output wire [5:0] k,
@@ -13,9 +13,12 @@ module datapath (
   output wire lt
 );
 
+  // Intermediate values, each exactly as wide as Tessera's expression.
+  wire [11:0] slice_1 = b[11:0];
+
   assign k = 6'd57;
   assign ready = 1'd1;
-  assign y = {{34{a[69]}}, a} * {71'd0, b};
+  assign y = {{13{a[69]}}, a} * {71'd0, slice_1};
   assign z = {b[7:0], {8{b[32]}}, (b[23:0] << sh)};
   assign lt = a < $signed({37'd0, b});
 

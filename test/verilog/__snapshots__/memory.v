@@ -47,6 +47,7 @@ module ram (
   assign buf_r0_data = (buf_r0_addr < 4'd12) ? buf_[buf_r0_addr] : 12'd0;
   assign buf_r2_en = 1'd1;
 
+  // Memory 'buf': 12 x s(12), 2 write and 3 read ports.
   always @(posedge clk) begin
     // Later write ports win; writes outside 0..11 are ignored.
     if (buf_w0_en && buf_w0_addr < 4'd12) buf_[buf_w0_addr] <= buf_w0_data;
@@ -74,9 +75,9 @@ module ram (
     buf_r2_data = 12'd0;
     for (buf__i = 5; buf__i < 12; buf__i = buf__i + 1) buf_[buf__i] = 12'd0;
     buf_[0] = 12'd1;
-    buf_[1] = 12'd4094;
+    buf_[1] = -12'sd2;
     buf_[2] = 12'd3;
-    buf_[3] = 12'd4092;
+    buf_[3] = -12'sd4;
     buf_[4] = 12'd100;
   end
 endmodule
