@@ -128,7 +128,12 @@ export async function buildCosim(spec: CosimSpec, opts: CosimOptions): Promise<B
   const buildMs = performance.now() - t0;
   if (opts.noCache) return { sim: opts.sim, dir: work, exe: exeOf(work), buildMs, cached: false };
   try {
-    if (existsSync(final)) rmSync(final, { recursive: true, force: true });
+    // Never replace a build another process may be running: if one appeared meanwhile, use it.
+    if (existsSync(exeOf(final))) {
+      rmSync(work, { recursive: true, force: true });
+      return { sim: opts.sim, dir: final, exe: exeOf(final), buildMs, cached: false };
+    }
+    if (existsSync(final)) rmSync(final, { recursive: true, force: true }); // a failed build's leftovers
     renameSync(work, final);
   } catch {
     // Another process won the race; its build is as good as ours.
