@@ -18,7 +18,8 @@ export function filterStmts(stmts: readonly Stmt[], keep: (a: AssignStmt) => boo
       while (branches.length && branches[branches.length - 1].body.length === 0) branches.pop();
       if (branches.length) out.push({ ...st, branches });
     } else {
-      let cases = st.cases.map((c) => ({ values: c.values, body: filterStmts(c.body, keep) }));
+      // A case with no values never matches: it goes, whatever its body.
+      let cases = st.cases.filter((c) => c.values === null || c.values.length > 0).map((c) => ({ values: c.values, body: filterStmts(c.body, keep) }));
       const dflt = cases.find((c) => c.values === null);
       // Without a default that does something, an empty case is the same as no case.
       if (!dflt || dflt.body.length === 0) cases = cases.filter((c) => c.body.length > 0);
