@@ -26,10 +26,46 @@ export function lowestBit(x: Thunk): Expr {
 }
 
 /**
+ * 1 when x is not 0, without a comparison: the carry out of x + (2^w - 1). (Comparisons become
+ * branches in the simulator's generated code; on data-dependent values those mispredict.)
+ */
+export function nonZero(x: Expr): Expr {
+  const w = x.width;
+  if (w === 1 && !x.signed) return x;
+  return uN(x.asUnsigned().add(2 ** w - 1).shr(w), 1);
+}
+
+/** 1 when a == b (unsigned values), without a comparison. */
+export function eqBit(a: Expr, b: Expr | number): Expr {
+  const bb = typeof b === "number" ? constant(b, u(Math.max(1, a.width))) : b;
+  return uN(nonZero(a.asUnsigned().xor(bb.asUnsigned())).xor(1), 1);
+}
+
+/** Ring successor of f in 0..depth-1 (depth-1 wraps to 0), without a branch. */
+export function ringNext(f: Expr, depth: number): Expr {
+  const w = Math.max(1, bitsFor(depth));
+  if (depth === 1) return constant(0, u(1));
+  if ((depth & (depth - 1)) === 0) return uN(f.add(1), w);
+  return uN(f.add(1).sub(eqBit(f, depth - 1).mul(depth)), w);
+}
+
+/** x when the 1-bit `bit` is 1, else 0 (a multiply, no branch). */
+export function gate(bit: Expr, x: Expr): Expr {
+  return uN(x.mul(bit), x.width);
+}
+
+/**
  * Round-robin pick over the bits of req(): the lowest request at or above the priority mask
- * prio() wins, otherwise the lowest request. One expression (no stored intermediate).
+ * prio() wins, otherwise the lowest request. One expression (no stored intermediate). Small
+ * arbiters use the double-width trick (no branch): the lowest set bit of (req << n | req & prio).
  */
 export function rrPick(req: Thunk, prio: Thunk): Expr {
+  const n = req().width;
+  if (2 * n <= 30) {
+    const both = () => uN(req().shl(n).or(req().and(prio())), 2 * n);
+    const g = () => lowestBit(both);
+    return uN(g().slice(n - 1, 0).or(g().slice(2 * n - 1, n)), n);
+  }
   const masked = () => req().and(prio());
   return mux(masked().bool(), lowestBit(masked), lowestBit(req));
 }
@@ -45,7 +81,7 @@ export function encodeOneHot(g: Thunk, width: number, bits = bitsFor(width)): Ex
   for (let k = bits - 1; k >= 0; k--) {
     let mask = 0n;
     for (let i = 0; i < width; i++) if ((i >> k) & 1) mask |= 1n << BigInt(i);
-    parts.push(mask === 0n ? constant(0, u(1)) : g().and(constant(mask, u(width))).bool());
+    parts.push(mask === 0n ? constant(0, u(1)) : nonZero(g().and(constant(mask, u(width)))));
   }
   return cat(...parts);
 }

@@ -19,7 +19,7 @@
 import { Expr, Module, Signal, bitsFor, cat, constant, mux, u } from "../../hdl/index.js";
 import { BODY_MIX, CREDIT_BITS, CREDIT_TAIL_BIT, DATA_BITS, SIZE_BITS, TAIL_BIT, VC_LO, WORD_BITS, flitLayout } from "./flit.js";
 import type { NocParams } from "./params.js";
-import { encodeOneHot, field, lowestBit, oneHot, packedConst, shiftToField, uN } from "./bits.js";
+import { encodeOneHot, eqBit, field, gate, lowestBit, nonZero, oneHot, packedConst, shiftToField, uN } from "./bits.js";
 
 export interface NiIO {
   readonly module: Module;
@@ -79,8 +79,9 @@ export function makeNi(p: NocParams): NiIO {
   const qwp = m.signal("q_wp", u(qb));
   const qrp = m.signal("q_rp", u(qb));
   const qcount = m.signal("q_count", u(bitsFor(Q + 1)));
-  m.comb.set(injReady, qcount.ne(Q));
-  const accept = () => injValid.and(qcount.ne(Q));
+  const notFull = () => eqBit(qcount, Q).xor(1);
+  m.comb.set(injReady, notFull());
+  const accept = () => injValid.and(notFull());
   const wr = q.writePort();
   m.comb.set(wr.en, accept());
   m.comb.set(wr.addr, qwp);
@@ -98,7 +99,7 @@ export function makeNi(p: NocParams): NiIO {
   // --- packetizer ------------------------------------------------------------------------------
   // flit_index counts the flits of the current packet already sent: 0 means between packets.
   const k = m.signal("flit_index", u(SIZE_BITS));
-  const sending = () => k.ne(0);
+  const sending = () => nonZero(k);
   const svc = m.signal("send_vc", u(vb));
   // Local-input VC state: [claimed (until the tail credit returns)][credits per VC].
   const credBits = V * cb;
@@ -122,12 +123,13 @@ export function makeNi(p: NocParams): NiIO {
   const vc = m.signal("cur_vc", u(vb));
   m.comb.set(vc, mux(sending(), svc, startVc()));
   const fire = m.signal("fire", u(1));
-  m.comb.set(fire, sending().or(qcount.ne(0).and(canClaim())).and(field(vcs, vc, cb).ne(0)));
-  const isHead = () => sending().not();
-  const isTail = () => k.add(1).eq(size());
+  m.comb.set(fire, sending().or(nonZero(qcount).and(canClaim())).and(nonZero(field(vcs, vc, cb))));
+  const isHead = () => sending().xor(1);
+  const isTail = () => eqBit(k.add(1), size());
   const head = () => cat(seq(), coordY, coordX, dy(), dx());
-  const data = mux(isHead(), head(), uN(head().xor(uN(k.mul(BODY_MIX), DATA_BITS)), DATA_BITS));
-  m.comb.set(toRouter, mux(fire, cat(data, isTail(), isHead(), uN(vc, 3), constant(1, u(1))), 0));
+  // Flit k carries the head data XOR k * BODY_MIX (k = 0: the head itself).
+  const data = uN(head().xor(uN(k.mul(BODY_MIX), DATA_BITS)), DATA_BITS);
+  m.comb.set(toRouter, gate(fire, cat(data, isTail(), isHead(), uN(vc, 3), constant(1, u(1)))));
 
   const cr = () => crFromRouter;
   const crValid = () => cr().bit(0), crVc = () => cr().slice(VC_LO + vb - 1, VC_LO), crTail = () => cr().bit(CREDIT_TAIL_BIT);
@@ -148,7 +150,7 @@ export function makeNi(p: NocParams): NiIO {
 
   // --- ejection --------------------------------------------------------------------------------
   m.sync.set(ej, fromRouter);
-  m.comb.set(crToRouter, mux(ej.bit(0), cat(ej.bit(TAIL_BIT), ej.slice(VC_LO + 2, VC_LO), one()), 0));
+  m.comb.set(crToRouter, gate(ej.bit(0), cat(ej.bit(TAIL_BIT), ej.slice(VC_LO + 2, VC_LO), one())));
 
   return { module: m, injValid, injPkt, injReady, ej, toRouter, crFromRouter, fromRouter, crToRouter, coordX, coordY };
 }

@@ -37,7 +37,7 @@ import { CREDIT_BITS, CREDIT_TAIL_BIT, DATA_LO, HEAD_BIT, TAIL_BIT, VC_LO, WORD_
 import type { NocParams } from "./params.js";
 import { DIR_NAMES, Dir, presentDirs, turnAllowed } from "./topology.js";
 import {
-  encodeOneHot, field, maskAbove, oneHot, orAll, packedConst, replicate, rrPick, shiftToField, uN,
+  encodeOneHot, eqBit, field, gate, maskAbove, nonZero, ringNext, oneHot, orAll, packedConst, replicate, rrPick, shiftToField, uN,
 } from "./bits.js";
 
 /** Port signals of a router, by direction (undefined where the port does not exist). */
@@ -183,19 +183,19 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
   const wp = D > 1 ? ports.map((ip) => m.signal(`wp_${ip.nm}`, u(V * pb))) : undefined;
   const rp = D > 1 ? ports.map((ip) => m.signal(`rp_${ip.nm}`, u(V * pb))) : undefined;
   const ptrOf = (ptrs: Signal[] | undefined, pi: number, vc: Expr): Expr => (ptrs ? field(ptrs[pi], vc, pb) : constant(0, u(1)));
-  const step = (f: Expr): Expr => (D === 1 ? constant(0, u(1)) : mux(f.eq(D - 1), 0, f.add(1)));
+  const step = (f: Expr): Expr => ringNext(f, D);
   const inp = ports.map((ip, pi) => {
-    const push = wire(`push_${ip.nm}`, NV, mux(valid(pi), toPort(oneHot(ivc(pi), V), pi), 0));
+    const push = wire(`push_${ip.nm}`, NV, gate(valid(pi), toPort(oneHot(ivc(pi), V), pi)));
     // Output wanted by an arriving head, one-hot over output ports (0 for body flits).
     const bits = [...ports].reverse().map((op) => (turnAllowed(p.routing, ip.d, op.d) ? wants(pi, op.d) : constant(0, u(1))));
     const want = wire(`want_${ip.nm}`, P, mux(valid(pi).and(W[pi].bit(HEAD_BIT)), cat(...bits), 0));
     if (wp) {
       const f = () => ptrOf(wp, pi, ivc(pi));
-      m.if(valid(pi), () => m.sync.set(wp[pi], uN(wp[pi].add(shiftToField(step(f()).sub(f()), ivc(pi), pb, V)), V * pb)));
+      m.sync.set(wp[pi], uN(wp[pi].add(shiftToField(step(f()).sub(f()), ivc(pi), pb, V).mul(valid(pi))), V * pb));
     }
     return { push, want };
   });
-  const heads = wire("heads", NV, orAll(inp.map((a) => mux(a.want.bool(), a.push, 0)), NV));
+  const heads = wire("heads", NV, orAll(inp.map((a, pi) => gate(W[pi].bit(HEAD_BIT), a.push)), NV));
 
   // --- VC allocation: per output, a round robin over waiting input VCs ---------------------------
   const vaG = ports.map((op, oi) => {
@@ -218,7 +218,7 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
   const vcSel = ports.map((ip, pi) => wire(`sa_in_${ip.nm}_vc`, vb, encodeOneHot(() => g1[pi], V, vb)));
   const winners = wire("sa_in_winners", NV, orAll(ports.map((ip) => toPort(g1[ip.i], ip.i)), NV));
   const gp = ports.map((op, oi) => {
-    const bits = [...ports].reverse().map((ip) => (turnAllowed(p.routing, ip.d, op.d) ? portField(winners.and(routeTo[oi]), ip.i).bool() : constant(0, u(1))));
+    const bits = [...ports].reverse().map((ip) => (turnAllowed(p.routing, ip.d, op.d) ? nonZero(portField(winners.and(routeTo[oi]), ip.i)) : constant(0, u(1))));
     const req = wire(`sa_out_${op.nm}_req`, P, cat(...bits));
     return wire(`sa_out_${op.nm}_grant`, P, rrPick(() => req, () => sa2Prio.slice(oi * P + P - 1, oi * P))); // one-hot over input ports
   });
@@ -236,14 +236,14 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
     const rdp = buf.readPort();
     m.comb.set(rdp.addr, uN(vcSel[pi].mul(D).add(rpf), buf.addrWidth));
     const tail = () => rdp.data.bit(TAIL_BIT);
-    const pop = wire(`pop_${ip.nm}`, NV, mux(won(pi), toPort(g1[pi], pi), 0)); // the VC popped (one-hot)
-    const credit = wire(`credit_${ip.nm}`, CREDIT_BITS, mux(won(pi), cat(tail(), uN(vcSel[pi], 3), one()), 0));
+    const pop = wire(`pop_${ip.nm}`, NV, gate(won(pi), toPort(g1[pi], pi))); // the VC popped (one-hot)
+    const credit = wire(`credit_${ip.nm}`, CREDIT_BITS, gate(won(pi), cat(tail(), uN(vcSel[pi], 3), one())));
     m.comb.set(io.crOut[ip.d]!, delay(m, `cr_link_${ip.nm}`, credit, linkRegs(ip.d), CREDIT_BITS));
-    if (rp) m.if(won(pi), () => m.sync.set(rp[pi], uN(rp[pi].add(shiftToField(step(rpf).sub(rpf), vcSel[pi], pb, V)), V * pb)));
+    if (rp) m.sync.set(rp[pi], uN(rp[pi].add(shiftToField(step(rpf).sub(rpf), vcSel[pi], pb, V).mul(won(pi))), V * pb));
     // The popped VC is empty now unless a flit is behind it or arrives for it this cycle.
-    const last = () => ptrOf(wp, pi, vcSel[pi]).eq(step(rpf)).and(inp[pi].push.and(pop).bool().not());
-    const emptied = () => mux(last(), pop, 0);
-    const released = () => mux(tail(), pop, 0);
+    const last = () => eqBit(ptrOf(wp, pi, vcSel[pi]), step(rpf)).and(nonZero(inp[pi].push.and(pop)).xor(1));
+    const emptied = () => gate(last(), pop);
+    const released = () => gate(tail(), pop);
     const word = anyState
       ? wire(`sa_flit_${ip.nm}`, WORD_BITS, cat(rdp.data.slice(WORD_BITS - 1, VC_LO + 3), uN(anyState.ovcOfSel(pi), 3), rdp.data.bit(0)))
       : rdp.data;
@@ -258,20 +258,21 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
   } else {
     m.sync.set(vaPend, uN(vaPend.or(heads).and(vaAll().not()), NV));
   }
-  m.if(vaAll().bool().or(saWon.bool()), () =>
+  m.if(nonZero(vaAll()).or(nonZero(saWon)), () =>
     m.sync.set(active, uN(active.or(vaAll()).and(orAll(rd.map((r) => r.released()), NV).not()), NV)),
   );
   ports.forEach((op, oi) => {
-    const news = feeders(op.d).map((ip) => mux(inp[ip.i].want.bit(oi), inp[ip.i].push, 0));
-    m.if(heads.bool(), () => m.sync.set(routeTo[oi], uN(routeTo[oi].and(heads.not()).or(orAll(news, NV)), NV)));
+    const news = feeders(op.d).map((ip) => gate(inp[ip.i].want.bit(oi), inp[ip.i].push));
+    m.if(nonZero(heads), () => m.sync.set(routeTo[oi], uN(routeTo[oi].and(heads.not()).or(orAll(news, NV)), NV)));
   });
   // Input-stage pointers move for ports whose winner went through; output-stage ones for outputs used.
-  m.if(saWon.bool(), () => {
-    const kept = orAll(ports.map((ip) => mux(won(ip.i), constant(BigInt(2 ** V - 1) << BigInt(ip.i * S), u(NV)), 0)), NV);
-    const moved = orAll(ports.map((ip) => mux(won(ip.i), toPort(maskAbove(g1[ip.i], V), ip.i), 0)), NV);
+  m.if(nonZero(saWon), () => {
+    const kept = orAll(ports.map((ip) => gate(won(ip.i), constant(BigInt(2 ** V - 1) << BigInt(ip.i * S), u(NV)))), NV);
+    const moved = orAll(ports.map((ip) => gate(won(ip.i), toPort(maskAbove(g1[ip.i], V), ip.i))), NV);
     m.sync.set(sa1Prio, uN(sa1Prio.and(uN(kept.not(), NV)).or(moved), NV));
-    const kept2 = orAll(ports.map((op, oi) => mux(gp[oi].bool(), constant(BigInt(2 ** P - 1) << BigInt(oi * P), u(P * P)), 0)), P * P);
-    const moved2 = orAll(ports.map((op, oi) => mux(gp[oi].bool(), uN(maskAbove(gp[oi], P).shl(oi * P), P * P), 0)), P * P);
+    const kept2 = orAll(ports.map((op, oi) => gate(nonZero(gp[oi]), constant(BigInt(2 ** P - 1) << BigInt(oi * P), u(P * P)))), P * P);
+    // maskAbove(0) is all ones: gate it by the grant.
+    const moved2 = orAll(ports.map((op, oi) => gate(nonZero(gp[oi]), uN(maskAbove(gp[oi], P).shl(oi * P), P * P))), P * P);
     m.sync.set(sa2Prio, uN(sa2Prio.and(uN(kept2.not(), P * P)).or(moved2), P * P));
   });
 
@@ -290,7 +291,8 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
       m.sync.set(r, gp[oi]);
       sel = r;
     }
-    const xbar = byPort(sel, from, (pi) => xSrc[pi], WORD_BITS);
+    // One source at most is selected: a sum of gated words is the crossbar (no branch).
+    const xbar = uN(from.map((ip) => xSrc[ip.i].mul(sel.bit(ip.i))).reduce((a, b) => a.add(b)), WORD_BITS);
     let afterSt: Expr;
     if (p.st) {
       const r = m.signal(`st_out_${op.nm}`, u(WORD_BITS));
@@ -307,22 +309,23 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
     }
 
     // Output VC state: credits (returned minus sent), busy (allocated until its tail credit).
-    const sentWire = wire(`sent_vc_${op.nm}`, vb, byPort(gp[oi], from, (pi) => (anyState ? anyState.ovcOfSel(pi) : vcSel[pi]), vb));
+    const sentWire = wire(`sent_vc_${op.nm}`, vb, from.map((ip) => gate(gp[oi].bit(ip.i), anyState ? anyState.ovcOfSel(ip.i) : vcSel[ip.i])).reduce((a, b) => a.add(b)));
     const sentVc = () => sentWire;
-    const crAt = () => mux(crValid(oi), shiftToField(one(), crVc(oi), cb, V), 0);
-    const sentAt = () => mux(gp[oi].bool(), shiftToField(one(), sentVc(), cb, V), 0);
+    const sent = () => nonZero(gp[oi]);
+    const crAt = () => gate(crValid(oi), shiftToField(one(), crVc(oi), cb, V));
+    const sentAt = () => gate(sent(), shiftToField(one(), sentVc(), cb, V));
     // "flow": the output VC has the index of the granted input VC (OR of the grant's port fields).
     const given = () => (anyState ? anyState.ovcHot[oi] : orAll(ports.map((ip) => portField(vaG[oi], ip.i)), V));
-    const busyDelta = () =>
-      mux(vaG[oi].bool(), given(), 0).sub(mux(crValid(oi).and(crIn(oi).bit(CREDIT_TAIL_BIT)), oneHot(crVc(oi), V), 0)).shl(busyLo);
+    // (given() is 0 when nothing is granted.)
+    const busyDelta = () => given().sub(gate(crValid(oi).and(crIn(oi).bit(CREDIT_TAIL_BIT)), oneHot(crVc(oi), V))).shl(busyLo);
     // has-a-credit bits: set by a credit to an empty VC, cleared by sending its last credit.
     const okDelta = () =>
-      mux(crValid(oi).and(field(creditOk(oi), crVc(oi), 1).not()), oneHot(crVc(oi), V), 0)
-        .sub(mux(gp[oi].bool().and(field(credits(oi), sentVc(), cb).eq(1)).and(crValid(oi).and(crVc(oi).eq(sentVc())).not()), oneHot(sentVc(), V), 0))
+      gate(crValid(oi).and(field(creditOk(oi), crVc(oi), 1).not()), oneHot(crVc(oi), V))
+        .sub(gate(sent().and(eqBit(field(credits(oi), sentVc(), cb), 1)).and(crValid(oi).and(eqBit(crVc(oi), sentVc())).xor(1)), oneHot(sentVc(), V)))
         .shl(okLo);
     let next = bc[oi].add(crAt()).sub(sentAt()).add(busyDelta()).add(okDelta());
     if (anyState) next = next.add(anyState.ownedDelta(oi, sentVc).shl(ownedLo));
-    m.if(crValid(oi).or(gp[oi].bool()).or(vaG[oi].bool()), () => m.sync.set(bc[oi], uN(next, bc[oi].width)));
+    m.if(crValid(oi).or(nonZero(gp[oi])).or(nonZero(vaG[oi])), () => m.sync.set(bc[oi], uN(next, bc[oi].width)));
   });
   anyState?.finish();
   return io;
