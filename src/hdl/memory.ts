@@ -8,7 +8,9 @@
  *    gets the data being written to the same address at the same edge by a write port of the same
  *    domain (the highest-numbered such port wins, as it does for the memory itself).
  *  - Two write ports writing one address at one edge: the higher-numbered port wins.
- *  - Reads outside 0..depth-1 give 0; writes there are ignored.
+ *  - Reads outside 0..depth-1 give 0; writes there are ignored. (A transparent sync read of an
+ *    out-of-range address that a write port targets at the same edge returns the write data; the
+ *    emitted Verilog does the same.)
  */
 import { HdlError } from "./errors.js";
 import type { Signal } from "./expr.js";

@@ -39,7 +39,7 @@ export class JsExprGen {
   gen(e: Expr, root = false): string {
     const r = this.ctx.ref(e, root);
     if (r !== undefined) return r;
-    if (e instanceof Const) return isBig(e) ? `${num(e.value)}n` : num(e.value);
+    if (e instanceof Const) return isBig(e) ? `(${e.value}n)` : num(e.value);
     switch (e.kind) {
       case "unary": return this.unary(e as UnaryExpr);
       case "binary": return this.binary(e as BinaryExpr);

@@ -197,13 +197,16 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
         }
         const ranges = [...driversOf(sig)].sort((a, b) => b.lo - a.lo);
         const pieces: Expr[] = [];
+        // Bits no domain drives keep their reset value, as they do with one driving domain.
+        const resetBits = (hiBit: number, loBit: number) =>
+          new Const(BigInt.asUintN(hiBit - loBit + 1, sig.reset >> BigInt(loBit)), u(hiBit - loBit + 1));
         let hi = sig.width - 1;
         for (const r of ranges) {
-          if (r.hi < hi) pieces.push(new Const(0n, u(hi - r.hi)));
+          if (r.hi < hi) pieces.push(resetBits(hi, r.hi + 1));
           pieces.push(parts.get(r.domain)!.slice(r.hi, r.lo));
           hi = r.lo - 1;
         }
-        if (hi >= 0) pieces.push(new Const(0n, u(hi + 1)));
+        if (hi >= 0) pieces.push(resetBits(hi, 0));
         let combined: Expr = new CatExpr(pieces);
         if (sig.signed) combined = new UnaryExpr("asSigned", combined);
         addNode({ ...common, kind: "comb", domain: -1, expr: combined });

@@ -15,7 +15,6 @@ import { emitDesign } from "../../src/verilog/emit.js";
 import { recordTrace } from "../../src/verilog/replay.js";
 import { requireTool } from "../../src/verilog/tools.js";
 import { DESIGNS } from "./designs.js";
-import { unlessKnownSimBug } from "./known-bugs.js";
 import { Rng } from "./rng.js";
 
 const SEED = Number(process.env.TESSERA_SEED ?? 7);
@@ -54,8 +53,7 @@ for (const [name, make] of Object.entries(DESIGNS)) {
     for (const t of ["verilator", "icarus"] as const) {
       for (const engine of ["compiled", "interp"] as const) {
         test.skipIf(!requireTool(t === "verilator" ? "verilator" : "iverilog"))(`tessera (${engine}) == ${t}`, async () => {
-          const trace = unlessKnownSimBug(`${name} (${engine})`, () => ours(engine));
-          if (!trace) return;
+          const trace = ours(engine);
           const m = compareTraces(trace, await tool(t), { ours: `tessera ${engine}`, theirs: t });
           expect(m?.message ?? null).toBeNull();
         });
