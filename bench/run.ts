@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: every measurement in one run, never part of `npm test`.
+ *  1. the simulator: compiled engine vs interpreter, VCD off and on (bench/sim.ts)
+ *  2. side by side with Verilator (-O3, one thread, no trace) and Icarus on the emitted Verilog:
+ *     cycles/s, ratios, time to first cycle (bench/verilog/compare.ts)
+ *  3. VCD tracing vs Verilator --trace (bench/verilog/trace.ts)
+ *  4. the component benches (bench/pe/run.ts, bench/noc/run.ts), each in its own process
+ * Writes bench/results/*.json (with the machine they ran on) and bench/results/summary.md, and
+ * replaces the table between the bench markers in README.md.
+ *
+ *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,pe,noc
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runSimBench, simTable } from "./sim.js";
+import { VERILOG_BENCH_DESIGNS, sideBySide, sideBySideTable, type SideBySide } from "./verilog/compare.js";
+import { traceSideBySide, type TraceSideBySide } from "./verilog/trace.js";
+import { RESULTS_DIR, machine, markdownTable, writeResults } from "./report.js";
+import { findTool, toolVersion } from "../src/verilog/tools.js";
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,pe,noc").split(","));
+const log = (s: string) => process.stderr.write(s + "\n");
+const sections: string[] = [];
+const now = machine();
+sections.push(`Measured ${now.date.slice(0, 10)} on ${now.cpu}, ${now.cores} cores, Node ${now.node} (load average ${now.loadAverage.join(", ")} at the start).`);
+
+if (only.has("sim")) {
+  log("== simulator: compiled vs interpreter, VCD off/on");
+  const ms = runSimBench(seconds);
+  writeResults("sim", { machine: now, results: ms });
+  sections.push("### Simulator (`bench/sim.ts`)\n\n" + markdownTable(simTable(ms)));
+}
+
+const haveTools = findTool("verilator") && findTool("iverilog");
+if (only.has("verilog") && haveTools) {
+  log("== side by side with Verilator and Icarus");
+  const rows: SideBySide[] = [];
+  const designs: Record<string, () => import("../src/hdl/index.js").Module> = { ...VERILOG_BENCH_DESIGNS };
+  try {
+    const noc = await import("./noc/design.js" as string).catch(() => undefined);
+    if (noc?.benchMesh) designs["noc-mesh-8x8"] = noc.benchMesh;
+  } catch {
+    // no mesh bench design yet
+  }
+  for (const [name, make] of Object.entries(designs)) rows.push(await sideBySide(name, make, seconds));
+  const tools = { verilator: toolVersion("verilator"), iverilog: toolVersion("iverilog"), verilatorFlags: "--cc --exe --build -O3 (single-threaded, no trace)" };
+  writeResults("verilog", { machine: now, tools, results: rows });
+  sections.push("### Side by side with Verilator and Icarus (`bench/verilog/compare.ts`)\n\n" + sideBySideTable(rows) +
+    `\n\n${tools.verilator}; ${tools.iverilog}. Same xorshift32 stimulus on all three; "same end state" compares a checksum of every output after 200 cycles.`);
+}
+
+if (only.has("trace") && haveTools) {
+  log("== VCD tracing vs Verilator --trace");
+  const rows: TraceSideBySide[] = [];
+  for (const n of [8, 16]) rows.push(await traceSideBySide(n, seconds));
+  writeResults("trace", { machine: now, results: rows });
+  const f = (x: number) => Math.round(x).toLocaleString("en-US");
+  sections.push("### VCD tracing (`bench/verilog/trace.ts`)\n\n" + markdownTable([
+    ["design", "Tessera cycles/s (VCD on)", "VCD bytes/cycle", "MB/s", "Verilator --trace cycles/s", "bytes/cycle", "MB/s", "ours/Verilator"],
+    ...rows.map((r) => [r.design, f(r.ours.cyclesPerSec), f(r.ours.vcdBytesPerCycle), f(r.ours.vcdMBps),
+      r.verilator ? f(r.verilator.cyclesPerSec) : "-", r.verilator ? f(r.verilator.vcdBytesPerCycle) : "-", r.verilator ? f(r.verilator.vcdMBps) : "-",
+      r.ratioVsVerilatorTraced ? `${r.ratioVsVerilatorTraced.toFixed(2)}x` : "-"]),
+  ]));
+}
+
+// Component benches run in their own processes (each is a script that writes its JSON).
+const flags = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
+for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["noc", "bench/noc/run.ts", "Mesh NoC"]] as const) {
+  if (!only.has(key) || !fs.existsSync(path.join(root, script))) continue;
+  log(`== ${title} (${script})`);
+  const r = spawnSync(process.execPath, [...flags, script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } });
+  if (r.status !== 0) throw new Error(`${script} failed with exit ${r.status}`);
+  sections.push(`### ${title} (\`${script}\`)\n\n${r.stdout.trim()}`);
+}
+
+const summary = sections.join("\n\n") + "\n";
+fs.mkdirSync(RESULTS_DIR, { recursive: true });
+fs.writeFileSync(path.join(RESULTS_DIR, "summary.md"), summary);
+const readme = path.join(root, "README.md");
+const text = fs.readFileSync(readme, "utf8");
+const begin = "<!-- bench:begin -->", end = "<!-- bench:end -->";
+if (text.includes(begin) && text.includes(end)) {
+  fs.writeFileSync(readme, text.slice(0, text.indexOf(begin) + begin.length) + "\n" + summary + text.slice(text.indexOf(end)));
+}
+process.stdout.write(summary);
