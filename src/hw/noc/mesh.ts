@@ -3,13 +3,15 @@
  * pair of links (flits one way, credits the other) in each direction.
  *
  * Top-level ports, per node id = y * w + x (see meshNames): inj_valid_<id>, inj_pkt_<id> (in),
- * inj_ready_<id>, ej_<id> (out). Everything inside is RTL, so the mesh emits to Verilog.
+ * inj_ready_<id>, ej_<id> (out); and per row y, ej_valid_row_<y> (out): bit x set when node (x, y)
+ * ejects a flit this cycle, so a testbench reads the few ej_<id> that matter instead of all of
+ * them. Everything inside is RTL, so the mesh emits to Verilog.
  * Instances: r_<x>_<y> (routers), ni_<x>_<y> (interfaces); per-output flit counters are
  * r_<x>_<y>.flits_<e|w|n|s|l> (see linkCounterName).
  */
-import { Module, constant } from "../../hdl/index.js";
+import { Module, cat, constant } from "../../hdl/index.js";
 import { WORD_BITS, flitLayout } from "./flit.js";
-import { makeNi } from "./ni.js";
+import { NiIO, makeNi } from "./ni.js";
 import { NocParams, nocParams } from "./params.js";
 import { RouterIO, makeRouter, routerNames } from "./router.js";
 import { DIR_NAMES, Dir, neighbour, opposite } from "./topology.js";
@@ -19,6 +21,7 @@ export const meshNames = {
   injPkt: (id: number) => `inj_pkt_${id}`,
   injReady: (id: number) => `inj_ready_${id}`,
   ej: (id: number) => `ej_${id}`,
+  ejValidRow: (y: number) => `ej_valid_row_${y}`,
   router: (x: number, y: number) => `r_${x}_${y}`,
   ni: (x: number, y: number) => `ni_${x}_${y}`,
 };
@@ -33,6 +36,7 @@ export function makeMesh(partial: Partial<NocParams> = {}): Module {
   const top = new Module("noc_mesh");
   const L = flitLayout(p.w, p.h);
   const routers: RouterIO[][] = [];
+  const nis: NiIO[] = [];
   for (let y = 0; y < p.h; y++) {
     routers.push([]);
     for (let x = 0; x < p.w; x++) {
@@ -48,6 +52,7 @@ export function makeMesh(partial: Partial<NocParams> = {}): Module {
       const id = y * p.w + x;
       const r = routers[y][x];
       const ni = makeNi(p);
+      nis.push(ni);
       top.submodule(meshNames.ni(x, y), ni.module);
       top.comb.set(ni.coordX, constant(x, ni.coordX.shape));
       top.comb.set(ni.coordY, constant(y, ni.coordY.shape));
@@ -73,6 +78,11 @@ export function makeMesh(partial: Partial<NocParams> = {}): Module {
         top.comb.set(r.crIn[d]!, other.crOut[back]!);
       }
     }
+  }
+  for (let y = 0; y < p.h; y++) {
+    const row = top.output(meshNames.ejValidRow(y), { width: p.w, signed: false });
+    const bits = Array.from({ length: p.w }, (_, x) => nis[y * p.w + x].ej.bit(0)).reverse();
+    top.comb.set(row, cat(...bits));
   }
   return top;
 }

@@ -112,6 +112,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const injPkt = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.injPkt(i)));
   const injReady = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.injReady(i)));
   const ej = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.ej(i)));
+  const ejRows = Array.from({ length: h }, (_, y) => sim.accessor(meshNames.ejValidRow(y)));
   const hasCounters = p.linkCounters;
 
   // --- packets, sources ------------------------------------------------------------------------
@@ -288,9 +289,15 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       }
     }
     sim.step();
-    for (let i = 0; i < N; i++) {
-      const word = ej[i].get();
-      if (word & 1) onFlit(i, word, t + 1);
+    // Read only the ejection registers that hold a flit (the per-row valid masks say which).
+    for (let y = 0; y < h; y++) {
+      let mask = ejRows[y].get();
+      while (mask !== 0) {
+        const x = 31 - Math.clz32(mask & -mask);
+        mask -= 2 ** x;
+        const i = y * w + x;
+        onFlit(i, ej[i].get(), t + 1);
+      }
     }
     if ((t & 1023) === 1023) o.onProgress?.(Math.min(t + 1, progressTotal), progressTotal);
   }
