@@ -15,7 +15,9 @@ function bound(v: number | undefined, none: string): string {
 /** "int 1..64", "one of uniform|extremes|mixed", "bool". */
 export function describeAllowed(p: ParamSpec): string {
   if (p.type === "int") return `int ${bound(p.min, "-inf")}..${bound(p.max, "inf")}`;
+  if (p.type === "number") return `number ${bound(p.min, "-inf")}..${bound(p.max, "inf")}`;
   if (p.type === "enum") return `one of ${(p.values ?? []).join("|")}`;
+  if (p.type === "string") return "text";
   return "bool (true|false)";
 }
 
@@ -39,10 +41,18 @@ export function parseParamValue(tb: Testbench, p: ParamSpec, text: string): Para
     if ((p.min !== undefined && v < p.min) || (p.max !== undefined && v > p.max)) throw bad(`${v} is out of range`);
     return v;
   }
+  if (p.type === "number") {
+    const t = text.trim();
+    const v = Number(t);
+    if (t === "" || !Number.isFinite(v)) throw bad(`'${text}' is not a number`);
+    if ((p.min !== undefined && v < p.min) || (p.max !== undefined && v > p.max)) throw bad(`${v} is out of range`);
+    return v;
+  }
   if (p.type === "enum") {
     if (!(p.values ?? []).includes(text)) throw bad(`'${text}' is not an accepted value`);
     return text;
   }
+  if (p.type === "string") return text;
   const l = text.toLowerCase();
   if (TRUE.has(l)) return true;
   if (FALSE.has(l)) return false;

@@ -107,7 +107,10 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
         throw new InvalidArgumentError((e as UsageError).message);
       }
     })
-    .option("--out <file>", "write the results as JSON to this file")
+    .option("--out <file>", "write the results as JSON to this file (noc: and SVG plots next to it)")
+    .option("--rates <loads>", "noc: offered loads, a,b,c or lo..hi:step (flits/node/cycle)")
+    .option("--refine <n>", "noc: extra rounds of loads inside the saturation bracket", intIn(0, 10, "--refine"))
+    .option("--merge <files...>", "noc: merge shard JSON files instead of running")
     .option("--json", "machine-readable results on standard output")
     .action(async (name, opts) => setCode(await sweepCommand(name, opts, io)));
 

@@ -12,14 +12,18 @@ export type Params = Record<string, ParamValue>;
 export interface ParamSpec {
   readonly name: string;
   readonly description: string;
-  readonly type: "int" | "enum" | "bool";
+  /** int: whole numbers; number: reals (rate=0.15); enum; bool; string: free text (lists, paths). */
+  readonly type: "int" | "number" | "enum" | "bool" | "string";
   readonly default: ParamValue;
-  /** int: inclusive range `tessera run` accepts. */
+  /** int/number: inclusive range `tessera run` accepts. */
   readonly min?: number;
   readonly max?: number;
   /** enum: the accepted values. */
   readonly values?: readonly string[];
-  /** The part of the space `tessera verify` draws random values from (defaults to min/max/values). */
+  /**
+   * The part of the space `tessera verify` draws random values from (defaults to min/max/values).
+   * A string parameter keeps its default under verify unless `values` lists choices.
+   */
   readonly verify?: { readonly min?: number; readonly max?: number; readonly values?: readonly string[] };
 }
 

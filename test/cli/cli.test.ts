@@ -30,7 +30,7 @@ describe("tessera list", () => {
     expect(list.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(["counter", "mac-grid"]));
     for (const t of list) {
       expect(Object.keys(t).sort()).toEqual(["description", "name", "params"]);
-      for (const p of t.params) expect(p).toMatchObject({ name: expect.any(String), type: expect.stringMatching(/^(int|enum|bool)$/), description: expect.any(String) });
+      for (const p of t.params) expect(p).toMatchObject({ name: expect.any(String), type: expect.stringMatching(/^(int|number|enum|bool|string)$/), description: expect.any(String) });
     }
     const mg = list.find((t: { name: string }) => t.name === "mac-grid");
     expect(mg.params.map((p: { name: string }) => p.name)).toEqual(["rows", "cols", "m", "n", "k", "data"]);
@@ -182,9 +182,16 @@ describe("tessera emit / cosim / sweep", () => {
     expect(() => sweepPlan(findTestbench("counter"), ["width=4", "wrap=3,16"])).toThrow(/wrap=16 does not fit in width=4/);
     expect(parseShard("1/4")).toEqual({ index: 1, count: 4 });
     expect((await cli("sweep", "counter", "--shard", "4/4")).code).toBe(2);
-    const r = await cli("sweep", "mac-grid", "--param", "rows=1..4", "--seeds", "2");
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/not available yet \(this sweep would be 4 parameter sets x 2 seeds\)/);
+    const r = await cli("sweep", "mac-grid", "--param", "rows=1..4", "--seeds", "2", "--workers", "2", "--json");
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.out);
+    expect(res.points).toHaveLength(8);
+    expect(res.points.map((p: { params: { rows: number }; seed: number }) => `${p.params.rows}/${p.seed}`)).toEqual(["1/1", "1/2", "2/1", "2/2", "3/1", "3/2", "4/1", "4/2"]);
+    // Shards partition the points.
+    const s0 = JSON.parse((await cli("sweep", "mac-grid", "--param", "rows=1..4", "--seeds", "2", "--shard", "0/3", "--json")).out);
+    const s1 = JSON.parse((await cli("sweep", "mac-grid", "--param", "rows=1..4", "--seeds", "2", "--shard", "1/3", "--json")).out);
+    const s2 = JSON.parse((await cli("sweep", "mac-grid", "--param", "rows=1..4", "--seeds", "2", "--shard", "2/3", "--json")).out);
+    expect(s0.points.length + s1.points.length + s2.points.length).toBe(8);
   });
 
   it("--help exits 0 and lists the commands", async () => {

@@ -3,14 +3,23 @@
  * a testbench over the cross product of parameter values and seeds, on a worker pool, split
  * across machines with --shard (each shard writes JSON that merges).
  *
- * Not wired yet: the grid is parsed and every value checked here (`sweepPlan`), so wiring the
- * worker pool means replacing the body of `sweepCommand` only.
+ * Points are (parameter set, seed) pairs, dealt to shards round-robin in a fixed order, so n
+ * machines running --shard 0/n .. n-1/n cover the sweep exactly once and their JSON concatenates.
+ * `tessera sweep noc` is the NoC load sweep instead (offered loads, saturation, plots): see
+ * sweep-noc.ts.
  */
 import { findTestbench } from "../../tb/registry.js";
 import type { Params, Testbench } from "../../tb/types.js";
 import { Io, testbenchesOf } from "../io.js";
 import { checkCombination, parseParamValue, specOf, splitParamArgs } from "../params.js";
-import { EXIT_USAGE, UsageError } from "../usage.js";
+import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
+import { availableParallelism } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { Piscina } from "piscina";
+import { progress } from "../progress.js";
+import { sweepNocCommand } from "./sweep-noc.js";
+import type { TbSweepPoint, TbSweepTask } from "../../sweep/tb-point.js";
 
 export interface SweepArgs {
   param: string[];
@@ -52,9 +61,50 @@ export function sweepPlan(tb: Testbench, paramArgs: readonly string[]): Params[]
   return combos;
 }
 
-export async function sweepCommand(name: string, args: SweepArgs, io: Io): Promise<number> {
+export interface SweepExtraArgs {
+  /** noc only: offered loads "a,b,c" or "lo..hi:step". */
+  rates?: string;
+  refine?: number;
+  merge?: string[];
+}
+
+export async function sweepCommand(name: string, args: SweepArgs & SweepExtraArgs, io: Io): Promise<number> {
+  if (name === "noc") {
+    return sweepNocCommand({ param: args.param, rates: args.rates, seeds: args.seeds, seed: args.seed, workers: args.workers, shard: args.shard, refine: args.refine, out: args.out, json: args.json, merge: args.merge }, io);
+  }
+  if (args.rates !== undefined || args.refine !== undefined || args.merge !== undefined) {
+    throw new UsageError("--rates, --refine and --merge belong to 'tessera sweep noc'");
+  }
   const tb = findTestbench(name, testbenchesOf(io));
   const plan = sweepPlan(tb, args.param);
-  io.err(`tessera sweep: parameter sweeps are not available yet (this sweep would be ${plan.length} parameter sets x ${args.seeds} seeds)\n`);
-  return EXIT_USAGE;
+  const shard = args.shard ?? { index: 0, count: 1 };
+  const all: TbSweepTask[] = plan.flatMap((params) => Array.from({ length: args.seeds }, (_, k) => ({ testbench: tb.name, params, seed: args.seed + k })));
+  const tasks = all.filter((_, i) => i % shard.count === shard.index);
+  const workers = Math.max(1, Math.min(args.workers ?? availableParallelism(), tasks.length || 1));
+  const bar = progress(io, { json: args.json, label: `sweep ${tb.name}` });
+  // Results in plan order, whatever order the workers finish in.
+  const points: TbSweepPoint[] = new Array(tasks.length);
+  let done = 0;
+  const pool = new Piscina({ filename: new URL("../../sweep/tb-worker.mjs", import.meta.url).href, maxThreads: workers, minThreads: 0 });
+  try {
+    await Promise.all(tasks.map(async (t, i) => {
+      points[i] = (await pool.run(t)) as TbSweepPoint;
+      bar.update(++done, tasks.length);
+    }));
+  } finally {
+    bar.stop();
+    await pool.destroy();
+  }
+  const result = { testbench: tb.name, shard, points: points.map(({ name: _n, ...p }) => p), passed: points.every((p) => p.passed), createdAt: new Date().toISOString() };
+  if (args.out) {
+    mkdirSync(dirname(args.out), { recursive: true });
+    writeFileSync(args.out, JSON.stringify(result, null, 2) + "\n");
+  }
+  if (args.json) io.out(JSON.stringify(result) + "\n");
+  else {
+    const failed = points.filter((p) => !p.passed);
+    io.out(`${tb.name}: ${points.length - failed.length}/${points.length} points passed (shard ${shard.index}/${shard.count}, ${workers} workers)${args.out ? `; results in ${args.out}` : ""}\n`);
+    for (const p of failed.slice(0, 5)) io.out(`  FAIL seed ${p.seed} ${Object.entries(p.params).map(([k, v]) => `${k}=${v}`).join(" ")}: ${p.failures[0] ?? "?"}\n`);
+  }
+  return result.passed ? EXIT_PASS : EXIT_FAIL;
 }

@@ -42,6 +42,16 @@ const INT32 = 2 ** 31;
 /** The arbitrary `tessera verify` draws one parameter from. */
 export function paramArbitrary(tb: Testbench, p: ParamSpec): fc.Arbitrary<number | string | boolean> {
   if (p.type === "bool") return fc.boolean();
+  if (p.type === "string") {
+    const vs = p.verify?.values ?? p.values;
+    return vs && vs.length ? fc.constantFrom(...vs) : fc.constant(String(p.default));
+  }
+  if (p.type === "number") {
+    const lo = p.verify?.min ?? p.min, hi = p.verify?.max ?? p.max;
+    if (lo === undefined || hi === undefined || lo > hi) throw new UsageError(`testbench '${tb.name}': number parameter '${p.name}' needs a finite verify range; got ${lo}..${hi}`);
+    // Round to 4 decimals so a replay command line reproduces the value exactly.
+    return fc.integer({ min: Math.ceil(lo * 1e4), max: Math.floor(hi * 1e4) }).map((x) => x / 1e4);
+  }
   if (p.type === "enum") {
     const vs = p.verify?.values ?? p.values ?? [];
     if (!vs.length) throw new UsageError(`testbench '${tb.name}': enum parameter '${p.name}' declares no values to verify over`);
