@@ -19,7 +19,8 @@
  * head data XOR bodyMix(k), so every flit names its packet and its place in it.
  *
  * Packet descriptor (network interface input inj_pkt), LSB first: dstX, dstY, seq (seqBits), size
- * (8 bits, 1..255 flits).
+ * (8 bits: 1..255 flits, 0 for 256). A destination outside the mesh is never delivered (its VC
+ * stays stuck at the edge router): the testbench only sends to real nodes.
  */
 import { bitsFor } from "../../hdl/index.js";
 

@@ -2,7 +2,8 @@
  * Network interface: the bridge between a node's traffic (the testbench's sources and sinks) and
  * its router's local port.
  *
- * Injection: a packet descriptor (destination, sequence tag, size; see flit.ts) is accepted on
+ * Injection: a packet descriptor (destination, sequence tag, size 1..255, 0 meaning 256; see
+ * flit.ts) is accepted on
  * inj_valid when inj_ready (the injection queue, p.injQueue descriptors, is not full). The
  * packetizer takes the queue's front packet, claims a VC of the router's local input (the
  * pair's VC under vcPolicy "flow", the lowest free one under "any"; a VC is claimed until its
@@ -125,7 +126,7 @@ export function makeNi(p: NocParams): NiIO {
   const fire = m.signal("fire", u(1));
   m.comb.set(fire, sending().or(nonZero(qcount).and(canClaim())).and(nonZero(field(vcs, vc, cb))));
   const isHead = () => sending().xor(1);
-  const isTail = () => eqBit(k.add(1), size());
+  const isTail = () => eqBit(uN(k.add(1), SIZE_BITS), size()); // size 0 stands for 256 flits
   const head = () => cat(seq(), coordY, coordX, dy(), dx());
   // Flit k carries the head data XOR k * BODY_MIX (k = 0: the head itself).
   const data = uN(head().xor(uN(k.mul(BODY_MIX), DATA_BITS)), DATA_BITS);
