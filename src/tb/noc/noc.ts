@@ -12,19 +12,12 @@ import type { ParamSpec, Params, TbResult, Testbench } from "../types.js";
 import { runNoc } from "./driver.js";
 import { TRAFFIC_KINDS, TrafficSpec, parseHotspots, readTrace } from "./traffic.js";
 
-/**
- * ParamSpec with the two types this testbench needs beyond int/enum/bool: "number" (a real, e.g.
- * rate=0.15) and "string" (a list or a path). Until the CLI knows them they go through programmatic
- * callers (the sweep) only.
- */
-export type NocParamSpec = Omit<ParamSpec, "type"> & { readonly type: ParamSpec["type"] | "number" | "string" };
-
-const int = (name: string, description: string, def: number, min: number, max: number, verify?: { min: number; max: number }): NocParamSpec => ({
+const int = (name: string, description: string, def: number, min: number, max: number, verify?: { min: number; max: number }): ParamSpec => ({
   name, description, type: "int", default: def, min, max, ...(verify ? { verify } : {}),
 });
 const lim = (k: keyof typeof NOC_LIMITS) => NOC_LIMITS[k];
 
-export const NOC_PARAMS: readonly NocParamSpec[] = [
+export const NOC_PARAMS: readonly ParamSpec[] = [
   int("w", "mesh columns", 4, lim("w")[0], lim("w")[1], { min: 1, max: 4 }),
   int("h", "mesh rows", 4, lim("h")[0], lim("h")[1], { min: 1, max: 4 }),
   int("vcs", "virtual channels per port", NOC_DEFAULTS.vcs, lim("vcs")[0], lim("vcs")[1], { min: 1, max: 4 }),
@@ -83,7 +76,7 @@ export function trafficOf(params: Params, nodes: number): TrafficSpec {
 export const nocTb: Testbench = {
   name: "noc",
   description: "W x H mesh of 5-port virtual-channel routers (RTL: credits, wormhole, XY/YX, separable allocators, 0/1-cycle stages) with network interfaces; traffic patterns, latency/throughput/link utilization; delivery, order and golden link-count checks",
-  params: NOC_PARAMS as readonly ParamSpec[],
+  params: NOC_PARAMS,
 
   validate(params) {
     const n = Number(params.w) * Number(params.h);
