@@ -392,21 +392,24 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
           });
         });
         // has_credit: set on allocation (a free VC has every credit), cleared with the last credit
-        // sent, set again when a credit comes back to a VC still owned.
+        // sent, set again when a credit comes back to a VC still owned. Branch-free terms; the
+        // whole update runs only in cycles with a grant or a credit.
         const zeroed = ports.map((op, oi) => {
           const from = feeders(op.d);
-          const sentIdx = () => byPort(gp[oi], from, (pi) => ovcOfSel(pi), vb);
-          const last = field(credits(oi), sentIdx(), cb).eq(1).and(crValid(oi).and(crVc(oi).eq(sentIdx())).not());
-          return mux(gp[oi].bool().and(last), byPort(gp[oi], from, (pi) => toPort(g1[pi], pi), NV), 0);
+          const sentIdx = () => uN(from.map((ip) => gate(gp[oi].bit(ip.i), ovcOfSel(ip.i))).reduce((a, b) => a.add(b)), vb);
+          const last = eqBit(field(credits(oi), sentIdx(), cb), 1).and(crValid(oi).and(eqBit(crVc(oi), sentIdx())).xor(1));
+          const granted = uN(from.map((ip) => gate(gp[oi].bit(ip.i), toPort(g1[ip.i], ip.i))).reduce((a, b) => a.add(b)), NV);
+          return gate(last, granted);
         });
         const refilled = ports.map((op, oi) => {
           const ownerIdx = () => field(owner[oi], crVc(oi), ib);
-          const cond = crValid(oi).and(field(credits(oi), crVc(oi), cb).eq(0)).and(field(owned(oi), crVc(oi), 1));
+          const cond = crValid(oi).and(eqBit(field(credits(oi), crVc(oi), cb), 0)).and(field(owned(oi), crVc(oi), 1));
           const vcBit = sb === 0 ? constant(1, u(1)) : oneHot(ownerIdx().slice(sb - 1, 0), S);
           const portIdx = ownerIdx().width > sb ? ownerIdx().slice(ownerIdx().width - 1, sb) : constant(0, u(1));
-          return mux(cond, uN(shiftToField(vcBit, portIdx, S, P), NV), 0);
+          return gate(cond, uN(shiftToField(vcBit, portIdx, S, P), NV));
         });
-        m.sync.set(hasCredit, uN(hasCredit.or(orAll(vaG, NV)).and(orAll(zeroed, NV).not()).or(orAll(refilled, NV)), NV));
+        const events = orAll(ports.map((op, oi) => crValid(oi)), 1).or(nonZero(saWon)).or(nonZero(orAll(vaG, NV)));
+        m.if(events, () => m.sync.set(hasCredit, uN(hasCredit.or(orAll(vaG, NV)).and(orAll(zeroed, NV).not()).or(orAll(refilled, NV)), NV)));
       },
     };
   }
