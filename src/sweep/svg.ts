@@ -126,12 +126,13 @@ export function colour(t: number): string {
 /**
  * The mesh with each directed link drawn as a bar beside the line joining its routers (eastbound
  * above westbound, southbound right of northbound), coloured by utilization (flits per cycle)
- * at the given load (default: the highest load that reached steady state).
+ * at the given load (default: the highest load below saturation).
  */
 export function linkHeatmap(r: SweepResult, rate?: number): string {
   const w = Number(r.params.w), h = Number(r.params.h);
-  const stable = r.points.filter((p) => p.metrics.stable === true);
-  const pick = rate ?? (stable.length ? Math.max(...stable.map((p) => p.rate)) : Math.min(...r.points.map((p) => p.rate)));
+  // Default: the highest load below saturation (average latency under 2 x zero-load).
+  const below = summarizeLoads(r.points).filter((l) => l.latency < r.saturation.threshold);
+  const pick = rate ?? (below.length ? below[below.length - 1].rate : Math.min(...r.points.map((p) => p.rate)));
   const pts = r.points.filter((p) => p.rate === pick);
   const util = new Float64Array(w * h * 5);
   for (const p of pts) p.linkUtil.forEach((v, i) => (util[i] += v / pts.length));
