@@ -39,6 +39,8 @@ export interface Tracer {
   close(): void;
 }
 
+const DOMAIN_ZERO: readonly number[] = [0];
+
 export class ExpectationError extends Error {
   constructor(message: string) {
     super(message);
@@ -323,7 +325,7 @@ export class Simulator {
     if (this.domains.length === 1 && this.tracers.length === 0) {
       // Hot path: one clock, nothing to trace.
       const eng = this.engine, p = this.periods[0];
-      const one = [0];
+      const one = DOMAIN_ZERO;
       for (let i = 0; i < n; i++) {
         if (this.dirty) {
           eng.settleInputs();
