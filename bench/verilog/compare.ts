@@ -10,7 +10,7 @@
  *   npx tsx bench/verilog/compare.ts [design ...]      (default: mac-grid-8x8 mac-grid-16x16)
  *   BENCH_SECONDS=3 (time per measurement)
  *
- * Writes bench/verilog/results.json (with the machine it ran on) and bench/verilog/results.md.
+ * Writes bench/results/verilog.json (with the machine it ran on).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -24,7 +24,7 @@ import { emitDesign } from "../../src/verilog/emit.js";
 import { recordTrace } from "../../src/verilog/replay.js";
 import { toolVersion } from "../../src/verilog/tools.js";
 import { measureSim } from "../measure.js";
-import { machine, markdownTable } from "../report.js";
+import { machine, markdownTable, writeResults } from "../report.js";
 
 export const VERILOG_BENCH_DESIGNS: Record<string, () => Module> = {
   "mac-grid-8x8": () => macGrid({ rows: 8, cols: 8 }),
@@ -119,10 +119,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     if (!make) throw new Error(`unknown design '${name}'; known: ${Object.keys(VERILOG_BENCH_DESIGNS).join(", ")}`);
     rows.push(await sideBySide(name, make, seconds));
   }
-  const dir = path.dirname(fileURLToPath(import.meta.url));
   const tools = { verilator: toolVersion("verilator"), iverilog: toolVersion("iverilog"), verilatorFlags: "--cc --exe --build -O3 (single-threaded, no trace; C++ -Os as Verilator's default)" };
-  fs.writeFileSync(path.join(dir, "results.json"), JSON.stringify({ machine: machine(), tools, results: rows }, null, 2) + "\n");
+  writeResults("verilog", { machine: machine(), tools, results: rows });
   const table = sideBySideTable(rows);
-  fs.writeFileSync(path.join(dir, "results.md"), table + "\n");
   process.stdout.write(table + "\n");
 }
