@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Module } from "../src/hdl/index.js";
 import { simulate, type EngineName } from "../src/sim/index.js";
+import { xorshift32 } from "../src/verilog/cosim.js";
 
 export interface SimMeasurement {
   design: string;
@@ -21,18 +22,8 @@ export interface SimMeasurement {
   vcdMBps?: number;
 }
 
-/** xorshift32 — the same generator the C++ and Verilog harnesses use for their stimulus. */
-export function xorshift32(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
+/** xorshift32: the same generator the C++ and Verilog harnesses use for their stimulus. */
+export { xorshift32 };
 
 export function measureSim(name: string, build: () => Module, engine: EngineName, opts: { seconds: number; vcd: boolean; maxCycles?: number }): SimMeasurement {
   const t0 = performance.now();
