@@ -93,7 +93,9 @@ async function runAll(args: RunArgs, io: Io): Promise<number> {
     io.out(JSON.stringify(results, null, 2) + "\n");
   } else {
     const rows = [["testbench", "result", "cycles", "checks", "time", "metrics"]];
-    for (const r of results) rows.push([r.name, r.passed ? "PASS" : "FAIL", String(r.cycles), String(r.checks), ms(r.wallMs), kv(r.metrics)]);
+    // The summary shows the first metrics that fit a line; `tessera run <tb>` and --json give all.
+    const clip = (t: string) => (t.length > 90 ? t.slice(0, t.lastIndexOf(" ", 89)) + " …" : t);
+    for (const r of results) rows.push([r.name, r.passed ? "PASS" : "FAIL", String(r.cycles), String(r.checks), ms(r.wallMs), clip(kv(r.metrics))]);
     io.out(table(rows));
     io.out(`\n${results.length - failed.length}/${results.length} passed in ${ms(wall)} (seed ${args.seed}${args.engine ? `, engine ${args.engine}` : ""})${vcdDir ? `; waveforms in ${vcdDir}/` : ""}\n`);
     for (const r of failed) {
