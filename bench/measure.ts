@@ -7,7 +7,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Module } from "../src/hdl/index.js";
 import { simulate, type EngineName } from "../src/sim/index.js";
-import { xorshift32 } from "../src/verilog/cosim.js";
 
 export interface SimMeasurement {
   design: string;
@@ -22,9 +21,6 @@ export interface SimMeasurement {
   vcdMBps?: number;
 }
 
-/** xorshift32: the same generator the C++ and Verilog harnesses use for their stimulus. */
-export { xorshift32 };
-
 export function measureSim(name: string, build: () => Module, engine: EngineName, opts: { seconds: number; vcd: boolean; maxCycles?: number }): SimMeasurement {
   const t0 = performance.now();
   const top = build();
@@ -37,7 +33,17 @@ export function measureSim(name: string, build: () => Module, engine: EngineName
   }
   // Inputs that are not clocks/resets get random values each cycle (narrow ones via accessors).
   const ins = sim.net.inputs.filter((n) => !sim.net.resets.includes(n));
-  const rnd = xorshift32(12345);
+  // One xorshift32 state shared by the inlined loop below and rnd() for wide inputs.
+  const state = { x: 12345 };
+  const rnd = () => {
+    let x = state.x;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return (state.x = x);
+  };
   // Narrow inputs: value = (random & mask) - offset, which covers the shape's range exactly.
   const narrowNodes = ins.filter((n) => n.shape.width <= 32);
   const bank = sim.inputBank(narrowNodes.map((n) => n.name));
@@ -45,11 +51,21 @@ export function measureSim(name: string, build: () => Module, engine: EngineName
   const masks = Int32Array.from(narrowNodes, (n) => (n.shape.width === 32 ? -1 : (1 << n.shape.width) - 1));
   const offsets = Float64Array.from(narrowNodes, (n) => (n.shape.signed ? 2 ** (n.shape.width - 1) : 0));
   const wideIns = ins.filter((n) => n.shape.width > 32);
+  // xorshift32 inlined in the loop (same sequence as rnd()): the stimulus should cost what the
+  // C++ harness's does, not a function call per input.
+  const n = V.length;
   const drive = () => {
-    for (let i = 0; i < V.length; i++) {
+    let x = state.x;
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
       const m = masks[i];
-      V[i] = m === -1 ? (offsets[i] ? rnd() | 0 : rnd()) : (rnd() & m) - offsets[i];
+      V[i] = m === -1 ? (offsets[i] ? x | 0 : x) : (x & m) - offsets[i];
     }
+    state.x = x;
     bank.commit();
     for (const n of wideIns) {
       let v = 0n;

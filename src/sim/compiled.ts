@@ -18,9 +18,12 @@ import { memoryReaders } from "./memreaders.js";
 import { InPlacePlan, planInPlace } from "./inplace.js";
 import type { Netlist, NetNode } from "./netlist.js";
 
-// Measured on mac-grid 16x16: 32 statements per chunk ran 2.5x faster than 256 (fewer live values
-// to spill, since each chunk loads what it reads up front).
-const CHUNK_STATEMENTS = Number(process.env.TESSERA_CHUNK ?? 32);
+// A chunk ends at 256 statements or about 16 KB of source, whichever comes first. Measured with
+// random stimulus: mac-grid 16x16 2.3M cycles/s, 32x32 590k, the 8x8 NoC mesh 32k; larger chunks
+// make TurboFan give up on the mesh (1k cycles/s at 256 statements of its longer expressions),
+// smaller ones cost calls and spills (32 statements: 1.2M / 250k on mac-grid).
+const CHUNK_STATEMENTS = Number(process.env.TESSERA_CHUNK ?? 256);
+const CHUNK_CHARS = Number(process.env.TESSERA_CHUNK_CHARS ?? 16000);
 
 interface Stores {
   I: Int32Array;
@@ -42,24 +45,34 @@ interface Compiled {
 
 /** Builds the source of one phase function as a list of chunk functions. */
 class FunctionBuilder {
-  readonly chunks: { loads: string[]; lines: string[] }[] = [];
+  readonly chunks: string[][] = [];
   private lines: string[] = [];
-  /** Reads of stored values, emitted at the top of each chunk: a load after a store to the same
-   * typed array defeats V8's load elimination (measured 3x slower), so all loads come first. */
-  private loads: string[] = [];
   private locals = new Map<number, string>();
   private count = 0;
+  private chars = 0;
 
   constructor(private readonly name: string, private readonly lay: Layout, private readonly net: Netlist) {
     this.newChunk();
   }
 
+  private push(...lines: string[]): void {
+    for (const l of lines) {
+      this.lines.push(l);
+      this.chars += l.length;
+    }
+  }
+
+  /** Start a new chunk when this one is full (by statements or by generated code size). */
+  private roomFor(): void {
+    if (this.count >= CHUNK_STATEMENTS || this.chars >= CHUNK_CHARS) this.newChunk();
+  }
+
   private newChunk(): void {
     this.lines = [];
-    this.loads = [];
-    this.chunks.push({ loads: this.loads, lines: this.lines });
+    this.chunks.push(this.lines);
     this.locals = new Map();
     this.count = 0;
+    this.chars = 0;
   }
 
   slot(node: NetNode): string {
@@ -76,7 +89,7 @@ class FunctionBuilder {
     let l = this.locals.get(node.id);
     if (!l) {
       l = `v${node.id}`;
-      this.loads.push(`const ${l} = ${this.slot(node)};`);
+      this.push(`const ${l} = ${this.slot(node)};`);
       this.locals.set(node.id, l);
     }
     return l;
@@ -95,38 +108,38 @@ class FunctionBuilder {
 
   /** Compute a comb/temp node and store it. */
   compute(node: NetNode): void {
-    if (this.count >= CHUNK_STATEMENTS) this.newChunk();
+    this.roomFor();
     const code = this.gen(node).gen(node.expr!, true);
     const l = `v${node.id}`;
-    this.lines.push(`const ${l} = ${code};`, `${this.slot(node)} = ${l};`);
+    this.push(`const ${l} = ${code};`, `${this.slot(node)} = ${l};`);
     this.locals.set(node.id, l);
     this.count++;
   }
 
   /** Compute a register's next value into its next slot. */
   computeNext(node: NetNode): void {
-    if (this.count >= CHUNK_STATEMENTS) this.newChunk();
-    this.lines.push(`${this.nextSlot(node)} = ${this.gen().gen(node.expr!)};`);
+    this.roomFor();
+    this.push(`${this.nextSlot(node)} = ${this.gen().gen(node.expr!)};`);
     this.count++;
   }
 
   /** Compute a register's next value straight into its current slot (see inplace.ts). */
   computeInPlace(node: NetNode): void {
-    if (this.count >= CHUNK_STATEMENTS) this.newChunk();
-    this.lines.push(`${this.slot(node)} = ${this.gen().gen(node.expr!)};`);
+    this.roomFor();
+    this.push(`${this.slot(node)} = ${this.gen().gen(node.expr!)};`);
     this.count++;
   }
 
   /** A statement built from expressions: the chunk is chosen before its operands are loaded. */
   statement(build: (g: JsExprGen) => string): void {
-    if (this.count >= CHUNK_STATEMENTS) this.newChunk();
-    this.lines.push(build(this.gen()));
+    this.roomFor();
+    this.push(build(this.gen()));
     this.count++;
   }
 
   emit(out: string[]): void {
     const names = this.chunks.map((_, i) => `${this.name}_${i}`);
-    this.chunks.forEach((c, i) => out.push(`function ${names[i]}() {\n${c.loads.join("\n")}\n${c.lines.join("\n")}\n}`));
+    this.chunks.forEach((lines, i) => out.push(`function ${names[i]}() {\n${lines.join("\n")}\n}`));
     // Call the chunks through an array: a direct call per chunk lets TurboFan inline them all
     // back into one huge function, which it then refuses to optimize (a 64x64 grid ran 40x slower).
     if (names.length <= 4) out.push(`function ${this.name}() { ${names.map((n) => `${n}();`).join(" ")} }`);
