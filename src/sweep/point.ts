@@ -1,6 +1,6 @@
 /** One sweep point: the noc testbench's driver at one load and seed (runs in a worker thread). */
 import { makeMesh } from "../hw/noc/mesh.js";
-import { nocParamsOf, trafficOf } from "../tb/noc/noc.js";
+import { nocParamsOf, runOptionsOf } from "../tb/noc/noc.js";
 import { runNoc } from "../tb/noc/driver.js";
 import { simulate } from "../sim/index.js";
 import type { SweepPoint, SweepTask } from "./types.js";
@@ -11,16 +11,7 @@ export function runPoint(task: SweepTask): SweepPoint {
   const p = nocParamsOf(params);
   const sim = simulate(makeMesh(p));
   try {
-    const res = runNoc(sim, p, {
-      traffic: trafficOf(params, p.w * p.h),
-      rate: Number(params.rate),
-      packetSize: Number(params.packetSize),
-      warmup: Number(params.warmup),
-      measure: Number(params.measure),
-      seed,
-      drainLimit: task.drainLimit,
-      keepFailures: 3,
-    });
+    const res = runNoc(sim, p, { ...runOptionsOf(params, p, seed), drainLimit: task.drainLimit, keepFailures: 3 });
     const measure = Math.max(1, Number(params.measure));
     return {
       rate: Number(params.rate),

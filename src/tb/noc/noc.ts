@@ -9,7 +9,7 @@ import { makeMesh } from "../../hw/noc/mesh.js";
 import { MAX_PACKET_FLITS, NOC_DEFAULTS, NOC_LIMITS, NocParams, nocParams } from "../../hw/noc/params.js";
 import { openSim } from "../harness.js";
 import type { ParamSpec, Params, TbResult, Testbench } from "../types.js";
-import { runNoc } from "./driver.js";
+import { NocRunOptions, runNoc } from "./driver.js";
 import { TRAFFIC_KINDS, TrafficSpec, parseHotspots, readTrace } from "./traffic.js";
 
 const int = (name: string, description: string, def: number, min: number, max: number, verify?: { min: number; max: number }): ParamSpec => ({
@@ -58,6 +58,18 @@ export function nocParamsOf(params: Params): NocParams {
   });
 }
 
+/** The driver options the testbench's parameters give (the sweep adds its own limits on top). */
+export function runOptionsOf(params: Params, p: NocParams, seed: number): NocRunOptions {
+  return {
+    traffic: trafficOf(params, p.w * p.h),
+    rate: Number(params.rate),
+    packetSize: Number(params.packetSize),
+    warmup: Number(params.warmup),
+    measure: Number(params.measure),
+    seed,
+  };
+}
+
 export function trafficOf(params: Params, nodes: number): TrafficSpec {
   const kind = String(params.traffic) as TrafficSpec["kind"];
   if (kind === "hotspot") {
@@ -100,15 +112,7 @@ export const nocTb: Testbench = {
     const p = nocParamsOf(params);
     const sim = openSim(makeMesh(p), opts);
     try {
-      const res = runNoc(sim, p, {
-        traffic: trafficOf(params, p.w * p.h),
-        rate: Number(params.rate),
-        packetSize: Number(params.packetSize),
-        warmup: Number(params.warmup),
-        measure: Number(params.measure),
-        seed: opts.seed,
-        onProgress: opts.onProgress,
-      });
+      const res = runNoc(sim, p, { ...runOptionsOf(params, p, opts.seed), onProgress: opts.onProgress });
       return res.checker.result(this.name, res.cycles, opts.seed, params, res.metrics);
     } finally {
       sim.close();
