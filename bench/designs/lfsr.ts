@@ -4,8 +4,6 @@ import { Module, u } from "../../src/hdl/index.js";
 export function lfsrs(n: number): Module {
   const m = new Module("lfsrs");
   const x = m.output("xor_all", u(1));
-  let parity = null as ReturnType<typeof u> | null;
-  void parity;
   let all = m.signal("zero", u(1)) as import("../../src/hdl/index.js").Expr;
   for (let i = 0; i < n; i++) {
     const r = m.signal(`lfsr${i}`, u(32), { reset: (i * 2654435761 + 1) >>> 0 || 1 });

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Expr, MemReadExpr } from "../hdl/expr.js";
-import type { BehaviouralIO } from "../hdl/behavioural.js";
+import type { BehaviouralBlock, BehaviouralIO } from "../hdl/behavioural.js";
 import type { Engine } from "./engine.js";
 import { H } from "./helpers.js";
 import { JsExprGen } from "./jsexpr.js";
@@ -41,6 +41,8 @@ interface Compiled {
   next: (() => void)[];
   memw: (() => void)[];
   tick: (() => void)[];
+  /** Copy every buffered next value of a domain into place. */
+  commit: (() => void)[];
 }
 
 /** Builds the source of one phase function as a list of chunk functions. */
@@ -155,7 +157,8 @@ export class CompiledEngine implements Engine {
   private readonly fns: Compiled;
   private readonly resetSnapshot: Stores;
   private readonly mems: MemArray[];
-  private readonly behavIO: { io: BehaviouralIO; copy: () => void }[][];
+  /** Behavioural blocks of each domain with their IO. */
+  private readonly behavIO: { block: BehaviouralBlock; io: BehaviouralIO; copy: () => void }[][];
   private readonly resetSlot: { store: number; index: number }[];
 
   constructor(readonly net: Netlist) {
@@ -187,7 +190,7 @@ export class CompiledEngine implements Engine {
     });
     this.resetSlot = net.resets.map((r) => ({ store: this.layout.store[r.id], index: this.layout.index[r.id] }));
     this.fns = this.compile();
-    this.behavIO = net.domains.map((_, d) => net.behavs.filter((b) => b.domain === d).map((b) => this.makeBehavIO(b)));
+    this.behavIO = net.domains.map((_, d) => net.behavs.filter((b) => b.domain === d).map((b) => ({ block: b.block, ...this.makeBehavIO(b) })));
     this.fns.settleAll();
   }
 
@@ -262,9 +265,10 @@ export class CompiledEngine implements Engine {
         }
         return lines.join("\n");
       };
+      out.push(`function commit${d}() {\n${commit("hi")}\n}`);
       out.push(
         `function tick${d}() {\n` +
-          `if (${rs} !== 0) { HOOKS.reset(${d}); memw${d}();\n${commit("hi")}\n}\n` +
+          `if (${rs} !== 0) { HOOKS.reset(${d}); memw${d}(); commit${d}(); }\n` +
           `else { nextq${d}();${hasBehav ? ` HOOKS.behav(${d});` : ""} inplace${d}(); memw${d}();\n${commit("mid")}\n}\n` +
           `settle${d}();\n}`,
       );
@@ -275,7 +279,7 @@ export class CompiledEngine implements Engine {
       `const I = S.I, U = S.U, F = S.F, B = S.B;`,
       ...net.memories.map((m) => `const M${m.id} = MEM[${m.id}];`),
     ];
-    const footer = `return { settleAll, settleIn, settle: [${d.map((i) => `settle${i}`).join(", ")}], next: [${d.map((i) => `next${i}`).join(", ")}], memw: [${d.map((i) => `memw${i}`).join(", ")}], tick: [${d.map((i) => `tick${i}`).join(", ")}] };`;
+    const footer = `return { settleAll, settleIn, settle: [${d.map((i) => `settle${i}`).join(", ")}], next: [${d.map((i) => `next${i}`).join(", ")}], memw: [${d.map((i) => `memw${i}`).join(", ")}], tick: [${d.map((i) => `tick${i}`).join(", ")}], commit: [${d.map((i) => `commit${i}`).join(", ")}] };`;
     const src = [...header, ...out, footer].join("\n");
     const dumpDir = process.env.TESSERA_SIM_DUMP;
     if (dumpDir) {
@@ -326,23 +330,13 @@ export class CompiledEngine implements Engine {
       if (s === STORE_B) for (let i = lo; i < hi; i++) st.B[i + off] = this.resetSnapshot.B[i];
       else (st[STORE_NAMES[s]] as Float64Array).set((this.resetSnapshot[STORE_NAMES[s]] as Float64Array).subarray(lo, hi), lo + off);
     }
-    const list = this.behavIO[d];
-    let j = 0;
-    for (const b of this.net.behavs) {
-      if (b.domain !== d) continue;
-      const h = list[j++];
-      if (b.block.reset) b.block.reset(h.io);
-    }
+    for (const h of this.behavIO[d]) h.block.reset?.(h.io);
   }
 
   private tickBehavioural(d: number): void {
-    const list = this.behavIO[d];
-    let j = 0;
-    for (const b of this.net.behavs) {
-      if (b.domain !== d) continue;
-      const h = list[j++];
+    for (const h of this.behavIO[d]) {
       h.copy();
-      b.block.tick(h.io);
+      h.block.tick(h.io);
     }
   }
 
@@ -360,17 +354,7 @@ export class CompiledEngine implements Engine {
       }
     }
     for (const d of domains) fns.memw[d]();
-    const lay = this.layout, st = this.stores;
-    for (const d of domains) {
-      const ranges = lay.regRange[d];
-      for (let s = 0; s < 4; s++) {
-        const { lo, hi } = ranges[s];
-        if (hi === lo) continue;
-        const off = lay.regCount[s];
-        if (s === STORE_B) for (let i = lo; i < hi; i++) st.B[i] = st.B[i + off];
-        else (st[STORE_NAMES[s]] as Float64Array).copyWithin(lo, lo + off, hi + off);
-      }
-    }
+    for (const d of domains) fns.commit[d]();
     for (const d of domains) fns.settle[d]();
   }
 

@@ -40,8 +40,8 @@ export function planInPlace(net: Netlist): InPlacePlan {
     // reads[S] = registers S's next value reads (other than itself).
     const reads = new Map<NetNode, NetNode[]>();
     for (const s of regs) reads.set(s, directDeps(s.expr!, net.materialized, undefined).filter((r) => isReg.has(r) && r !== s));
-    // Break every cycle of reads by buffering the registers on it (see the proof sketch in
-    // the commit: each cycle contains a DFS back edge, whose tree path is buffered).
+    // Break every cycle of reads: every cycle contains a DFS back edge, and buffering the tree
+    // path that edge closes removes at least one node of that cycle.
     const state = new Map<NetNode, number>();
     for (const start of regs) {
       if (state.has(start)) continue;

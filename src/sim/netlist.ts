@@ -11,7 +11,7 @@
 import {
   BinaryExpr, CatExpr, Const, Expr, MemReadExpr, MuxExpr, Signal, UnaryExpr, children,
 } from "../hdl/expr.js";
-import { Design, clockName, elaborate, pathOf, resetName } from "../hdl/elaborate.js";
+import { Design, elaborate, pathOf, resetName } from "../hdl/elaborate.js";
 import { Module, driversOf } from "../hdl/module.js";
 import type { Memory } from "../hdl/memory.js";
 import type { BehaviouralBlock } from "../hdl/behavioural.js";
@@ -119,7 +119,6 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
       expr: undefined, signal: sig, scope: [top.name], localName: resetName(d), hidden: false,
     });
   });
-  void clockName;
 
   // Lower statements of every module: (signal, domain) -> value expression.
   const values = new Map<Signal, Map<string, Expr>>();
@@ -188,12 +187,11 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
         const parts = new Map<string, Expr>();
         for (const d of doms) {
           const partSig = selfOf(sig, d, true) as Signal;
-          const pn = addNode({
+          addNode({
             name: `$${name}$${d}`, shape: sig.shape, reset: sig.reset, signal: partSig, scope, localName: partSig.name,
             hidden: true, kind: d === "comb" ? "comb" : "reg", domain: d === "comb" ? -1 : domainIndex.get(d)!, expr: perDomain!.get(d),
           });
           parts.set(d, partSig);
-          void pn;
         }
         const ranges = [...driversOf(sig)].sort((a, b) => b.lo - a.lo);
         const pieces: Expr[] = [];

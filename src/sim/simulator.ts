@@ -422,8 +422,6 @@ export class Simulator {
 
   // --- processes -------------------------------------------------------------------------------
 
-  private running = false;
-
   process(fn: (ctx: ProcessContext) => Promise<void>, opts: { background?: boolean } = {}): void {
     const rec: ProcessRecord = { id: this.procs.length, background: !!opts.background, fn, done: false, waiter: null };
     this.procs.push(rec);
@@ -492,44 +490,31 @@ export class Simulator {
   async run(opts: { maxCycles?: number } = {}): Promise<void> {
     const maxCycles = opts.maxCycles ?? Infinity;
     const start = this.cycle;
-    this.running = true;
-    try {
-      for (const rec of this.unstarted.splice(0)) {
-        await this.start(rec);
+    for (const rec of this.unstarted.splice(0)) {
+      await this.start(rec);
+      this.throwIfFailed();
+    }
+    while (this.procs.some((p) => !p.done && !p.background)) {
+      if (this.cycle - start >= maxCycles) throw new ExpectationError(`run: processes still running after ${maxCycles} cycles (cycle ${this.cycle})`);
+      // Values sampled just before the edge, for waiters that resume at it.
+      let tRise = Infinity;
+      for (let d = 0; d < this.domains.length; d++) tRise = Math.min(tRise, this.nextRise[d]);
+      const rising = this.domains.map((_, d) => this.nextRise[d] === tRise);
+      const samples = new Map<ProcessRecord, bigint[]>();
+      for (const p of this.procs) {
+        const w = p.waiter;
+        if (!p.done && w && rising[w.domain] && w.remaining === 1) samples.set(p, w.sample.map((s) => this.peek(s)));
+      }
+      this.advance();
+      for (const p of this.procs) {
+        const w = p.waiter;
+        if (p.done || !w || !rising[w.domain]) continue;
+        if (--w.remaining > 0) continue;
+        p.waiter = null;
+        await this.resume(p, () => w.resolve(samples.get(p) ?? []));
         this.throwIfFailed();
       }
-      while (this.procs.some((p) => !p.done && !p.background)) {
-        if (this.cycle - start >= maxCycles) throw new ExpectationError(`run: processes still running after ${maxCycles} cycles (cycle ${this.cycle})`);
-        // Values sampled just before the edge, for waiters that resume at it.
-        let tRise = Infinity;
-        for (let d = 0; d < this.domains.length; d++) tRise = Math.min(tRise, this.nextRiseOf(d));
-        const rising = this.domains.map((_, d) => this.nextRiseOf(d) === tRise);
-        const samples = new Map<ProcessRecord, bigint[]>();
-        for (const p of this.procs) {
-          const w = p.waiter;
-          if (!p.done && w && rising[w.domain] && w.remaining === 1) samples.set(p, w.sample.map((s) => this.peekRaw(s)));
-        }
-        this.advance();
-        for (const p of this.procs) {
-          const w = p.waiter;
-          if (p.done || !w || !rising[w.domain]) continue;
-          if (--w.remaining > 0) continue;
-          p.waiter = null;
-          await this.resume(p, () => w.resolve(samples.get(p) ?? []));
-          this.throwIfFailed();
-        }
-      }
-    } finally {
-      this.running = false;
     }
-  }
-
-  private nextRiseOf(d: number): number {
-    return this.nextRise[d];
-  }
-
-  private peekRaw(s: Signal | string): bigint {
-    return this.peek(s);
   }
 
   private throwIfFailed(): void {
