@@ -625,3 +625,17 @@ export function sufaFixedTiles(scores: readonly number[], values: readonly (read
   }
   return { ...r, tileRescales };
 }
+
+/** Width of the SU-FA score register: signed, fracBits fraction bits. */
+export const SCORE_WIDTH = 24;
+
+/**
+ * The exact score the SU-FA engine forms for query q and key k (int16 vectors):
+ * saturate(sra(sum_d q[d] k[d], scoreShift), SCORE_WIDTH), a fixed-point number with fracBits
+ * fraction bits (so the softmax temperature is 2^(scoreShift + fracBits)).
+ */
+export function fixedScore(q: readonly number[], k: readonly number[], scoreShift: number): number {
+  let dot = 0;
+  for (let d = 0; d < q.length; d++) dot += q[d] * k[d];
+  return saturate(sra(dot, scoreShift), SCORE_WIDTH);
+}
