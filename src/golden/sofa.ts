@@ -463,6 +463,26 @@ export function expErrorBound(c: ExpConfig = DEFAULT_EXP): number {
   return 2 ** -(c.log2eBits + 1) / Math.E + P / 2 + (Math.LN2 * h) ** 2 / 8 + wTrunc + 2 * P;
 }
 
+/**
+ * The exp unit's error split into a relative and an absolute part, which gives far tighter bounds
+ * on sums of many exps than expErrorBound: |expFixed(d)/2^P - e| <= rel * e + abs, e = e^(-d/2^F).
+ * Before the final shift the mantissa lies in [2^(P-1), 2^P], so an absolute error there of
+ * delta units is a relative error <= 2 delta 2^-P:
+ *   table entries (convex combination of rounded entries): 1/2 unit;  interpolating the convex
+ *   2^-u: (ln2 h)^2/8 of 1.0;  truncated weight: ln2 h 2^-interpBits of 1.0;  the floored product:
+ *   < 1 unit;  log2(e) rounding: the exponent is off by x 2^-(B+1) with x < (P+1) ln2 wherever the
+ *   result is nonzero, a relative ln2 x 2^-(B+1).
+ * The final shift floors: < 2^-P absolute; where the unit returns 0, e < 2^-P too.
+ */
+export function expErrorModel(c: ExpConfig = DEFAULT_EXP): { rel: number; abs: number } {
+  const h = 2 ** -c.lutBits, P = 2 ** -c.probBits;
+  const wTrunc = c.fracBits + c.log2eBits - c.lutBits > c.interpBits ? Math.LN2 * h * 2 ** -c.interpBits : 0;
+  const mantissa = [P / 2, (Math.LN2 * h) ** 2 / 8, wTrunc, P].map((x) => 2 * x);
+  const log2e = Math.LN2 * (c.probBits + 1) * Math.LN2 * 2 ** -(c.log2eBits + 1) * 1.001;
+  const rel = [...mantissa, log2e].reduce((acc, r) => acc * (1 + r), 1) - 1;
+  return { rel, abs: P };
+}
+
 // ---------------------------------------------------------------- fixed-point softmax
 
 export interface SoftmaxConfig extends ExpConfig {
@@ -506,16 +526,17 @@ export function mulShift(a: number, b: number, s: number): number {
 }
 
 /**
- * Bound on |y_i / 2^P - softmax(x / 2^F)_i| for a vector of n scores. With e_i the true exps
- * (max 1, so L = sum e_i >= 1) and |p_i/2^P - e_i| <= eps (expErrorBound):
- *   |p_i/S - e_i/L| = |L (p_i - e_i) - e_i (S - L)| / (S L) <= (eps + n eps) / (1 - n eps)   (S = sum p/2^P);
+ * Bound on |y_i / 2^P - softmax(x / 2^F)_i| for a vector of n scores. With e_i the true exps (the
+ * max is 1, so L = sum e_i >= 1) and p_i/2^P = e_i (1 + r_i) + a_i, |r_i| <= rel, |a_i| <= abs
+ * (expErrorModel), S = sum p/2^P >= L (1 - rel) - n abs:
+ *   |p_i/S - e_i/L| = |L (p_i - e_i) - e_i (S - L)| / (S L) <= (2 rel + (n + 1) abs) / (1 - rel - n abs);
  * the reciprocal's truncation costs p_i/2^P * 2^P/2^recipBits <= 2^(P - recipBits) and the output
- * truncation 2^-P. Infinite when n eps >= 1 (the bound says nothing there).
+ * truncation 2^-P. Infinite when rel + n abs >= 1 (the bound says nothing there).
  */
 export function softmaxErrorBound(n: number, c: SoftmaxConfig = DEFAULT_SOFTMAX): number {
-  const eps = expErrorBound(c);
-  if (n * eps >= 1) return Infinity;
-  return ((1 + n) * eps) / (1 - n * eps) + 2 ** (c.probBits - c.recipBits) + 2 ** -c.probBits;
+  const { rel, abs } = expErrorModel(c);
+  if (rel + n * abs >= 1) return Infinity;
+  return (2 * rel + (n + 1) * abs) / (1 - rel - n * abs) + 2 ** (c.probBits - c.recipBits) + 2 ** -c.probBits;
 }
 
 // ---------------------------------------------------------------- fixed-point SU-FA
@@ -586,23 +607,26 @@ export function sufaFixed(scores: readonly number[], values: readonly (readonly 
 
 /**
  * Bound on |O_d / 2^outBits - attentionIdeal(x / 2^F, V, order)_d| for n keys with values in
- * [vmin, vmax] and `rescales` rises of the running max. Normalise so the ideal sum L = sum e^(s_i - m) >= 1.
- *   The un-normalised weights (p_i/2^P, as finally scaled) differ from the ideal e^(s_i - m) by a
- *   total of E: each exp by <= eps (expErrorBound): n eps; each rescale multiplies the sum so far
- *   (<= n) by an alpha off by <= eps and truncates l: n eps + 2^-P per rescale.
- *   With w, w* the normalised weights (each sums to 1), ||w - w*||_1 <= 2E / (1 - E), and since
- *   O - O* = sum (w_i - w*_i)(v_i - c) for any c, |O - O*| <= ||w - w*||_1 (vmax - vmin) / 2.
- *   Each rescale truncates o_d: < 2^-P after dividing by L >= 1.
- *   The reciprocal floor(2^R / l) is off by < 1: |o_d| / 2^R <= max|v| n 2^(P - R).
- *   The output truncation: 2^-outBits.
- * Infinite when E >= 1 (the bound says nothing there).
+ * [vmin, vmax] and `rescales` (R) rises of the running max. `sumLowerBound` is a lower bound on
+ * L = sum e^(s_i - m) (1 always holds, since the max term is 1; a testbench that knows the scores
+ * may pass the true L for a tighter bound).
+ *   Every final weight is e_i (1 + r_i) + a_i: each exp contributes rel/abs (expErrorModel); each
+ *   rescale multiplies the weights so far by an alpha with the same split, so relative errors
+ *   compound to (1 + rel)^(R + 1) - 1, and its absolute part, times the sum so far (<= n), adds n abs;
+ *   each rescale also floors l: 2^-P. Total absolute E = n abs (1 + R) + R 2^-P.
+ *   With w, w* the normalised weights (each sums to 1), ||w - w*||_1 <= (2 rel' + 2E/L) / (1 - rel' - E/L),
+ *   and as O - O* = sum (w_i - w*_i)(v_i - c) for any c, |O - O*| <= ||w - w*||_1 (vmax - vmin) / 2.
+ *   Each rescale floors every o_d: < 2^-P / L. The reciprocal floor(2^R / l) is off by < 1:
+ *   |o_d| / 2^recipBits <= max|v| n 2^(P - recipBits). The output floors: 2^-outBits.
+ * Infinite when rel' + E/L >= 1 (the bound says nothing there).
  */
-export function sufaFixedErrorBound(n: number, vmin: number, vmax: number, c: SufaFixedConfig = DEFAULT_SUFA, rescales = 0): number {
-  const eps = expErrorBound(c), P = 2 ** -c.probBits;
-  const E = n * eps + rescales * (n * eps + P);
-  if (E >= 1) return Infinity;
+export function sufaFixedErrorBound(n: number, vmin: number, vmax: number, c: SufaFixedConfig = DEFAULT_SUFA, rescales = 0, sumLowerBound = 1): number {
+  const { rel, abs } = expErrorModel(c), P = 2 ** -c.probBits, L = Math.max(1, sumLowerBound);
+  const relT = (1 + rel) ** (rescales + 1) - 1;
+  const E = (n * abs * (1 + rescales) + rescales * P) / L;
+  if (relT + E >= 1) return Infinity;
   const vabs = Math.max(Math.abs(vmin), Math.abs(vmax));
-  return ((2 * E) / (1 - E)) * ((vmax - vmin) / 2) + rescales * P + vabs * n * 2 ** (c.probBits - c.recipBits) + 2 ** -c.outBits;
+  return ((2 * relT + 2 * E) / (1 - relT - E)) * ((vmax - vmin) / 2) + (rescales * P) / L + vabs * n * 2 ** (c.probBits - c.recipBits) + 2 ** -c.outBits;
 }
 
 /**
