@@ -135,8 +135,9 @@ export interface TileSchedule {
   /** Per stage: cycles busy, and cycles idle between its first start and its last end (stalls). */
   readonly busy: number[];
   readonly stalls: number[];
-  /** Per inter-stage buffer: the most banks holding data at once. */
+  /** Per inter-stage buffer: the most banks holding data at once, and the sum over cycles of banks holding data. */
   readonly maxOccupancy: number[];
+  readonly occupancySum: number[];
 }
 
 /**
@@ -161,8 +162,11 @@ export function tileSchedule(st: StageTimes): TileSchedule {
   }
   const busy = st.durations.map((d) => d.reduce((a, b) => a + b, 0));
   const stalls = busy.map((b, s) => (T ? end[s][T - 1] - start[s][0] - b : 0));
-  const maxOccupancy: number[] = [];
+  const maxOccupancy: number[] = [], occupancySum: number[] = [];
   for (let s = 0; s + 1 < S; s++) {
+    let sum = 0;
+    for (let t = 0; t < T; t++) sum += end[s + 1][t] - start[s][t];
+    occupancySum.push(sum);
     // Bank of tile t is occupied over [start[s][t], end[s+1][t]).
     const events: [number, number][] = [];
     for (let t = 0; t < T; t++) events.push([start[s][t], 1], [end[s + 1][t], -1]);
@@ -171,5 +175,5 @@ export function tileSchedule(st: StageTimes): TileSchedule {
     for (const [, d] of events) max = Math.max(max, (cur += d));
     maxOccupancy.push(max);
   }
-  return { start, end, total: T ? Math.max(...end.map((e) => e[T - 1])) : 0, busy, stalls, maxOccupancy };
+  return { start, end, total: T ? Math.max(...end.map((e) => e[T - 1])) : 0, busy, stalls, maxOccupancy, occupancySum };
 }
