@@ -96,23 +96,22 @@ export function makeDlzsUnit(p: DlzsUnitParams): DlzsUnitPorts {
   const outMask = Array.from({ length: cols }, (_, c) => m.output(`out_mask_${c}`, u(1)));
   const shiftAdds = m.output("shift_adds", u(COUNTER_BITS)), zeroSkips = m.output("zero_skips", u(COUNTER_BITS));
 
-  // ---- memories: one per lane, a synchronous read port and the external write port each
-  const aRead: Signal[] = [], bRead: Signal[] = [];
+  // ---- memories: one per lane, a synchronous read port (one address for all lanes of a side)
+  // and the external write port each
   const aRdAddr = m.signal("a_rd_addr", u(bitsFor(L.aDepth))), bRdAddr = m.signal("b_rd_addr", u(bitsFor(L.bDepth)));
-  const lanes = (n: number, name: (i: number) => string, depth: number, rdAddr: Signal, we: Signal, lane: Signal, addr: Signal, data: Signal, out: Signal[]) => {
-    for (let i = 0; i < n; i++) {
+  const lanes = (n: number, name: (i: number) => string, depth: number, rdAddr: Signal, w: { we: Signal; lane: Signal; addr: Signal; data: Signal }): Signal[] =>
+    Array.from({ length: n }, (_, i) => {
       const mem = m.memory({ name: name(i), shape: s(16), depth });
       const rp = mem.readPort({ domain: "sync" });
       m.comb.set(rp.addr, rdAddr);
       const wp = mem.writePort();
-      m.comb.set(wp.en, we.and(lane.eq(i)));
-      m.comb.set(wp.addr, addr);
-      m.comb.set(wp.data, data);
-      out.push(rp.data);
-    }
-  };
-  lanes(rows, aMemName, L.aDepth, aRdAddr, aWe, aLane, aAddr, aData, aRead);
-  lanes(cols, bMemName, L.bDepth, bRdAddr, bWe, bLane, bAddr, bData, bRead);
+      m.comb.set(wp.en, w.we.and(w.lane.eq(i)));
+      m.comb.set(wp.addr, w.addr);
+      m.comb.set(wp.data, w.data);
+      return rp.data;
+    });
+  const aRead = lanes(rows, aMemName, L.aDepth, aRdAddr, { we: aWe, lane: aLane, addr: aAddr, data: aData });
+  const bRead = lanes(cols, bMemName, L.bDepth, bRdAddr, { we: bWe, lane: bLane, addr: bAddr, data: bData });
 
   // ---- control state, sampled at start
   const f = m.fsm("ctrl", { states: ["IDLE", "RUN"] as const, init: "IDLE" });
