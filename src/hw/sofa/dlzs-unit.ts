@@ -28,6 +28,8 @@
  *     (first shifted row of the group, global), out_data_<c> s16, out_mask_<c> u1 (1 where
  *     out_col + c < outputs; out_data is 0 where the mask is 0). Padded rows of a partial tile
  *     are not emitted (out_valid stays 0 in their slot). No backpressure.
+ *   In 8-bit mode every emitted K-hat group is also written into the B lanes' K-hat region (one
+ *     word per lane, same cycle as out_valid; it wins over b_we), so phase 1.2 can follow at once.
  *   shift_adds u40, zero_skips u40: since reset, the adds the PEs did and the real operand pairs
  *     they skipped because one operand was zero (padded PEs count as neither).
  */
@@ -99,19 +101,25 @@ export function makeDlzsUnit(p: DlzsUnitParams): DlzsUnitPorts {
   // ---- memories: one per lane, a synchronous read port (one address for all lanes of a side)
   // and the external write port each
   const aRdAddr = m.signal("a_rd_addr", u(bitsFor(L.aDepth))), bRdAddr = m.signal("b_rd_addr", u(bitsFor(L.bDepth)));
-  const lanes = (n: number, name: (i: number) => string, depth: number, rdAddr: Signal, w: { we: Signal; lane: Signal; addr: Signal; data: Signal }): Signal[] =>
+  // B lanes also take the K-hat write-back (below), which wins over the external port.
+  const wbEn = Array.from({ length: cols }, (_, c) => m.signal(`khat_wb_en_${c}`, u(1)));
+  const wbAddr = m.signal("khat_wb_addr", u(bitsFor(L.bDepth)));
+  const lanes = (n: number, name: (i: number) => string, depth: number, rdAddr: Signal, w: { we: Signal; lane: Signal; addr: Signal; data: Signal }, wb?: (i: number) => { en: Signal; addr: Signal; data: Signal }): Signal[] =>
     Array.from({ length: n }, (_, i) => {
       const mem = m.memory({ name: name(i), shape: s(16), depth });
       const rp = mem.readPort({ domain: "sync" });
       m.comb.set(rp.addr, rdAddr);
       const wp = mem.writePort();
-      m.comb.set(wp.en, w.we.and(w.lane.eq(i)));
-      m.comb.set(wp.addr, w.addr);
-      m.comb.set(wp.data, w.data);
+      const ext = w.we.and(w.lane.eq(i));
+      const back = wb?.(i);
+      m.comb.set(wp.en, back ? ext.or(back.en) : ext);
+      m.comb.set(wp.addr, back ? mux(back.en, back.addr, w.addr) : w.addr);
+      m.comb.set(wp.data, back ? mux(back.en, back.data, w.data) : w.data);
       return rp.data;
     });
   const aRead = lanes(rows, aMemName, L.aDepth, aRdAddr, { we: aWe, lane: aLane, addr: aAddr, data: aData });
-  const bRead = lanes(cols, bMemName, L.bDepth, bRdAddr, { we: bWe, lane: bLane, addr: bAddr, data: bData });
+  const bRead = lanes(cols, bMemName, L.bDepth, bRdAddr, { we: bWe, lane: bLane, addr: bAddr, data: bData },
+    (c) => ({ en: wbEn[c], addr: wbAddr, data: outData[c] }));
 
   // ---- control state, sampled at start
   const f = m.fsm("ctrl", { states: ["IDLE", "RUN"] as const, init: "IDLE" });
@@ -222,6 +230,18 @@ export function makeDlzsUnit(p: DlzsUnitParams): DlzsUnitPorts {
       m.sync.set(outMask[c], dmask.bit(c));
     }
   });
+
+  // ---- K-hat write-back: in 8-bit mode each emitted group (K-hat column j of `cols` consecutive
+  // tokens) is exactly one word per B lane at one address of the K-hat region, so phase 1.2 finds
+  // K-hat resident without a copy (papers.md: intermediate results never leave the chip).
+  const tileR = m.signal("tile_r", tile.shape), outBlk = m.signal("out_blk", u(countBits(L.blocks)));
+  const drainBlk = m.signal("drain_blk", outBlk.shape), capBlk = m.signal("capture_blk", outBlk.shape);
+  m.if(starting, () => m.sync.set(tileR, tile));
+  m.if(starting, () => m.sync.set(capBlk, 0)).elif(capture, () => m.sync.set(capBlk, fit(capBlk.add(1), capBlk.width)));
+  m.if(capture, () => m.sync.set(drainBlk, capBlk));
+  m.if(draining, () => m.sync.set(outBlk, drainBlk));
+  m.comb.set(wbAddr, fit(outBlk.mul(p.depth).add(tileR.mul(rows)).add(outRow), wbAddr.width));
+  for (let c = 0; c < cols; c++) m.comb.set(wbEn[c], outValid.and(modeR.not()).and(outMask[c]));
 
   f.state("IDLE", () => m.if(start, () => f.next("RUN")));
   f.state("RUN", () => m.if(finishing, () => f.next("IDLE")));

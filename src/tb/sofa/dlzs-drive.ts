@@ -28,7 +28,7 @@ const S16 = s(16);
  * every word random first (what SRAM holds at power-up: padding and the K-hat region must not
  * matter), then the Wk codes (golden lzCode, offline), X and Q in their regions.
  */
-export function loadResident(sim: Simulator, p: DlzsUnitParams, d: DlzsOperands, r: () => number, opts: { q?: boolean } = {}): void {
+export function loadResident(sim: Simulator, p: DlzsUnitParams, d: DlzsOperands, r: () => number, opts: { viaPorts?: boolean } = {}): void {
   const L = dlzsLayout(p);
   const ids = new Map(sim.net.memories.map((mm) => [mm.name.slice(mm.name.lastIndexOf(".") + 1), mm.id]));
   const mem = (name: string): number => {
@@ -45,13 +45,14 @@ export function loadResident(sim: Simulator, p: DlzsUnitParams, d: DlzsOperands,
       write(aMemName(at.lane), at.addr, wkCodeWord(lzCode(d.Wk[i][j], 8)));
     }
   }
+  if (opts.viaPorts) return;
   for (let t = 0; t < p.outputs; t++) {
     for (let i = 0; i < p.dModel; i++) {
       const at = L.x(t, i);
       write(bMemName(at.lane), at.addr, d.X[t][i]);
     }
   }
-  if (opts.q !== false) {
+  {
     for (let q = 0; q < p.lhsRows; q++) {
       for (let j = 0; j < p.depth; j++) {
         const at = L.q(q, j);
@@ -68,10 +69,10 @@ export function writeQ(sim: Simulator, p: DlzsUnitParams, Q: readonly (readonly 
   return writePort(sim, "a", Q, (q, d) => L.q(q, d));
 }
 
-/** Write K-hat (outputs x depth) into the B lanes' K-hat region through the write port; returns the cycles. */
-export function writeKhat(sim: Simulator, p: DlzsUnitParams, khat: readonly (readonly number[])[]): number {
+/** Write the tokens X (outputs x dModel) into the B lanes' X region through the B write port; returns the cycles. */
+export function writeX(sim: Simulator, p: DlzsUnitParams, X: readonly (readonly number[])[]): number {
   const L = dlzsLayout(p);
-  return writePort(sim, "b", khat, (t, d) => L.khat(t, d));
+  return writePort(sim, "b", X, (t, i) => L.x(t, i));
 }
 
 /** One word per cycle through write port `side` ("a" or "b"): M[i][j] to place(i, j). */
@@ -162,6 +163,18 @@ export function runTile(
   return cycle;
 }
 
+/** The unit's own K-hat write-back left every K-hat word in its place in the B lanes. */
+function checkKhatResident(sim: Simulator, p: DlzsUnitParams, khat: readonly (readonly number[])[], check: Checker): void {
+  const L = dlzsLayout(p);
+  let wrong = 0;
+  khat.forEach((row, t) => row.forEach((v, d) => {
+    const at = L.khat(t, d);
+    const got = Number(sim.readMemory(`${bMemName(at.lane)}`, at.addr));
+    if (got !== v && wrong++ < 3) check.equal(`K-hat[${t}][${d}] written back to ${bMemName(at.lane)}[${at.addr}]`, got, v);
+  }));
+  check.ok(`K-hat written back in place (${wrong} words wrong)`, wrong === 0);
+}
+
 export interface DlzsPhasesOutcome {
   /** K-hat as the unit produced it (the golden word where one was never seen), outputs x depth. */
   readonly khat: number[][];
@@ -169,7 +182,7 @@ export interface DlzsPhasesOutcome {
   readonly ahat: number[][];
   readonly khatCycles: number;
   readonly ahatCycles: number;
-  /** Cycles spent writing through the ports (K-hat, and Q when it goes through the A port). */
+  /** Cycles spent writing through the ports (Q and X when loaded that way), and the edge that commits the last K-hat write-back. */
   readonly loadCycles: number;
   readonly shiftAdds: number;
   readonly zeroSkips: number;
@@ -178,21 +191,23 @@ export interface DlzsPhasesOutcome {
 
 /**
  * Both phases on a fresh simulator of the unit: preload (Q through the A write port after reset
- * when `qViaPort`), every K-hat tile vs predictKhat, K-hat written back through the B port, every
+ * when `viaPorts`, and X through the B write port), every K-hat tile vs predictKhat, K-hat as written back by the unit, every
  * query tile vs predictAhat; then the counters vs the golden nonzero-pair count.
  */
-export function runPhases(sim: Simulator, p: DlzsUnitParams, d: DlzsOperands, check: Checker, r: () => number, opts: { qViaPort?: boolean } = {}): DlzsPhasesOutcome {
+export function runPhases(sim: Simulator, p: DlzsUnitParams, d: DlzsOperands, check: Checker, r: () => number, opts: { viaPorts?: boolean } = {}): DlzsPhasesOutcome {
   const L = dlzsLayout(p);
-  loadResident(sim, p, d, r, { q: !opts.qViaPort });
+  loadResident(sim, p, d, r, { viaPorts: opts.viaPorts });
   sim.reset();
-  let loadCycles = opts.qViaPort ? writeQ(sim, p, d.Q) : 0;
+  let loadCycles = opts.viaPorts ? writeQ(sim, p, d.Q) + writeX(sim, p, d.X) : 0;
   const khatWantT = transpose(predictKhat(d.X, d.Wk, p.kShift));
   const khatSeenT = khatWantT.map((row) => row.map(() => NaN));
   let khatCycles = 0, ahatCycles = 0;
   for (let t = 0; t < L.wTiles; t++) khatCycles += runTile(sim, p, MODE_K, t, khatWantT, khatSeenT, check, `K-hat tile ${t}`);
-  // Phase 1.2 runs on what the unit produced.
+  // Phase 1.2 runs on what the unit produced: it wrote K-hat back into its B lanes itself.
   const khat = transpose(khatWantT.map((row, j) => row.map((v, t) => (Number.isNaN(khatSeenT[j][t]) ? v : khatSeenT[j][t]))));
-  loadCycles += writeKhat(sim, p, khat);
+  sim.step(); // the last group's write-back commits at the edge after done
+  loadCycles += 1;
+  checkKhatResident(sim, p, khat, check);
   const ahat = predictAhat(d.Q, khat, p.aShift);
   const ahatSeen = ahat.map((row) => row.map(() => NaN));
   for (let t = 0; t < L.qTiles; t++) ahatCycles += runTile(sim, p, MODE_A, t, ahat, ahatSeen, check, `A-hat tile ${t}`);

@@ -155,7 +155,7 @@ describe("DLZS unit vs predictKhat / predictAhat", () => {
       const sim = simulate(makeDlzsUnit(p).module);
       const check = new Checker();
       try {
-        runPhases(sim, p, hardOperands(r, p), check, r, { qViaPort });
+        runPhases(sim, p, hardOperands(r, p), check, r, { viaPorts: qViaPort });
       } finally {
         sim.close();
       }
