@@ -29,8 +29,8 @@
  *
  * Q (queries x D, int16), K (seqLen x D, int16) and V (seqLen x D, int8) are resident, one memory
  * per lane (`q_l<d>` etc., address = query or key index): written by the write ports or by backdoor.
- * `start` samples `bank` and `tile` (queries tile*rows ..; the last tile may have fewer rows);
- * a start while busy is ignored. `done` is 1 for one cycle, with the last o_valid.
+ * `start` samples `bank` and `tile` (queries tile*rows ..; the last tile may have fewer rows; tile
+ * must be below ceil(queries / rows)); a start while busy is ignored. `done` is 1 for one cycle, with the last o_valid.
  *
  * Ports (ib = bits(seqLen), rb = bits(rows), sb = bits(n), lb = bits(k/n), tb = bits(ceil(queries/rows))):
  *   in  start, bank u1, tile u(tb)
