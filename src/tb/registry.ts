@@ -6,12 +6,14 @@ import type { Testbench } from "./types.js";
 import { testbenches as examples } from "./examples/index.js";
 import { testbenches as pe } from "./pe/index.js";
 import { testbenches as noc } from "./noc/index.js";
+import { testbenches as sofa } from "./sofa/index.js";
 // Add a family: import { testbenches as <family> } from "./<family>/index.js"; and list it below.
 
 const FAMILIES: readonly (readonly Testbench[])[] = [
   examples,
   pe,
   noc,
+  sofa,
 ];
 
 export class UnknownTestbenchError extends Error {

@@ -77,6 +77,8 @@ export function makeSadsSegment(g: SadsGeometry, seg: SegmentGeometry): Module {
 
   // ---- ports
   const start = m.input("start", u(1)), bank = m.input("bank", u(1));
+  // Rows this run processes, 1..rows (0: all): a pipeline's last query tile may be partial.
+  const nrows = m.input("nrows", u(bitsFor(rows + 1)));
   const wrSlot = m.input("wr_slot", u(rowSlotBits));
   const qb = groupBits(p.seqLen);
   const wrEn = Array.from({ length: LANES }, (_, l) => m.input(segNames.wrEn(l), u(1)));
@@ -126,7 +128,8 @@ export function makeSadsSegment(g: SadsGeometry, seg: SegmentGeometry): Module {
   });
   const contRow = m.signal("cont_row", u(1));
   m.comb.set(contRow, outWords > 1 ? acc[TOP - 1].and(ltConst(sc, outWords - 1)) : constant(0, u(1)));
-  const rowLast = row.eq(rows - 1);
+  const lastRow = m.signal("last_row", u(bitsFor(rows)));
+  const rowLast = row.eq(lastRow);
   const cont = contRow.or(rowLast.not());
   m.comb.set(finO, isRes.and(cont.not()));
   m.comb.set(runO, run);
@@ -220,6 +223,7 @@ export function makeSadsSegment(g: SadsGeometry, seg: SegmentGeometry): Module {
     m.sync.set(row, 0);
     m.sync.set(sc, 0);
     m.sync.set(bankR, bank);
+    m.sync.set(lastRow, fitU(mux(nrows.eq(0).or(nrows.gt(rows)), constant(rows - 1, u(bitsFor(rows + 1))), nrows.sub(1)), lastRow.width));
   }).elif(isRes, () => {
     m.if(contRow, () => {
       m.sync.set(sc, sc.add(1).trunc(sc.width));

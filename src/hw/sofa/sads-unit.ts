@@ -9,7 +9,8 @@
  *            keys in_col + i of row in_row of bank in_bank, where in_mask_i = 1; any alignment,
  *            may cross segment boundaries; written at the clock edge (a start in the same cycle
  *            already sees it). in_row >= rows is ignored.
- *   control: start (pulse, ignored while busy), bank (sampled with start); busy (1 from the cycle
+ *   control: start (pulse, ignored while busy), bank and nrows (sampled with start; nrows = rows of
+ *            the bank to process, 1..rows, 0 meaning all: a pipeline's last tile may be partial); busy (1 from the cycle
  *            after start up to the cycle before done), done (one-cycle pulse).
  *            Cycles from the start cycle to the done cycle: 2 + max_j sum_rows scans(row, j) * period_j,
  *            period_j = ceil(len_j / 12) + (P = 1 ? 1 : 2P) (golden model: src/golden/sofa-sads-timing.ts).
@@ -20,7 +21,7 @@
  *   counters (u32, cumulative since reset): sorted (buffer items fed to the cores as valid),
  *            clipped (items masked by the clipping threshold), scans (scans of all cores).
  */
-import { Expr, Module, constant, mux, s, u } from "../../hdl/index.js";
+import { Expr, Module, constant, mux, s, u, bitsFor } from "../../hdl/index.js";
 import { LANES, SadsGeometry, SadsParams, sadsGeometry } from "./sads-params.js";
 import { fitU, groupBits, ltConst, makeSadsSegment, segNames, sumU } from "./sads-segment.js";
 
@@ -89,6 +90,7 @@ export function makeSadsUnit(params: SadsParams): SadsUnit {
 
   // ---- control
   const start = m.input("start", u(1)), bank = m.input("bank", u(1));
+  const nrows = m.input("nrows", u(bitsFor(rows + 1)));
   const busy = m.output("busy", u(1)), done = m.output("done", u(1));
   const startOk = start.and(busy.not());
 
@@ -102,6 +104,7 @@ export function makeSadsUnit(params: SadsParams): SadsUnit {
     const core = m.submodule(`seg${sg.j}`, makeSadsSegment(g, sg));
     m.comb.set(core.port("start"), startOk);
     m.comb.set(core.port("bank"), bank);
+    m.comb.set(core.port("nrows"), nrows);
     m.comb.set(core.port("wr_slot"), wrSlot);
     lane.forEach((ln, l) => {
       m.comb.set(core.port(segNames.wrEn(l)), ln.en);
