@@ -10,7 +10,7 @@
 import { bitPlanes, brcrPlane, gemvInt, groupCount, groupPattern, halfPlane } from "../../golden/bitslice.js";
 import { BrcrPass, BrcrSchedule, brcrAccCycle, brcrPasses, brcrSchedule, brcrTiledCounts } from "../../golden/bitslice-brcr-timing.js";
 import { s } from "../../hdl/index.js";
-import { BrcrEngineParams, brcrLayout, xMemName } from "../../hw/bitslice/brcr-params.js";
+import { BrcrEngineParams, brcrLayout, xMemName, yMemName } from "../../hw/bitslice/brcr-params.js";
 import type { Simulator } from "../../sim/index.js";
 import { Checker, randInt } from "../harness.js";
 
@@ -186,6 +186,45 @@ export class BrcrMonitor {
   }
 }
 
+/**
+ * After done: busy low, merge_adds / recon_adds == golden brcrTiledCounts x batch, and y of every
+ * lane == gemvInt, read through y_rd_addr one row a cycle (so a co-simulation sees the port) or,
+ * with `backdoor` (the engine inside a top that drives y_rd_addr itself), from the memories.
+ * Returns what it read, and the cycles counter.
+ */
+export function checkBrcrEnd(
+  sim: Simulator, p: BrcrEngineParams, W: readonly (readonly number[])[], X: readonly (readonly number[])[], check: Checker,
+  o: { prefix?: string; backdoor?: boolean } = {},
+): { mergeAdds: number; reconAdds: number; cycles: number; Y: number[][] } {
+  const pre = o.prefix ?? "";
+  check.equal("busy low at done", sim.peekNumber(pre + "busy"), 0);
+  const cycles = sim.peekNumber(pre + "cycles");
+  const mergeAdds = sim.peekNumber(pre + "merge_adds"), reconAdds = sim.peekNumber(pre + "recon_adds");
+  const want = brcrTiledCounts(W, p.m, p.tile);
+  check.equal("merge_adds (golden brcrTiledCounts x batch)", mergeAdds, want.mergeAdds * p.batch);
+  check.equal("recon_adds (golden brcrTiledCounts x batch)", reconAdds, want.reconAdds * p.batch);
+  const Y = X.map(() => new Array<number>(p.rows).fill(0));
+  if (o.backdoor) {
+    X.forEach((_, b) => {
+      const id = memId(sim, yMemName(b));
+      for (let r = 0; r < p.rows; r++) Y[b][r] = Number(sim.engine.readMemory(id, r));
+    });
+  } else {
+    const rd = sim.accessor(pre + "y_rd_addr");
+    for (let r = 0; r < p.rows; r++) {
+      rd.set(r);
+      for (let b = 0; b < p.batch; b++) Y[b][r] = sim.peekNumber(`${pre}y_rd_data_${b}`);
+      sim.step();
+    }
+  }
+  X.forEach((x, b) => {
+    const want = gemvInt(W, x);
+    const bad = want.findIndex((v, r) => v !== Y[b][r]);
+    check.ok(`lane ${b}: y == gemvInt(W, x)${bad >= 0 ? ` (first difference at row ${bad}: ${Y[b][bad]} vs ${want[bad]})` : ""}`, bad < 0);
+  });
+  return { mergeAdds, reconAdds, cycles, Y };
+}
+
 export interface BrcrJobOptions {
   /** Probability that the source has no column in a cycle (0: always valid; the cycle model holds only then). */
   readonly gaps?: number;
@@ -206,10 +245,9 @@ export interface BrcrJobOutcome {
 }
 
 /**
- * One job on a reset engine whose activations are loaded: start, send the stream (honouring
- * pat_ready), check every output write, done, the counters (golden brcrTiledCounts x batch) and the
- * cycle count (golden brcrSchedule, when the source never gaps), then read y back through
- * y_rd_addr and compare with gemvInt.
+ * One job on a reset engine (the simulated top) whose activations are loaded: start, send the
+ * stream (honouring pat_ready), check every output write and done (BrcrMonitor; with the cycle
+ * model when the source never gaps), then checkBrcrEnd.
  */
 export function runBrcrJob(sim: Simulator, p: BrcrEngineParams, W: readonly (readonly number[])[], X: readonly (readonly number[])[], check: Checker, o: BrcrJobOptions = {}): BrcrJobOutcome {
   const passes = brcrPasses(W, { m: p.m, tile: p.tile, converters: p.converters });
@@ -243,24 +281,7 @@ export function runBrcrJob(sim: Simulator, p: BrcrEngineParams, W: readonly (rea
   valid.set(0);
   check.ok(`done within ${limit} cycles`, mon.finished);
   check.equal("columns taken", at, stream.length);
-  check.equal("busy low at done", sim.peekNumber("busy"), 0);
-  check.equal("cycles counter", sim.peekNumber("cycles"), cycle);
-  const mergeAdds = sim.peekNumber("merge_adds"), reconAdds = sim.peekNumber("recon_adds");
-  const want = brcrTiledCounts(W, p.m, p.tile);
-  check.equal("merge_adds (golden brcrTiledCounts x batch)", mergeAdds, want.mergeAdds * p.batch);
-  check.equal("recon_adds (golden brcrTiledCounts x batch)", reconAdds, want.reconAdds * p.batch);
-  const rd = a("y_rd_addr");
-  const Y = X.map(() => new Array<number>(p.rows).fill(0));
-  // One row a cycle, so a co-simulation sees the read port too.
-  for (let r = 0; r < p.rows; r++) {
-    rd.set(r);
-    for (let b = 0; b < p.batch; b++) Y[b][r] = sim.peekNumber(`y_rd_data_${b}`);
-    sim.step();
-  }
-  X.forEach((x, b) => {
-    const want = gemvInt(W, x);
-    const bad = want.findIndex((v, r) => v !== Y[b][r]);
-    check.ok(`lane ${b}: y == gemvInt(W, x)${bad >= 0 ? ` (first difference at row ${bad}: ${Y[b][bad]} vs ${want[bad]})` : ""}`, bad < 0);
-  });
-  return { cycles: cycle, mergeAdds, reconAdds, stalls, Y, passes };
+  const end = checkBrcrEnd(sim, p, W, X, check);
+  check.equal("cycles counter", end.cycles, cycle);
+  return { cycles: cycle, mergeAdds: end.mergeAdds, reconAdds: end.reconAdds, stalls, Y: end.Y, passes };
 }

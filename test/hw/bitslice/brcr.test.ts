@@ -19,6 +19,8 @@ import { Checker, rng } from "../../../src/tb/harness.js";
 import { brcrPatternStream, loadActivations, runBrcrJob, writeActivations } from "../../../src/tb/bitslice/brcr-drive.js";
 import { brcrParams, mcbpBrcrTb, randomWeights } from "../../../src/tb/bitslice/brcr.js";
 import type { Params } from "../../../src/tb/types.js";
+import { Expr, Module, constant, u } from "../../../src/hdl/index.js";
+import type { Stmt } from "../../../src/hdl/stmt.js";
 
 const defaults: Params = Object.fromEntries(mcbpBrcrTb.params.map((p) => [p.name, p.default]));
 
@@ -248,7 +250,44 @@ describe("testbench mcbp-brcr", () => {
     expect(r.metrics.vsNaive as number).toBeGreaterThan(1);
   });
 
-  it("catches mutants: a wrong activation word, a flipped pattern bit, dropped signs", async () => {
+  /** Replace the value of the first assignment to `target` in `mod` (an RTL mutant; the width stays). */
+  function mutate(mod: Module, target: string, f: (v: Expr) => Expr): void {
+    const walk = (sts: readonly Stmt[]): boolean => sts.some((st) => {
+      if (st.kind === "assign" && st.target.name === target) {
+        (st as { value: Expr }).value = f(st.value);
+        return true;
+      }
+      if (st.kind === "if") return st.branches.some((b) => walk(b.body));
+      if (st.kind === "switch") return st.cases.some((c) => walk(c.body));
+      return false;
+    });
+    if (!walk(mod.statements)) throw new Error(`no assignment to '${target}' in '${mod.name}'`);
+  }
+
+  it("catches RTL mutants: the first merge not a move, a reconstruction count off by one, a CAM column lost", () => {
+    const p: BrcrEngineParams = { m: 4, rows: 9, cols: 40, tile: 32, converters: 4, batch: 2 };
+    const mutants: [string, (e: Module) => void, RegExp][] = [
+      ["first merge adds", (e) => mutate(e, "m1_first", () => constant(0, u(1))), /acc_data_\d/],
+      ["recon count + 1", (e) => mutate(e.children.find((c) => c.name === "recon_0")!.module, "count", (v) => v.add(1).trunc(v.width)), /recon_adds/],
+      ["CAM column 0 lost", (e) => mutate(e.children.find((c) => c.name === "cam")!.module, "hit_w0", (v) => v.and(0xfffffffe).trunc(v.width)), /acc_data_\d|y == gemvInt/],
+    ];
+    for (const [what, apply, msg] of mutants) {
+      const r = rng(21);
+      const W = randomWeights(r, p.rows, p.cols, "planes", 0.4), X = [0, 1].map(() => Array.from({ length: p.cols }, () => Math.floor(r() * 256) - 128));
+      const eng = makeBrcrEngine(p);
+      apply(eng.module);
+      const sim = simulate(eng.module);
+      const check = new Checker();
+      loadActivations(sim, p, X, r);
+      sim.reset();
+      runBrcrJob(sim, p, W, X, check);
+      sim.close();
+      expect(check.passed, what).toBe(false);
+      expect(check.failures.join("\n"), what).toMatch(msg);
+    }
+  });
+
+  it("catches mutants: a wrong activation word, a flipped pattern bit, dropped signs, a missing pat_last", async () => {
     const small: Params = { ...defaults, rows: 9, cols: 40, tile: 32, converters: 4, batch: 2 };
     // One activation (lane 1, column 5: bank 0, addr 5 at S = 8) with its LSB flipped on its way into memory.
     const r1 = await mcbpBrcrTb.run({
@@ -261,13 +300,18 @@ describe("testbench mcbp-brcr", () => {
     });
     expect(r1.passed).toBe(false);
     expect(r1.failures.join("\n")).toMatch(/acc_data_1/);
-    // The stream with one pattern bit flipped, and with every sign dropped.
+    // The stream with one pattern bit flipped, with every sign dropped, with a pass's end unmarked.
     const p = brcrParams(small);
-    for (const fault of ["flip", "unsigned"] as const) {
+    for (const fault of ["flip", "unsigned", "last"] as const) {
       const r = rng(8);
       const W = randomWeights(r, p.rows, p.cols, "planes", 0.5), X = [0, 1].map(() => Array.from({ length: p.cols }, () => Math.floor(r() * 256) - 128));
       const good = brcrPatternStream(W, p);
-      const bad = good.map((c, i) => (fault === "flip" ? (i === 100 ? { ...c, mag: c.mag ^ 2 } : c) : { ...c, sign: 0 }));
+      const firstEnd = good.findIndex((c) => c.last === 1);
+      const bad = good.map((c, i) => {
+        if (fault === "flip") return i === 100 ? { ...c, mag: c.mag ^ 2 } : c;
+        if (fault === "last") return i === firstEnd ? { ...c, last: 0 as const } : c;
+        return { ...c, sign: 0 };
+      });
       const sim = simulate(makeBrcrEngine(p).module);
       const check = new Checker();
       loadActivations(sim, p, X, r);
@@ -275,6 +319,7 @@ describe("testbench mcbp-brcr", () => {
       runBrcrJob(sim, p, W, X, check, { stream: bad });
       sim.close();
       expect(check.passed, fault).toBe(false);
+      if (fault === "last") expect(check.failures.join("\n")).toMatch(/pat_err/);
     }
   });
 });
