@@ -188,8 +188,27 @@ export function encodeStandalone(sim: Simulator, plan: BstcPlan, check: Checker,
 export interface DecodeOptions {
   /** Bit address in the bank where the plane's stream begins (its segment starts are added). */
   readonly baseBit: number;
-  /** Per lane per cycle, whether the consumer is ready (default: always). */
-  readonly ready?: () => boolean;
+  /**
+   * pat<i>_ready: by default poked 1 every cycle (and the timing checked against the model); a
+   * function pokes its answer per lane per cycle (stalls); "observe" leaves it to the design (a
+   * consumer inside the harness drives it) and reads it to know which patterns were taken.
+   */
+  readonly ready?: (() => boolean) | "observe";
+  /**
+   * The simulator's name of a decoder port (e.g. "lane0_start", "pat0_valid"); default the same
+   * name (the decoder, or a harness passing its ports through as the codec does). Inputs must map
+   * to top-level inputs (pat<i>_ready only when poked); outputs may be inside ("dec.pat0_valid").
+   */
+  readonly port?: (name: string) => string;
+}
+
+/**
+ * Backdoor-fill a plan's words into a bank at `baseWord` (before reset, so co-simulation can start
+ * the Verilog with the same contents); `bank` is the memory's name in the simulator
+ * ("bank" for the decoder at the top, "dec.bank" inside the codec).
+ */
+export function loadBank(sim: Simulator, plan: BstcPlan, baseWord: number, bank = "bank"): void {
+  plan.words.forEach((w, k) => sim.writeMemory(bank, baseWord + k, w));
 }
 
 export interface DecodeOutcome {
@@ -206,16 +225,19 @@ export interface DecodeOutcome {
  * segment started in its lane's done cycle), checking every cycle: pat_valid exactly while a
  * pattern is due, each taken pattern = golden groupPattern of its group and column with pat_last,
  * pat_col, pat_group; done when the segment is complete with lane_pos = its end (start + coded
- * length: the bstcLength check); with ready always high, every pattern and done in its modelled
- * cycle and the total = bstcDecodeCycles.
+ * length: the bstcLength check); with ready always high (the default), every pattern and done in
+ * its modelled cycle and the total = bstcDecodeCycles. See DecodeOptions for a decoder inside a
+ * harness (port names, ready driven by the design).
  */
 export function decodePlan(sim: Simulator, plan: BstcPlan, plane: Plane, lanes: number, check: Checker, label: string, opts: DecodeOptions): DecodeOutcome {
   const { m, rows, cols } = plan;
   const decoded = Array.from({ length: rows }, () => new Array<number>(cols).fill(NaN));
-  const acc = (l: number, n: string) => sim.accessor(n.startsWith("pat") ? `pat${l}_${n.slice(4)}` : `lane${l}_${n}`);
+  const port = opts.port ?? ((n: string) => n);
+  const name = (l: number, n: string) => port(n.startsWith("pat") ? `pat${l}_${n.slice(4)}` : `lane${l}_${n}`);
+  const acc = (l: number, n: string) => sim.accessor(name(l, n));
   const L = Array.from({ length: lanes }, (_, l) => ({
     start: acc(l, "start"), cols: acc(l, "cols"), groups: acc(l, "groups"),
-    done: acc(l, "done"), busy: acc(l, "busy"), pos: reader(sim, `lane${l}_pos`),
+    done: acc(l, "done"), busy: acc(l, "busy"), pos: reader(sim, name(l, "pos")),
     valid: acc(l, "pat_valid"), data: acc(l, "pat_data"), last: acc(l, "pat_last"), col: acc(l, "pat_col"), group: acc(l, "pat_group"), ready: acc(l, "pat_ready"),
     queue: plan.segments.filter((s) => s.index % lanes === l),
     cur: undefined as BstcSegment | undefined, t: 0, fired: 0, patterns: 0,
@@ -226,7 +248,7 @@ export function decodePlan(sim: Simulator, plan: BstcPlan, plane: Plane, lanes: 
     l.cur = s;
     l.start.set(s ? 1 : 0);
     if (!s) return;
-    sim.poke(`lane${L.indexOf(l)}_addr`, BigInt(opts.baseBit + s.start));
+    sim.poke(name(L.indexOf(l), "addr"), BigInt(opts.baseBit + s.start));
     l.cols.set(s.cols);
     l.groups.set(s.groups);
     l.t = 0;
@@ -244,8 +266,12 @@ export function decodePlan(sim: Simulator, plan: BstcPlan, plane: Plane, lanes: 
       if (!s) return;
       l.t++;
       const at = `${label} lane ${li} segment ${s.index} cycle ${l.t}`;
-      const rdy = opts.ready ? opts.ready() : true;
-      l.ready.set(rdy ? 1 : 0);
+      let rdy = true;
+      if (opts.ready === "observe") rdy = l.ready.get() === 1;
+      else {
+        rdy = opts.ready ? opts.ready() : true;
+        l.ready.set(rdy ? 1 : 0);
+      }
       const due = l.t >= 2 && l.fired < s.patterns;
       const v = l.valid.get();
       if (v !== (due ? 1 : 0)) check.equal(`${at}: pat_valid`, v, due ? 1 : 0);
