@@ -22,24 +22,11 @@
  * 2 from start to the first pattern, then one pattern per cycle while ready (bstc-lane.ts).
  */
 import { Module, Signal, bitsFor, u } from "../../hdl/index.js";
-import { makeBstcLane } from "./bstc-lane.js";
+import { BstcLanePorts, makeBstcLane } from "./bstc-lane.js";
 import { BstcDecoderParams, checkBstcDecoderParams, decoderAddrBits } from "./bstc-params.js";
 
-export interface BstcDecoderLanePorts {
-  readonly start: Signal;
-  readonly addr: Signal;
-  readonly cols: Signal;
-  readonly groups: Signal;
-  readonly busy: Signal;
-  readonly done: Signal;
-  readonly pos: Signal;
-  readonly patValid: Signal;
-  readonly patData: Signal;
-  readonly patLast: Signal;
-  readonly patCol: Signal;
-  readonly patGroup: Signal;
-  readonly patReady: Signal;
-}
+/** A lane's ports as the decoder exposes them (lane<i>_*, pat<i>_*); the bank port stays inside. */
+export type BstcDecoderLanePorts = Omit<BstcLanePorts, "module" | "rdAddr" | "rdData">;
 
 export interface BstcDecoderPorts {
   readonly module: Module;

@@ -103,8 +103,8 @@ describe("golden BSTC", () => {
   });
 });
 
-/** Random encoder parameters and a plane for them. */
-const encArb = fc.record({
+/** Random unit parameters and a plane for them (the decoder adds lanes, offset and stalls). */
+const unitFields = {
   rows: fc.integer({ min: 1, max: 14 }),
   cols: fc.integer({ min: 1, max: 50 }),
   m: fc.integer({ min: 1, max: 7 }),
@@ -112,7 +112,8 @@ const encArb = fc.record({
   segCols: fc.integer({ min: 1, max: 24 }),
   density: fc.constantFrom(0, 1, 0.1, 0.3, 0.6),
   seed: fc.integer({ min: 1, max: 1 << 30 }),
-});
+};
+const encArb = fc.record(unitFields);
 
 describe("RTL BSTC encoder", () => {
   test.prop([encArb], { numRuns: 40, seed: 6160 })("words, segment starts, total and timing == golden (run twice on one unit)", ({ rows, cols, m, wordBits, segCols, density, seed }) => {
@@ -192,16 +193,10 @@ function decodeFromBank(P: Plane, o: { m: number; wordBits: number; segCols: num
 
 describe("RTL BSTC decoder", () => {
   const decArb = fc.record({
-    rows: fc.integer({ min: 1, max: 14 }),
-    cols: fc.integer({ min: 1, max: 50 }),
-    m: fc.integer({ min: 1, max: 7 }),
-    wordBits: fc.constantFrom(8, 16, 32, 64),
-    segCols: fc.integer({ min: 1, max: 24 }),
+    ...unitFields,
     lanes: fc.integer({ min: 1, max: 5 }),
-    density: fc.constantFrom(0, 1, 0.1, 0.3, 0.6),
     offset: fc.integer({ min: 0, max: 100 }),
     stall: fc.constantFrom(0, 0, 0.3),
-    seed: fc.integer({ min: 1, max: 1 << 30 }),
   });
 
   test.prop([decArb], { numRuns: 40, seed: 7170 })("patterns == golden from any bit offset, with and without stalls; ends and timing as modelled", (a) => {
