@@ -5,53 +5,64 @@
  * Keys live as bit-planes in `units` banks (key i in bank i mod units, local index
  * j = floor(i / units)); unit b (an inner-product unit, bgpp-ipu.ts) works on bank b only. A run
  * (pulse `start`) does rounds r = 1..R, each of
- *   score pass  every bank walks its alive keys (round 1: indices 0..size-1; later: its compacted
- *               alive list), one per cycle: fetch magnitude plane 8 - r (round 1 also the sign
- *               plane, kept in the sign buffer for later rounds), adder tree, partial score
- *               += sum << (7 - r), written back; running max and min per bank.
+ *   score pass  every bank walks its alive keys in ascending order, one per cycle (round 1: local
+ *               indices 0..size-1; later rounds: its compacted alive list): fetch magnitude
+ *               plane 8 - r (round 1 also the sign plane, kept in the sign buffer for later
+ *               rounds), AND-based adder tree against the query's bit-planes, partial score
+ *               += sum << (7 - r) written back; running max and min per bank.
  *               Pipeline: S0 list read, S1 plane / sign / score reads, S2 adder tree, S3 score.
  *   threshold   one cycle: max and min over the banks, thr = 10 max - alphaTenths_r radius
  *               (exactly the golden comparison, in tenths), and the clipping gate: when
- *               10 min >= thr every key survives (always with radius none) and the clip pass
+ *               10 min >= thr every key survives (always so with radius none) and the clip pass
  *               is skipped, as the paper clock-gates its clipping module.
  *   clip pass   (unless gated) every bank walks its alive keys again: keep = 10 score >= thr;
- *               survivors are written back into the bank's list in place (ascending), the
+ *               survivors are written back into the bank's list in place (ascending), and the
  *               survivor mask bit of every alive key is written.
  *   round end   one cycle: per-bank counts := survivors, the round record is output.
  * So the alive list is compacted per round, per bank; a pass takes M_r + 3 cycles, M_r the most
  * alive keys any one bank holds in round r.
  *
- * Cycles (golden/bitslice-bgpp-timing.ts, held to this RTL by the tests): from the edge that
- * samples start to the cycle done is high, 1 + sum_r (2 M_r + 8), minus M_r + 3 for every round
- * whose clip pass is gated. A key's partial score is on the ps outputs 3 cycles after its issue.
+ * Cycles (golden/bitslice-bgpp-timing.ts, held to this RTL by the tests), counting the edge that
+ * samples start as cycle 0: round r's score pass issues slot 0 at T_r (T_1 = 1); bank b's k-th
+ * alive key (ascending) is on ps_* at T_r + k + 3; the threshold cycle is T_r + M_r + 3; unless
+ * gated, the clip pass issues slot 0 at C_r = T_r + M_r + 4 and the k-th decision is on dec_* at
+ * C_r + k + 3; round_valid is at T_(r+1) = T_r + 2 M_r + 8 (gated: T_r + M_r + 5). done is at
+ * T_(R+1) = 1 + sum_r (2 M_r + 8, or M_r + 5 when gated).
  *
  * Ports:
  *   start u1                          sampled while idle; ignored while busy
- *   busy u1                           start edge .. the cycle before done
- *   done u1                           one-cycle pulse, the cycle after the last round ends
+ *   busy u1                           cycles 1 .. T_(R+1) - 1 (low again with done)
+ *   done u1                           one-cycle pulse at T_(R+1), with the last round_valid
  *   q_we u1, q_addr u(bitsFor(ceil(D/8))), q_data u32
- *                                     query write (idle only): elements 8 q_addr + e, e = 0..7,
- *                                     from q_data[4e+3:4e] (int4); elements >= D ignored
+ *                                     query write, 1 cycle, ignored while busy: elements
+ *                                     8 q_addr + e (e = 0..7) from q_data[4e+3:4e] (int4);
+ *                                     elements >= D ignored
  *   k_we u1, k_bank u(bitsFor(units)), k_pos u4, k_index u(indexBits), k_data u(D)
- *                                     key plane write: position k_pos (1..7 magnitude, 1 = LSB;
- *                                     8 = sign) of key k_index * units + k_bank; bit d = element d
+ *                                     key-plane write, 1 cycle (write while idle): position k_pos
+ *                                     (1..7 magnitude, 1 = LSB; 8 = sign, 1 = negative) of key
+ *                                     k_index * units + k_bank; bit d = element d
  *   mask_addr u(indexBits) -> mask_data u(units)
- *                                     survivor mask (synchronous read, 1 cycle): bit b = key
- *                                     mask_addr * units + b survived the last round done so far
- *   ps_valid u(units)                 bit b: bank b's partial score of this round is on score_b
+ *                                     survivor mask, synchronous read (data the cycle after the
+ *                                     address): bit b = key mask_addr * units + b. After done, 1
+ *                                     exactly for the final survivors (padding slots undefined);
+ *                                     during a run, round 1's score pass sets every key and each
+ *                                     clip pass writes its decisions.
+ *   ps_valid u(units)                 bit b: bank b's partial score is on key_b / score_b
  *   dec_valid u(units), dec_keep u(units)
- *                                     bit b: bank b's clipping decision for key_b this cycle
- *   key_<b> u(keyBits), score_<b> s(scoreBits)
- *                                     the key of bank b's ps/dec slot and its partial score
- *   round_valid u1                    one-cycle pulse after each round, with
- *   round_idx u3 (1..R), round_max s(scoreBits), round_count u(bitsFor(N+1)) (survivors),
- *   round_gated u1 (clip pass skipped: every alive key survived)   (held until the next round)
+ *                                     bit b: bank b's clipping decision for key_b (score_b: the
+ *                                     score compared)
+ *   key_<b> u(bitsFor(N)), score_<b> s(scoreBits)   (comb from the S3 registers)
+ *   round_valid u1                    one-cycle pulse at the end of each round, with (held until
+ *                                     the next round's) round_idx u3 (1..R), round_max
+ *                                     s(scoreBits), round_count u(bitsFor(N+1)) (survivors),
+ *                                     round_gated u1 (clip pass skipped: every alive key survived)
  *   k_bits_fetched u40                key-plane bits read from the K banks since start
- *                                     (= golden kBitsFetched at done)
+ *                                     (= golden kBitsFetched at done; held until the next start)
+ * scoreBits = signedBits(8 * 127 * D) (17 at D = 64).
  */
 import { Expr, Module, Signal, bitsFor, cat, constant, mux, s, u } from "../../hdl/index.js";
 import { popcount } from "../sofa/dlzs-array.js";
-import { makeBgppIpu, sumTree } from "./bgpp-ipu.js";
+import { Q_PLANE_WEIGHTS, makeBgppIpu, sumTree } from "./bgpp-ipu.js";
 import {
   BgppUnitParams, FETCH_COUNTER_BITS, Q_PER_WORD, SIGN_POS, bgppGeometry, kMagMem, kSignMem, listMem, maskMem, scoreMem, signBufMem,
 } from "./bgpp-params.js";
@@ -147,12 +158,13 @@ export function makeBgppUnit(p: BgppUnitParams): BgppUnitPorts {
   const gmaxR = m.signal("round_max_r", s(g.scoreBits));
   const passEnd = step.eq(most.add(2));
 
-  // ---- query registers (written only while idle: the passes read them)
-  const q = Array.from({ length: D }, (_, d) => m.signal(`q_${d}`, s(4)));
+  // ---- the query as its 4 bit-planes (written only while idle: the passes read them)
+  const qPlane = Q_PLANE_WEIGHTS.map((_, k) => m.signal(`q_plane_${k}`, u(D)));
   m.if(qWe.and(idle), () => {
     for (let a = 0; a < g.qWords; a++) {
+      const lo = a * Q_PER_WORD, n = Math.min(Q_PER_WORD, D - lo);
       m.if(qAddr.eq(a), () => {
-        for (let e = 0; e < Q_PER_WORD && a * Q_PER_WORD + e < D; e++) m.sync.set(q[a * Q_PER_WORD + e], qData.slice(4 * e + 3, 4 * e).asSigned());
+        qPlane.forEach((pl, k) => m.sync.set(pl.slice(lo + n - 1, lo), cat(...Array.from({ length: n }, (_, e) => qData.bit(4 * e + k)).reverse())));
       });
     }
   });
@@ -211,7 +223,7 @@ export function makeBgppUnit(p: BgppUnitParams): BgppUnitPorts {
     m.comb.set(signBufW.data, kSignR.data);
     const ipu = makeBgppIpu(D);
     m.submodule(`ipu_b${b}`, ipu.module);
-    q.forEach((qd, d) => m.comb.set(ipu.q[d], qd));
+    qPlane.forEach((pl, k) => m.comb.set(ipu.qPlane[k], pl));
     m.comb.set(ipu.sign, signWord);
     m.comb.set(ipu.bits, kMagR.data);
     const v3 = m.signal(`s3_valid_b${b}`, u(1)), j3 = m.signal(`s3_index_b${b}`, u(g.indexBits));

@@ -3,7 +3,7 @@
  * top scorer survives, radius none keeps all, alpha 0 keeps exactly the max ties, the fetched-bit
  * count), the unit on random shapes, rounds, alphas and radii (all-equal keys, zero and extreme
  * queries and keys, partial banks, keys through the write port, start and q writes while busy),
- * every cycle vs golden and the cycle model; the `mcbp-bgpp` testbench on random parameters; and
+ * every cycle vs golden and the cycle model; the inner-product unit for any D; the `mcbp-bgpp` testbench on random parameters; and
  * mutants the checks must catch.
  */
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { fc, test } from "@fast-check/vitest";
 import { bgpp, truncatedKey } from "../../../src/golden/bitslice.js";
 import { bgppBankLoad, bgppQueryCycles, bgppRoundCycles } from "../../../src/golden/bitslice-bgpp-timing.js";
 import { BgppUnitParams, bgppGeometry, kMagMem } from "../../../src/hw/bitslice/bgpp-params.js";
+import { makeBgppIpu } from "../../../src/hw/bitslice/bgpp-ipu.js";
 import { makeBgppUnit } from "../../../src/hw/bitslice/bgpp-unit.js";
 import { simulate } from "../../../src/sim/index.js";
 import { Checker, rng } from "../../../src/tb/harness.js";
@@ -88,6 +89,25 @@ describe("golden bgpp", () => {
   });
 });
 
+describe("inner-product unit (AND-based adder tree)", () => {
+  test.prop([fc.integer({ min: 1, max: 130 }).chain((d) => fc.record({
+    q: fc.array(int4, { minLength: d, maxLength: d }),
+    keys: fc.array(fc.record({ bits: fc.array(fc.boolean(), { minLength: d, maxLength: d }), sign: fc.array(fc.boolean(), { minLength: d, maxLength: d }) }), { minLength: 1, maxLength: 12 }),
+  }))], { numRuns: 60, seed: 4405 })("sum = sum_d bit_d (sign_d ? -q_d : q_d), popcounts exact, for any D", ({ q, keys }) => {
+    const D = q.length;
+    const sim = simulate(makeBgppIpu(D).module);
+    const word = (f: (d: number) => boolean) => q.reduce((w, _, d) => (f(d) ? w | (1n << BigInt(d)) : w), 0n);
+    for (let k = 0; k < 4; k++) sim.poke(`q_plane_${k}`, word((d) => ((q[d] & 15) >> k) & 1 ? true : false));
+    for (const key of [...keys, { bits: q.map(() => true), sign: q.map(() => true) }]) {
+      sim.poke("bits", word((d) => key.bits[d]));
+      sim.poke("sign", word((d) => key.sign[d]));
+      const want = q.reduce((acc, v, d) => acc + (key.bits[d] ? (key.sign[d] ? -v : v) : 0), 0);
+      expect(sim.peekNumber("sum"), JSON.stringify({ q, key })).toBe(want);
+    }
+    sim.close();
+  });
+});
+
 describe("cycle model", () => {
   it("bank load, round and query cycles", () => {
     expect(bgppBankLoad([0, 1, 2, 3, 4, 8, 16], 4)).toBe(4); // bank 0 holds 0, 4, 8, 16
@@ -121,7 +141,7 @@ function runUnit(p: BgppUnitParams, K: number[][], qs: number[][], opts: { viaPo
 }
 
 describe("BGPP unit vs golden, every cycle", () => {
-  test.prop([caseArb, fc.boolean()], { numRuns: 40, seed: 4403 })("random shapes, rounds, alphas, radii, key and query kinds", (c, viaPort) => {
+  test.prop([caseArb, fc.boolean()], { numRuns: 100, seed: 4403 })("random shapes, rounds, alphas, radii, key and query kinds", (c, viaPort) => {
     const p: BgppUnitParams = { seqLen: c.K.length, headDim: c.qs[0].length, units: c.units, rounds: c.rounds, alphaTenths: c.alphaTenths, radius: c.radius };
     const check = runUnit(p, c.K, c.qs, { viaPort });
     expect(check.failures, JSON.stringify(p)).toEqual([]);
@@ -191,7 +211,7 @@ describe("testbench mcbp-bgpp", () => {
     s.type === "string" ? fc.constantFrom(...s.verify!.values!) : fc.integer({ min: s.verify!.min!, max: s.verify!.max! }),
   ])) as Record<string, fc.Arbitrary<number | string>>);
 
-  test.prop([arb, fc.integer({ min: 1, max: 1 << 30 })], { numRuns: 10, seed: 4404 })("passes for random parameters", async (params, seed) => {
+  test.prop([arb, fc.integer({ min: 1, max: 1 << 30 })], { numRuns: 20, seed: 4404 })("passes for random parameters", async (params, seed) => {
     const r = await mcbpBgppTb.run({ params, seed });
     expect(r.failures, JSON.stringify(params)).toEqual([]);
     expect(r.passed).toBe(true);
