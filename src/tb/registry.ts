@@ -7,6 +7,7 @@ import { testbenches as examples } from "./examples/index.js";
 import { testbenches as pe } from "./pe/index.js";
 import { testbenches as noc } from "./noc/index.js";
 import { testbenches as sofa } from "./sofa/index.js";
+import { testbenches as bitslice } from "./bitslice/index.js";
 // Add a family: import { testbenches as <family> } from "./<family>/index.js"; and list it below.
 
 const FAMILIES: readonly (readonly Testbench[])[] = [
@@ -14,6 +15,7 @@ const FAMILIES: readonly (readonly Testbench[])[] = [
   pe,
   noc,
   sofa,
+  bitslice,
 ];
 
 export class UnknownTestbenchError extends Error {

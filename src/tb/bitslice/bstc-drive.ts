@@ -200,6 +200,8 @@ export interface DecodeOptions {
    * to top-level inputs (pat<i>_ready only when poked); outputs may be inside ("dec.pat0_valid").
    */
   readonly port?: (name: string) => string;
+  /** Give up after this many cycles (default: 4 per pattern and 8 per segment, plus 100; raise it for a slow consumer). */
+  readonly limit?: number;
 }
 
 /**
@@ -256,7 +258,7 @@ export function decodePlan(sim: Simulator, plan: BstcPlan, plane: Plane, lanes: 
   };
   L.forEach(begin);
   let cycle = 0;
-  const limit = 4 * (plan.patterns.length + 2 * plan.segments.length) + 100;
+  const limit = opts.limit ?? 4 * (plan.patterns.length + 2 * plan.segments.length) + 100;
   while (L.some((l) => l.cur) && cycle < limit) {
     sim.step();
     cycle++;
