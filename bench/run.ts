@@ -4,11 +4,11 @@
  *  2. side by side with Verilator (-O3, one thread, no trace) and Icarus on the emitted Verilog:
  *     cycles/s, ratios, time to first cycle (bench/verilog/compare.ts)
  *  3. VCD tracing vs Verilator --trace (bench/verilog/trace.ts)
- *  4. the component benches (bench/pe/run.ts, bench/noc/run.ts, bench/sofa/run.ts), each in its own process
+ *  4. the component benches (bench/pe/run.ts, bench/noc/run.ts, bench/sofa/run.ts, bench/bitslice/run.ts), each in its own process
  * Writes bench/results/*.json (with the machine they ran on) and bench/results/summary.md, and
  * replaces the table between the bench markers in README.md.
  *
- *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,pe,noc,sofa
+ *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,pe,noc,sofa,bitslice
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -22,7 +22,7 @@ import { findTool, toolVersion } from "../src/verilog/tools.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,pe,noc,sofa").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,pe,noc,sofa,bitslice").split(","));
 const log = (s: string) => process.stderr.write(s + "\n");
 const sections: string[] = [];
 const now = machine();
@@ -69,7 +69,7 @@ if (only.has("trace") && haveTools) {
 
 // Component benches run in their own processes (each is a script that writes its JSON).
 const flags = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
-for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"]] as const) {
+for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"]] as const) {
   if (!only.has(key) || !fs.existsSync(path.join(root, script))) continue;
   log(`== ${title} (${script})`);
   const r = spawnSync(process.execPath, [...flags, script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } });
