@@ -82,7 +82,7 @@ export const mcbpBgppTb: Testbench = {
     { name: "units", description: "inner-product units = key banks (the paper's 16)", type: "int", default: 16, min: 1, max: 32, verify: { min: 1, max: 20 } },
     { name: "rounds", description: "R: rounds = magnitude planes fetched, MSB first", type: "int", default: 4, min: 1, max: 7, verify: { min: 1, max: 7 } },
     { name: "alphaTenths", description: "alpha per round in tenths, comma-separated, the last repeating", type: "string", default: "5", verify: { values: ["5", "6,5,5", "0", "10", "3,8", "10,5,0"] } },
-    { name: "radius", description: "threshold radius in raw partial-score units; -1 = none (keep all)", type: "int", default: 3, min: -1, max: MAX_RADIUS, verify: { min: -1, max: 3000 } },
+    { name: "radius", description: "threshold radius in raw partial-score units (q . K; the paper's radius 3 is in logits: raw = 3 sqrt(d) / (s_q s_k)); -1 = none (keep all)", type: "int", default: 2000, min: -1, max: MAX_RADIUS, verify: { min: -1, max: 3000 } },
     { name: "queries", description: "queries run one after another over the same keys", type: "int", default: 4, min: 1, max: 1000, verify: { min: 1, max: 3 } },
     { name: "hot", description: "keys each query is aimed at (0 = unrelated query)", type: "int", default: 4, min: 0, max: 65536, verify: { min: 0, max: 8 } },
   ],
