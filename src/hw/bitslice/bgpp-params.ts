@@ -27,6 +27,7 @@
  *   - The query is loaded 8 int4 elements per 32-bit write while the unit is idle.
  */
 import { bitsFor } from "../../hdl/index.js";
+import { requireWhole } from "../param-check.js";
 
 export interface BgppUnitParams {
   /** N: keys. */
@@ -55,7 +56,7 @@ export const FETCH_COUNTER_BITS = 40;
 export const SIGN_POS = 8;
 
 function whole(name: string, v: number, lo: number, hi: number, mend: string): void {
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`bgpp unit: ${name} = ${v} must be a whole number ${lo}..${hi}; ${mend}`);
+  requireWhole("bgpp unit", name, v, lo, hi, mend);
 }
 
 export function checkBgppParams(p: BgppUnitParams): void {

@@ -18,6 +18,7 @@
  */
 import { bitsFor } from "../../hdl/index.js";
 import { brcrCamCols, brcrSliceWidth, brcrTileCount } from "../../golden/bitslice-brcr-timing.js";
+import { requireWhole } from "../param-check.js";
 
 export interface BrcrEngineParams {
   /** Rows per group, 2..6. */
@@ -49,7 +50,7 @@ export const X_BITS = 8;
 export const COUNTER_BITS = 40;
 
 function whole(name: string, v: number, lo: number, hi: number, mend: string): void {
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`brcr engine: ${name} = ${v} must be a whole number ${lo}..${hi}; ${mend}`);
+  requireWhole("brcr engine", name, v, lo, hi, mend);
 }
 
 export function checkBrcrParams(p: BrcrEngineParams): void {

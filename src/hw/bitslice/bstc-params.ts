@@ -14,6 +14,7 @@
  */
 import { bitsFor } from "../../hdl/index.js";
 import { checkPatternWidth } from "./encoder.js";
+import { requireWhole } from "../param-check.js";
 
 export interface BstcEncoderParams {
   /** Rows per group (pattern width), 1..16. */
@@ -43,9 +44,7 @@ export const DEFAULT_WORD_BITS = 32;
 export const DEFAULT_SEG_COLS = 1024;
 export const DEFAULT_LANES = 4;
 
-function whole(who: string, name: string, v: number, lo: number, hi: number, mend: string): void {
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${who}: ${name} = ${v} must be a whole number ${lo}..${hi}; ${mend}`);
-}
+const whole = requireWhole;
 
 function checkWord(who: string, m: number, wordBits: number): void {
   checkPatternWidth(who, m);

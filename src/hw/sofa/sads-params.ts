@@ -11,8 +11,9 @@
  *     consecutive keys touches each lane of each segment at most once.
  *   - Counters are 32 bits, cumulative since reset (wrap-around).
  */
-import { HdlError, bitsFor } from "../../hdl/index.js";
+import { bitsFor } from "../../hdl/index.js";
 import type { Network } from "./bitonic.js";
+import { requireWhole } from "../param-check.js";
 
 export interface SadsParams {
   /** S: keys per row. */
@@ -86,9 +87,7 @@ export function scanPeriod(groups: number, pipeRegs: number): number {
 
 export function sadsGeometry(params: SadsParams): SadsGeometry {
   const p = { pipeRegs: DEFAULT_PIPE_REGS, ...params };
-  const int = (name: string, v: number, lo: number, hi: number, how: string) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new HdlError(`sads: ${name} = ${v} must be an integer ${lo}..${hi}; ${how}`);
-  };
+  const int = (name: string, v: number, lo: number, hi: number, how: string) => requireWhole("sads", name, v, lo, hi, how);
   int("seqLen", p.seqLen, 1, 16384, "S is the number of keys per row");
   int("segments", p.segments, 1, 64, "n is the number of segment cores");
   int("k", p.k, 0, 16384, "k is the number of keys kept per row");

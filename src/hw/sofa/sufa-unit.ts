@@ -48,6 +48,7 @@ import { Expr, Module, Signal, bitsFor, constant, mux, s, u } from "../../hdl/in
 import { DEFAULT_SUFA, SCORE_WIDTH, SufaFixedConfig, checkExpConfig } from "../../golden/sofa.js";
 import { makeExpUnit } from "./exp-unit.js";
 import { makeReciprocal } from "./reciprocal.js";
+import { requireWhole } from "../param-check.js";
 
 export interface SufaUnitParams {
   readonly seqLen: number;
@@ -95,9 +96,7 @@ export interface SufaUnitShape {
 export function sufaUnitShape(p: SufaUnitParams): SufaUnitShape {
   const c = p.cfg ?? DEFAULT_SUFA;
   checkExpConfig(c);
-  const int = (k: string, v: number, lo: number, hi: number, mend: string) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`SU-FA unit: ${k} = ${v} must be an integer in ${lo}..${hi}${mend}`);
-  };
+  const int = (k: string, v: number, lo: number, hi: number, mend: string) => requireWhole("SU-FA unit", k, v, lo, hi, mend.replace(/^ \((.*)\)$/, "$1"));
   int("seqLen", p.seqLen, 1, 1 << 16, "");
   int("headDim", p.headDim, 1, 256, "");
   int("queries", p.queries, 1, 1 << 16, "");
