@@ -70,3 +70,24 @@ export function rng(seed: number): () => number {
 export function randInt(r: () => number, lo: number, hi: number): number {
   return lo + Math.floor(r() * (hi - lo + 1));
 }
+
+/**
+ * Write words through one of a design's write ports, one per cycle: `<prefix>we` high, each word's
+ * fields poked (`{ lane: 2, addr: 7, data: -5 }` pokes `<prefix>lane`, ...), one step each, then
+ * `we` low again. Returns the cycles spent. For memories loaded the way the hardware loads them
+ * (a backdoor fill is the other way).
+ */
+export function writeWords(sim: Simulator, prefix: string, words: Iterable<Readonly<Record<string, number>>>): number {
+  const we = sim.accessor(`${prefix}we`);
+  const fields = new Map<string, ReturnType<Simulator["accessor"]>>();
+  const field = (f: string) => fields.get(f) ?? fields.set(f, sim.accessor(prefix + f)).get(f)!;
+  let n = 0;
+  we.set(1);
+  for (const w of words) {
+    for (const [f, v] of Object.entries(w)) field(f).set(v);
+    sim.step();
+    n++;
+  }
+  we.set(0);
+  return n;
+}

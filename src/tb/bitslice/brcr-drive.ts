@@ -12,7 +12,7 @@ import { BrcrPass, BrcrSchedule, brcrAccCycle, brcrPasses, brcrSchedule, brcrTil
 import { s } from "../../hdl/index.js";
 import { BrcrEngineParams, brcrLayout, xMemName, yMemName } from "../../hw/bitslice/brcr-params.js";
 import type { Simulator } from "../../sim/index.js";
-import { Checker, randInt } from "../harness.js";
+import { Checker, randInt, writeWords } from "../harness.js";
 
 const S32 = s(32);
 
@@ -69,21 +69,10 @@ export function loadActivations(sim: Simulator, p: BrcrEngineParams, X: readonly
 /** Write X through the engine's x port, one word per cycle (after reset); returns the cycles. */
 export function writeActivations(sim: Simulator, p: BrcrEngineParams, X: readonly (readonly number[])[], prefix = ""): number {
   const L = brcrLayout(p);
-  const a = (n: string) => sim.accessor(prefix + n);
-  const we = a("x_we"), lane = a("x_lane"), bank = a("x_bank"), addr = a("x_addr"), data = a("x_data");
-  let n = 0;
-  we.set(1);
-  X.forEach((x, b) => x.forEach((v, c) => {
+  return writeWords(sim, `${prefix}x_`, X.flatMap((x, b) => x.map((v, c) => {
     const at = L.xPlace(c);
-    lane.set(b);
-    bank.set(at.bank);
-    addr.set(at.addr);
-    data.set(v);
-    sim.step();
-    n++;
-  }));
-  we.set(0);
-  return n;
+    return { lane: b, bank: at.bank, addr: at.addr, data: v };
+  })));
 }
 
 /** One expected output write: the accumulated value of `row` in every lane after pass n's half. */

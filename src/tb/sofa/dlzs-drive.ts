@@ -9,7 +9,7 @@ import { DlzsTileShape, dlzsOutputCycle, dlzsTileCycles } from "../../golden/sof
 import { s } from "../../hdl/index.js";
 import { DlzsUnitParams, Place, aMemName, bMemName, dlzsLayout, wkCodeWord } from "../../hw/sofa/dlzs-params.js";
 import type { Simulator } from "../../sim/index.js";
-import { Checker, randInt } from "../harness.js";
+import { Checker, randInt, writeWords } from "../harness.js";
 
 /** The operands of both phases: X (outputs x dModel, int8), Wk (dModel x depth, int8), Q (lhsRows x depth, int16). */
 export interface DlzsOperands {
@@ -77,21 +77,7 @@ export function writeX(sim: Simulator, p: DlzsUnitParams, X: readonly (readonly 
 
 /** One word per cycle through write port `side` ("a" or "b"): M[i][j] to place(i, j). */
 function writePort(sim: Simulator, side: "a" | "b", M: readonly (readonly number[])[], place: (i: number, j: number) => Place): number {
-  const we = sim.accessor(`${side}_we`), lane = sim.accessor(`${side}_lane`), addr = sim.accessor(`${side}_addr`), data = sim.accessor(`${side}_data`);
-  let n = 0;
-  we.set(1);
-  M.forEach((row, i) =>
-    row.forEach((v, j) => {
-      const at = place(i, j);
-      lane.set(at.lane);
-      addr.set(at.addr);
-      data.set(v);
-      sim.step();
-      n++;
-    }),
-  );
-  we.set(0);
-  return n;
+  return writeWords(sim, `${side}_`, M.flatMap((row, i) => row.map((v, j) => ({ ...place(i, j), data: v }))));
 }
 
 export function tileShape(p: DlzsUnitParams, mode: number): DlzsTileShape {

@@ -9,7 +9,7 @@ import { fixedScore, sufaFixedTiles, SufaFixedConfig, DEFAULT_SUFA } from "../..
 import { sufaUnitCycles } from "../../golden/sofa-sufa-timing.js";
 import { SufaUnitParams, makeSufaUnit, sufaUnitShape } from "../../hw/sofa/sufa-unit.js";
 import type { Simulator } from "../../sim/index.js";
-import { Checker, openSim } from "../harness.js";
+import { Checker, openSim, writeWords } from "../harness.js";
 import type { TbRunOptions } from "../types.js";
 
 export interface SufaCase {
@@ -79,17 +79,7 @@ function loadByBackdoor(sim: Simulator, cs: SufaCase): void {
 
 /** Load the resident memories through the write ports, one word per cycle (after reset). */
 function loadByPorts(sim: Simulator, cs: SufaCase): void {
-  for (const [mem, field] of RESIDENT) {
-    const [we, lane, addr, data] = ["we", "lane", "addr", "data"].map((f) => sim.accessor(`${mem}_${f}`));
-    cs[field].forEach((row, i) => row.forEach((x, d) => {
-      we.set(1);
-      lane.set(d);
-      addr.set(i);
-      data.set(x);
-      sim.step();
-    }));
-    we.set(0);
-  }
+  for (const [mem, field] of RESIDENT) writeWords(sim, `${mem}_`, cs[field].flatMap((row, i) => row.map((x, d) => ({ lane: d, addr: i, data: x }))));
 }
 
 /**
