@@ -72,7 +72,8 @@ export const mcbpGemmTb: Testbench = {
       checkBrcrParams(brcrParamsOf(p));
       return undefined;
     } catch (e) {
-      return (e as Error).message;
+      // The CLI names the testbench itself.
+      return (e as Error).message.replace(/^mcbp-gemm: /, "");
     }
   },
 
