@@ -22,7 +22,7 @@
  *     12-bit remainders (two per three bytes): a draft pass reads exactly the first quarter of the
  *     bytes, a verify pass all of them.
  */
-import { f16ToNumber, numberToF16 } from "./fp16.js";
+import { dotF16, f16Add, f16Mul, f16ToF32, f16ToNumber, f32Add, f32ToNumber, numberToF16 } from "./fp16.js";
 
 export interface SpeqConfig {
   /** Codes naming one binade each (0..5). */
@@ -174,4 +174,179 @@ export function fromLayout(l: SpeqLayout, n: number): number[] {
 export function draftError(full: number, draft: number): number {
   const a = f16ToNumber(full), b = f16ToNumber(draft);
   return a === 0 ? Math.abs(b) : Math.abs(a - b) / Math.abs(a);
+}
+
+// ---------------------------------------------------------------- a small language model
+
+export interface SpeqModelConfig {
+  readonly vocab: number;
+  readonly hidden: number;
+  readonly layers: number;
+  readonly seed: number;
+}
+
+/** The model's weights (binary16 patterns, row-major) and their SPEQ encodings. */
+export interface SpeqModel {
+  readonly config: SpeqModelConfig;
+  /** vocab x hidden; looked up, not multiplied: the draft reads it at full precision too. */
+  readonly embed: number[][];
+  /** layers x (hidden x hidden). */
+  readonly layers: number[][][];
+  /** vocab x hidden. */
+  readonly head: number[][];
+  /** The same matrices as the draft model sees them (decodeDraft of each tensor's encoding). */
+  readonly draftLayers: number[][][];
+  readonly draftHead: number[][];
+}
+
+/** mulberry32, so the model is a function of its seed (golden imports nothing of ours). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A random binary16 matrix with roughly normal entries of standard deviation `sigma`, flushed to 0
+ * below the tensor's 16-binade window (what SPEQ's per-tensor scaling keeps).
+ */
+function randomMatrix(r: () => number, rows: number, cols: number, sigma: number): number[][] {
+  const M = Array.from({ length: rows }, () => Array.from({ length: cols }, () => numberToF16((r() + r() + r() + r() - 2) * Math.sqrt(3) * sigma)));
+  const top = Math.max(...M.flat().map((h) => (h >> 10) & 31));
+  return M.map((row) => row.map((h) => (((h >> 10) & 31) < top - 15 ? h & 0x8000 : h)));
+}
+
+function draftOf(M: number[][]): number[][] {
+  const t = encode(M.flat());
+  const d = decodeDraft(t);
+  return M.map((row, i) => d.slice(i * row.length, (i + 1) * row.length));
+}
+
+export function makeSpeqModel(c: SpeqModelConfig): SpeqModel {
+  for (const [k, lo, hi] of [["vocab", 2, 4096], ["hidden", 1, 1024], ["layers", 1, 16]] as const) {
+    const v = c[k];
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`speq model: ${k} = ${v} must be a whole number ${lo}..${hi}`);
+  }
+  const r = prng(c.seed);
+  const embed = randomMatrix(r, c.vocab, c.hidden, 1);
+  const layers = Array.from({ length: c.layers }, () => randomMatrix(r, c.hidden, c.hidden, 1 / Math.sqrt(c.hidden)));
+  const head = randomMatrix(r, c.vocab, c.hidden, 1 / Math.sqrt(c.hidden));
+  return { config: c, embed, layers, head, draftLayers: layers.map(draftOf), draftHead: draftOf(head) };
+}
+
+const F16_EIGHTH = 0x3000; // 0.125
+
+/** max(x, +0) on a binary16 pattern: negatives (and -0) and NaN give +0. */
+export function relu16(h: number): number {
+  const nan = (h & 0x7c00) === 0x7c00 && (h & 1023) !== 0;
+  return h & 0x8000 || nan ? 0 : h;
+}
+
+/**
+ * One position of the model: its input is the token's embedding plus the context, 1/8 of the
+ * binary16-rounded binary32 sum of the embeddings of every earlier token (the KV cache), summed
+ * left to right from +0; each layer h = h + relu(W h) with W h a row of dotF16 rounded to binary16;
+ * logits = head h (dotF16, binary32). `draft` selects the draft weights.
+ */
+export function speqForward(model: SpeqModel, cache: readonly number[][], token: number, draft: boolean): number[] {
+  const H = model.config.hidden;
+  const ctx = new Array<number>(H).fill(0);
+  for (let d = 0; d < H; d++) {
+    let acc = 0;
+    for (const e of cache) acc = f32Add(acc, f16ToF32(e[d]));
+    ctx[d] = f16Mul(numberToF16(f32ToNumber(acc)), F16_EIGHTH);
+  }
+  let h = model.embed[token].map((e, d) => f16Add(e, ctx[d]));
+  for (const W of draft ? model.draftLayers : model.layers) {
+    const z = W.map((row) => numberToF16(f32ToNumber(dotF16(row, h))));
+    h = h.map((x, d) => f16Add(x, relu16(z[d])));
+  }
+  return (draft ? model.draftHead : model.head).map((row) => dotF16(row, h));
+}
+
+/** The index of the largest binary32 logit (NaN counts as smallest; ties to the lower index). */
+export function argmaxF32(logits: readonly number[]): number {
+  let best = 0, bv = -Infinity;
+  logits.forEach((w, i) => {
+    const v = f32ToNumber(w);
+    if (v > bv) {
+      bv = v;
+      best = i;
+    }
+  });
+  return best;
+}
+
+/** Full-precision greedy decoding: `tokens` new tokens after `prompt`. */
+export function greedyDecode(model: SpeqModel, prompt: readonly number[], tokens: number): number[] {
+  if (prompt.length === 0) throw new Error("greedyDecode: the prompt needs at least one token");
+  const seq = [...prompt];
+  const out: number[] = [];
+  while (out.length < tokens) {
+    const cache = seq.slice(0, -1).map((t) => model.embed[t]);
+    const next = argmaxF32(speqForward(model, cache, seq[seq.length - 1], false));
+    seq.push(next);
+    out.push(next);
+  }
+  return out;
+}
+
+export interface SpeculativeResult {
+  readonly tokens: number[];
+  /** Verify passes, and the tokens each emitted (accepted draft tokens + the target's own). */
+  readonly passes: number;
+  readonly perPass: number[];
+  readonly drafted: number;
+  readonly accepted: number;
+  /** KV entries dropped on rejection. */
+  readonly rolledBack: number;
+}
+
+/**
+ * Speculative decoding with draft length gamma, greedy verification: the draft model proposes
+ * gamma tokens one at a time; the target scores the last accepted token and the gamma proposals in
+ * one pass (gamma + 1 positions); the longest prefix of proposals equal to the target's own argmax
+ * is accepted, plus the target's next token; the KV entries of rejected proposals are dropped.
+ * Lossless: the tokens equal greedyDecode's.
+ */
+export function speculativeDecode(model: SpeqModel, prompt: readonly number[], tokens: number, gamma: number): SpeculativeResult {
+  if (prompt.length === 0) throw new Error("speculativeDecode: the prompt needs at least one token");
+  if (!Number.isInteger(gamma) || gamma < 1) throw new Error(`speculativeDecode: gamma = ${gamma} must be a whole number >= 1`);
+  const seq = [...prompt];
+  const out: number[] = [];
+  const perPass: number[] = [];
+  let drafted = 0, accepted = 0, rolledBack = 0;
+  while (out.length < tokens) {
+    // Draft: gamma tokens, each appending its input's KV entry.
+    const proposal: number[] = [];
+    const cache = seq.slice(0, -1).map((t) => model.embed[t]);
+    let last = seq[seq.length - 1];
+    for (let i = 0; i < gamma; i++) {
+      const next = argmaxF32(speqForward(model, cache, last, true));
+      cache.push(model.embed[last]);
+      proposal.push(next);
+      last = next;
+    }
+    drafted += gamma;
+    // Verify: gamma + 1 positions, each with the cache of everything before it.
+    const base = seq.slice(0, -1).map((t) => model.embed[t]);
+    const inputs = [seq[seq.length - 1], ...proposal];
+    const targets = inputs.map((tok, i) => argmaxF32(speqForward(model, [...base, ...inputs.slice(0, i).map((t) => model.embed[t])], tok, false)));
+    let a = 0;
+    while (a < gamma && proposal[a] === targets[a]) a++;
+    const emit = [...proposal.slice(0, a), targets[a]].slice(0, tokens - out.length);
+    accepted += Math.min(a, emit.length);
+    rolledBack += gamma - a;
+    perPass.push(emit.length);
+    for (const t of emit) {
+      seq.push(t);
+      out.push(t);
+    }
+  }
+  return { tokens: out, passes: perPass.length, perPass, drafted, accepted, rolledBack };
 }

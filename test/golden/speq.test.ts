@@ -64,3 +64,32 @@ describe("SPEQ weight encoding", () => {
     expect(() => encode([0x3c00, 0x7c00])).toThrow(/infinity or NaN/);
   });
 });
+
+import { greedyDecode, makeSpeqModel, speculativeDecode } from "../../src/golden/speq.js";
+
+describe("SPEQ speculative decoding (golden)", () => {
+  test.prop([
+    fc.record({ vocab: fc.integer({ min: 2, max: 40 }), hidden: fc.integer({ min: 1, max: 12 }), layers: fc.integer({ min: 1, max: 3 }), seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }) }),
+    fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
+    fc.integer({ min: 1, max: 6 }),
+    fc.integer({ min: 1, max: 12 }),
+  ], { numRuns: 60 })("lossless: the speculative output equals full greedy decoding; every pass emits 1..gamma+1 tokens", (cfg, prompt, gamma, tokens) => {
+    const model = makeSpeqModel(cfg);
+    const p = prompt.map((t) => t % cfg.vocab);
+    const want = greedyDecode(model, p, tokens);
+    const got = speculativeDecode(model, p, tokens, gamma);
+    expect(got.tokens).toEqual(want);
+    for (const n of got.perPass) {
+      expect(n).toBeGreaterThanOrEqual(1);
+      expect(n).toBeLessThanOrEqual(gamma + 1);
+    }
+    expect(got.perPass.reduce((a, b) => a + b, 0)).toBe(tokens);
+  });
+
+  it("the draft model agrees with the target often enough to matter (a 64-token run accepts some drafts)", () => {
+    const model = makeSpeqModel({ vocab: 64, hidden: 32, layers: 2, seed: 1 });
+    const r = speculativeDecode(model, [1, 2, 3], 64, 4);
+    expect(r.accepted).toBeGreaterThan(0);
+    expect(r.passes).toBeLessThan(64);
+  });
+});
