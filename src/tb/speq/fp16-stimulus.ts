@@ -9,7 +9,8 @@
  *   near      the second operand's exponent within 2 of the first (cancellation when signs differ);
  *   tie       pairs whose exact result lies halfway between two neighbours (rounding to even);
  *   edge      both operands from the edge set (zeros, subnormals, the normal boundary, one, the
- *             largest finite, infinities, quiet and signalling NaNs, both signs).
+ *             largest finite, infinities, quiet and signalling NaNs, both signs), a quarter of the
+ *             time both from its special values (so -0 + -0, Inf - Inf, 0 x Inf come up often).
  */
 import { randInt } from "../harness.js";
 
@@ -33,21 +34,32 @@ export const EDGES32: readonly number[] = withNeg(
   0x80000000,
 );
 
+/** The special values (zeros, infinities, a NaN, the smallest subnormals), so their pairs, such as -0 + -0 or Inf - Inf, come up often. */
+const SPECIAL16: readonly number[] = [0x0000, 0x8000, 0x7c00, 0xfc00, 0x7e00, 0x0001, 0x8001];
+const SPECIAL32: readonly number[] = [0x00000000, 0x80000000, 0x7f800000, 0xff800000, 0x7fc00000, 0x00000001, 0x80000001];
+
 interface Fmt {
   readonly width: number;
   readonly expBits: number;
   readonly manBits: number;
   readonly edges: readonly number[];
+  readonly specials: readonly number[];
 }
-const F16: Fmt = { width: 16, expBits: 5, manBits: 10, edges: EDGES16 };
-const F32: Fmt = { width: 32, expBits: 8, manBits: 23, edges: EDGES32 };
+const F16: Fmt = { width: 16, expBits: 5, manBits: 10, edges: EDGES16, specials: SPECIAL16 };
+const F32: Fmt = { width: 32, expBits: 8, manBits: 23, edges: EDGES32, specials: SPECIAL32 };
 
 const pack = (f: Fmt, sign: number, exp: number, man: number): number => ((sign << (f.width - 1)) | (exp << f.manBits) | man) >>> 0;
 const bits = (r: () => number, f: Fmt): number => (f.width === 32 ? Math.floor(r() * 2 ** 32) : randInt(r, 0, 2 ** f.width - 1));
 const manOf = (r: () => number, f: Fmt): number => Math.floor(r() * 2 ** f.manBits);
 const sgn = (r: () => number): number => (r() < 0.5 ? 1 : 0);
 const expOf = (f: Fmt, v: number): number => (v >>> f.manBits) & (2 ** f.expBits - 1);
-const edge = (r: () => number, f: Fmt): number => f.edges[randInt(r, 0, f.edges.length - 1)];
+const pickOf = (r: () => number, xs: readonly number[]): number => xs[randInt(r, 0, xs.length - 1)];
+
+/** An edge pair: a quarter of the time both from the special values, else both from the edge set. */
+function edgePair(r: () => number, f: Fmt): [number, number] {
+  const set = r() < 0.25 ? f.specials : f.edges;
+  return [pickOf(r, set), pickOf(r, set)];
+}
 
 /** A moderate value: binary16 |v| in 2^-6 .. 2^7; for binary32 the same scale range widened (2^-40 .. 2^40). */
 function moderate(r: () => number, f: Fmt): number {
@@ -89,7 +101,7 @@ function kind(r: () => number, mode: Fp16Mode): Kind {
 function addPair(r: () => number, f: Fmt, mode: Fp16Mode): [number, number] {
   const k = kind(r, mode);
   switch (k) {
-    case "edge": return [edge(r, f), edge(r, f)];
+    case "edge": return edgePair(r, f);
     case "bits": return [bits(r, f), bits(r, f)];
     case "tie": return addTie(r, f);
     case "near": {
@@ -113,7 +125,7 @@ export interface Fp16Cycle {
 export function nextCycle(r: () => number, mode: Fp16Mode): Fp16Cycle {
   const k = kind(r, mode);
   let a: number, b: number;
-  if (k === "edge") [a, b] = [edge(r, F16), edge(r, F16)];
+  if (k === "edge") [a, b] = edgePair(r, F16);
   else if (k === "bits") [a, b] = [bits(r, F16), bits(r, F16)];
   else if (k === "tie") [a, b] = r() < 0.5 ? mulTie(r) : mulTie(r).reverse() as [number, number];
   else if (k === "near") {
