@@ -8,6 +8,7 @@ import { testbenches as pe } from "./pe/index.js";
 import { testbenches as noc } from "./noc/index.js";
 import { testbenches as sofa } from "./sofa/index.js";
 import { testbenches as bitslice } from "./bitslice/index.js";
+import { testbenches as speq } from "./speq/index.js";
 // Add a family: import { testbenches as <family> } from "./<family>/index.js"; and list it below.
 
 const FAMILIES: readonly (readonly Testbench[])[] = [
@@ -16,6 +17,7 @@ const FAMILIES: readonly (readonly Testbench[])[] = [
   noc,
   sofa,
   bitslice,
+  speq,
 ];
 
 export class UnknownTestbenchError extends Error {
