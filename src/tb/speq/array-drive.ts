@@ -89,8 +89,8 @@ export interface PassResult {
 }
 
 /**
- * One pass: start, then every cycle check busy and done against the stated timing, then read and
- * check every y against `want`, and the byte counter against the exact count.
+ * One pass: start, then every cycle check busy and done against the stated timing, then the byte
+ * counter against the exact count, then read and check every y against `want`, one row per cycle.
  */
 export function runPass(sim: Simulator, p: SpeqArrayParams, draft: boolean, want: readonly number[], ck: Checker): PassResult {
   const tag = draft ? "draft" : "verify";
@@ -104,14 +104,15 @@ export function runPass(sim: Simulator, p: SpeqArrayParams, draft: boolean, want
     ck.equal(`${tag} cycle ${c}: busy`, sim.peekNumber("busy"), c < total ? 1 : 0);
     if (c < total) sim.step();
   }
+  const bytes = Number(sim.peek("bytes"));
+  ck.equal(`${tag} bytes`, bytes, speqArrayBytes(p, draft));
+  // One row per cycle, so co-simulation compares every y_data too.
   const y = want.map((w, r) => {
     sim.poke("y_addr", r);
     const got = Number(sim.peek("y_data"));
     ck.equal(`${tag} y[${r}]`, got, w >>> 0);
+    sim.step();
     return got;
   });
-  const bytes = Number(sim.peek("bytes"));
-  ck.equal(`${tag} bytes`, bytes, speqArrayBytes(p, draft));
-  sim.step();
   return { y, bytes, cycles: total };
 }

@@ -13,7 +13,11 @@ import { dotF16 } from "../../../src/golden/fp16.js";
 import { DEFAULT_SPEQ_ARRAY, type SpeqArrayParams, makeSpeqArray, speqArrayBytes } from "../../../src/hw/speq/array.js";
 import { draftTable, fullExponentTable } from "../../../src/hw/speq/array-decode.js";
 import { simulate, type Simulator } from "../../../src/sim/index.js";
-import { Checker, rng } from "../../../src/tb/harness.js";
+import { Checker, randInt, rng } from "../../../src/tb/harness.js";
+import { speqArrayTb } from "../../../src/tb/speq/array.js";
+import type { Params } from "../../../src/tb/types.js";
+import { emitDesign } from "../../../src/verilog/emit.js";
+import { requireTool, verilatorLint } from "../../../src/verilog/tools.js";
 import { loadWeights, moderateX, randomSpeqTensor, randomX, runPass, speqArrayGolden, writeX } from "../../../src/tb/speq/array-drive.js";
 
 /** Load W and x, run verify then draft, return the checker and the byte counts. */
@@ -217,5 +221,45 @@ describe("speq array: parameter errors name the parameter", () => {
     [{ config: { singles: 6 } }, /singles = 6/],
   ] as [Partial<SpeqArrayParams>, RegExp][])("%j", (bad, msg) => {
     expect(() => makeSpeqArray(bad)).toThrow(msg);
+  });
+});
+
+describe("speq-array testbench (not registered yet)", () => {
+  const defaults: Params = Object.fromEntries(speqArrayTb.params.map((q) => [q.name, q.default]));
+
+  it("passes at defaults with draft bytes a quarter of verify's", async () => {
+    const res = await speqArrayTb.run({ params: defaults, seed: 1 });
+    expect(res.failures).toEqual([]);
+    expect(res.metrics.byteRatio).toBe(4);
+    expect(res.metrics.verifyCycles).toBe(67);
+    expect(res.metrics.draftCycles).toBe(19);
+  });
+
+  it("passes on random valid parameters and names bad combinations", async () => {
+    const r = rng(3);
+    let ran = 0;
+    for (let k = 0; ran < 6 && k < 200; k++) {
+      const params: Params = { ...defaults };
+      for (const q of speqArrayTb.params) {
+        const lo = q.verify?.min ?? q.min!, hi = q.verify?.max ?? q.max!;
+        params[q.name] = q.type === "int" ? randInt(r, lo, hi) : lo + r() * (hi - lo);
+      }
+      if (speqArrayTb.validate!(params)) continue;
+      const res = await speqArrayTb.run({ params, seed: k });
+      expect(res.failures, JSON.stringify(params)).toEqual([]);
+      ran++;
+    }
+    expect(ran).toBe(6);
+    expect(speqArrayTb.validate!({ ...defaults, cols: 18 })).toMatch(/cols = 18 must be a multiple of lanes = 4/);
+  });
+});
+
+describe.skipIf(!requireTool("verilator"))("speq array Verilog", () => {
+  it("lints clean at defaults and at 8 lanes", async () => {
+    for (const p of [{}, { rows: 12, cols: 16, pes: 3, lanes: 8, top: 4 }]) {
+      const d = emitDesign(makeSpeqArray(p));
+      const l = await verilatorLint(d.text, d.top);
+      expect(l.disallowed.map((x) => `${x.code} ${x.line}: ${x.text}`)).toEqual([]);
+    }
   });
 });
