@@ -1,5 +1,6 @@
-/** The SPEQ family's testbenches, for the registry (src/tb/registry.ts). speq-array and speq-decode are to come (issue 10). */
+/** The SPEQ family's testbenches, for the registry (src/tb/registry.ts). speq-decode is to come (issue 10). */
 import type { Testbench } from "../types.js";
+import { speqArrayTb } from "./array.js";
 import { speqFp16Tb } from "./fp16.js";
 
-export const testbenches: Testbench[] = [speqFp16Tb];
+export const testbenches: Testbench[] = [speqFp16Tb, speqArrayTb];
