@@ -27,6 +27,7 @@ import { Expr, Module, Signal, constant, mux, u } from "../../hdl/index.js";
 import { bitsFor } from "../../hdl/shape.js";
 import { DEFAULT_SPEQ, type SpeqConfig, speqCodes } from "../../golden/speq.js";
 import { makeSpeqArrayPe } from "./array-pe.js";
+import { requireWhole } from "../param-check.js";
 
 export interface SpeqArrayParams {
   readonly rows: number;
@@ -41,9 +42,7 @@ export const DEFAULT_SPEQ_ARRAY: SpeqArrayParams = { rows: 16, cols: 16, pes: 4,
 export const SPEQ_ARRAY_EXTRA = 3;
 
 export function checkSpeqArrayParams(p: SpeqArrayParams): void {
-  const whole = (k: string, v: number, lo: number, hi: number) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`speq array: ${k} = ${v} must be a whole number ${lo}..${hi}`);
-  };
+  const whole = (k: string, v: number, lo: number, hi: number) => requireWhole("speq array", k, v, lo, hi);
   whole("rows", p.rows, 1, 4096);
   whole("cols", p.cols, 1, 4096);
   whole("pes", p.pes, 1, 64);

@@ -4,7 +4,7 @@
  * backdoor weight image (each PE's slice of golden speqLayout), activation writes through the
  * x port, and one pass with a per-cycle check of the control outputs and the golden y.
  */
-import { decodeDraftNibble, decodeFullWord, encode, speqLayout, type SpeqTensor } from "../../golden/speq.js";
+import { DEFAULT_SPEQ, decodeDraftNibble, decodeFullWord, encode, speqLayout, type SpeqConfig, type SpeqTensor } from "../../golden/speq.js";
 import { dotF16 } from "../../golden/fp16.js";
 import { type SpeqArrayParams, speqArrayBytes, speqArrayCycles } from "../../hw/speq/array.js";
 import type { Simulator } from "../../sim/index.js";
@@ -13,8 +13,8 @@ import { Checker, randInt } from "../harness.js";
 /** Binary16 edge activations: +-0, smallest/largest subnormal, 1, largest finite, +-Inf, NaN. */
 export const X_EDGES = [0x0000, 0x8000, 0x0001, 0x83ff, 0x3c00, 0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00];
 
-/** rows x cols random binary16 weights in the 16 binades [top - 15, top] (some zeros), encoded. */
-export function randomSpeqTensor(r: () => number, rows: number, cols: number, top: number): SpeqTensor {
+/** rows x cols random binary16 weights in the 16 binades [top - 15, top] (some zeros), encoded with `config` (the design's). */
+export function randomSpeqTensor(r: () => number, rows: number, cols: number, top: number, config: SpeqConfig = DEFAULT_SPEQ): SpeqTensor {
   const lo = Math.max(top - 15, 0);
   const w = Array.from({ length: rows * cols }, () => {
     const sign = r() < 0.5 ? 0x8000 : 0;
@@ -22,7 +22,7 @@ export function randomSpeqTensor(r: () => number, rows: number, cols: number, to
     return sign | (randInt(r, lo, top) << 10) | randInt(r, 0, 1023);
   });
   w[randInt(r, 0, w.length - 1)] = (top << 10) | randInt(r, 0, 1023); // the tensor's scale is `top`
-  const t = encode(w);
+  const t = encode(w, config);
   if (t.top !== top) throw new Error(`randomSpeqTensor: top ${t.top} != ${top}`);
   return t;
 }

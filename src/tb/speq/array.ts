@@ -56,7 +56,7 @@ export const speqArrayTb: Testbench = {
     const p = speqArrayParams(params);
     checkSpeqArrayParams(p);
     const r = rng(seed);
-    const t = randomSpeqTensor(r, p.rows, p.cols, p.top);
+    const t = randomSpeqTensor(r, p.rows, p.cols, p.top, p.config);
     const check = new Checker();
     const sim = openSim(this.design(params), opts);
     let vc = 0, dc = 0, vb = 0, db = 0, errSum = 0, errN = 0;

@@ -23,7 +23,7 @@ import { loadWeights, moderateX, randomSpeqTensor, randomX, runPass, speqArrayGo
 /** Load W and x, run verify then draft, return the checker and the byte counts. */
 function both(sim: Simulator, p: SpeqArrayParams, seed: number, edgeRate = 0.15) {
   const r = rng(seed);
-  const t = randomSpeqTensor(r, p.rows, p.cols, p.top);
+  const t = randomSpeqTensor(r, p.rows, p.cols, p.top, p.config);
   const x = randomX(r, p.cols, edgeRate);
   loadWeights(sim, t, p);
   writeX(sim, x);
@@ -122,7 +122,7 @@ describe("speq array: both modes bit-exact vs golden", () => {
     const sim = simulate(makeSpeqArray(p));
     try {
       const r = rng(5);
-      const t = randomSpeqTensor(r, p.rows, p.cols, p.top);
+      const t = randomSpeqTensor(r, p.rows, p.cols, p.top, p.config);
       loadWeights(sim, t, p);
       for (let k = 0; k < 3; k++) {
         const x = randomX(r, p.cols, 0.1);
@@ -158,7 +158,7 @@ describe("speq array: the check catches mutants", () => {
     const sim = fresh();
     try {
       const r = rng(seed);
-      const t = randomSpeqTensor(r, p.rows, p.cols, p.top);
+      const t = randomSpeqTensor(r, p.rows, p.cols, p.top, p.config);
       const x = moderateX(r, p.cols);
       loadWeights(sim, t, p);
       mutate(sim);
@@ -191,7 +191,7 @@ describe("speq array: the check catches mutants", () => {
     const sim = fresh();
     try {
       const r = rng(11);
-      const t = randomSpeqTensor(r, p.rows, p.cols, p.top);
+      const t = randomSpeqTensor(r, p.rows, p.cols, p.top, p.config);
       const x = moderateX(r, p.cols);
       loadWeights(sim, t, p);
       writeX(sim, x);
@@ -224,7 +224,7 @@ describe("speq array: parameter errors name the parameter", () => {
   });
 });
 
-describe("speq-array testbench (not registered yet)", () => {
+describe("speq-array testbench", () => {
   const defaults: Params = Object.fromEntries(speqArrayTb.params.map((q) => [q.name, q.default]));
 
   it("passes at defaults with draft bytes a quarter of verify's", async () => {
@@ -233,6 +233,12 @@ describe("speq-array testbench (not registered yet)", () => {
     expect(res.metrics.byteRatio).toBe(4);
     expect(res.metrics.verifyCycles).toBe(67);
     expect(res.metrics.draftCycles).toBe(19);
+  });
+
+  it("encodes its tensor with the design's code table (found by tessera verify: singles 0, top 0)", async () => {
+    const params: Params = { ...defaults, rows: 1, cols: 2, pes: 1, lanes: 2, top: 0, singles: 0, vectors: 1, edgeRate: 0 };
+    const res = await speqArrayTb.run({ params, seed: 0 });
+    expect(res.failures).toEqual([]);
   });
 
   it("passes on random valid parameters and names bad combinations", async () => {
