@@ -20,7 +20,7 @@
  * programming the unit; everything the data crosses is RTL.
  *
  * Ports: the codec's (w_*, plane, enc_*, bs_*, word_*, seg_*, lane<i>_{start,addr,cols,groups},
- * and its lane outputs), plus raw_capture, plane_start, src_raw, raw_sel, n_cols, brcr_start,
+ * and its lane outputs), plus raw_capture, plane_start, src_raw, raw_sel, brcr_start,
  * y_rd_addr in; brcr_{busy,done,pat_err}, y_rd_data_<b>, acc_*, merge_adds, recon_adds, rptr out.
  */
 import { Expr, Module, bitsFor, cat, constant, mux, u } from "../../hdl/index.js";
@@ -80,7 +80,7 @@ export function makeMcbpGemm(p: McbpGemmParams): Module {
 
   // ---- raw pattern memories, filled while the first coded plane streams through
   const rawCapture = top.input("raw_capture", u(1)), planeStart = top.input("plane_start", u(1));
-  const srcRaw = top.input("src_raw", u(1)), nCols = top.input("n_cols", u(nb));
+  const srcRaw = top.input("src_raw", u(1));
   const raws = rawPlanes(p);
   const rawSel = top.input("raw_sel", u(bitsFor(Math.max(1, raws.length))));
   const wptr = top.signal("wptr", u(nb)), rptr = top.output("rptr", u(nb));
@@ -114,7 +114,7 @@ export function makeMcbpGemm(p: McbpGemmParams): Module {
     top.comb.set(codec.port(`pat${i}_ready`), srcRaw.not().and(here).and(eng.patReady));
   }
   // Nothing is offered in the plane_start cycle (the pointer rewinds there).
-  const more = rptr.lt(nCols).and(planeStart.not());
+  const more = rptr.lt(n).and(planeStart.not());
   top.comb.set(eng.patValid, more.and(mux(srcRaw, constant(1, u(1)), decValid)));
   top.comb.set(eng.patMag, mux(srcRaw, rawWord.slice(M - 1, 0), decData));
   top.comb.set(eng.patLast, mux(srcRaw, rawWord.bit(M), decLast));

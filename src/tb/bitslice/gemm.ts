@@ -13,7 +13,7 @@
  * (compressed + raw planes + sign) against INT8, additions against the dense bit-serial baseline
  * and against INT8 MACs.
  */
-import { bitPlanes, brcrGemv, groupCount, groupPattern } from "../../golden/bitslice.js";
+import { BitPlanes, bitPlanes, brcrGemv, groupCount, groupPattern } from "../../golden/bitslice.js";
 import { brcrPasses, brcrTiledCounts } from "../../golden/bitslice-brcr-timing.js";
 import { bstcMaxBits, wordsFor } from "../../hw/bitslice/bstc-params.js";
 import { McbpGemmParams, makeMcbpGemm, rawPlanes, brcrParamsOf } from "../../hw/bitslice/gemm.js";
@@ -103,14 +103,13 @@ export const mcbpGemmTb: Testbench = {
         codedBits += plan.bits.length;
       });
       sim.poke("raw_capture", 0);
-      checkRawMemories(sim, p, W, raws, check);
+      checkRawMemories(sim, p, bp, raws, check);
 
       // ---- compute: plane after plane into the BRCR engine
       const passes = brcrPasses(W, { m: p.m, tile: p.segCols, converters: p.converters });
       const mon = new BrcrMonitor(sim, bp0, expectedAccEvents(W, X, bp0, passes), check, undefined, "brcr.");
       let cycle = 0;
       const stepped = stepHook(sim, () => mon.onCycle(cycle++));
-      sim.poke("n_cols", n);
       sim.poke("brcr_start", 1);
       stepped.step();
       sim.poke("brcr_start", 0);
@@ -177,8 +176,7 @@ export const mcbpGemmTb: Testbench = {
 };
 
 /** The raw planes and the sign captured during the first coded plane: word {last, pattern} in the engine's stream order. */
-function checkRawMemories(sim: Simulator, p: McbpGemmParams, W: readonly (readonly number[])[], raws: readonly number[], check: Checker): void {
-  const bp = bitPlanes(W);
+function checkRawMemories(sim: Simulator, p: McbpGemmParams, bp: BitPlanes, raws: readonly number[], check: Checker): void {
   const { g, c } = segmentOrder(p.rows, p.cols, p.m, p.segCols);
   const mems: [string, number[][]][] = [["raw_sign", bp.sign], ...raws.map((pl): [string, number[][]] => [`raw_plane_${pl}`, bp.planes[pl - 1]])];
   for (const [name, plane] of mems) {
