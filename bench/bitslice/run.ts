@@ -13,7 +13,7 @@
  */
 const { machine, printTable, writeResults } = await import("../report.js");
 const { brcrGemv, bitPlanes, bstcLength } = await import("../../src/golden/bitslice.js");
-const { randomWeights, randomActivations } = await import("../../src/tb/bitslice/brcr.js");
+const { randomWeights, randomActivations, sparsityOf } = await import("../../src/tb/bitslice/brcr.js");
 const { mcbpGemmTb } = await import("../../src/tb/bitslice/gemm.js");
 const { rng } = await import("../../src/tb/harness.js");
 
@@ -40,23 +40,12 @@ function layer(size: number, sparsity: number): LayerRow {
   const [x] = randomActivations(r, 1, size);
   const g = brcrGemv(W, x, 4);
   const bp = bitPlanes(W);
-  let ones = 0;
-  for (const pl of bp.planes) for (const row of pl) for (const b of row) ones += b;
-  let zero = 0, all = 0;
-  for (let p = 1; p <= 7; p++) for (const neg of [false, true]) for (let g = 0; g * 4 < size; g++) for (let c = 0; c < size; c++) {
-    let pat = 0;
-    for (let i = 0; i < 4 && g * 4 + i < size; i++) {
-      const w = W[g * 4 + i][c];
-      if ((neg ? w < 0 : w > 0) && (Math.abs(w) >> (p - 1)) & 1) pat = 1;
-    }
-    all++;
-    if (!pat) zero++;
-  }
+  const sp = sparsityOf(W, 4);
   // Planes 3..7 coded, planes 1, 2 and the sign raw (1 bit per weight each).
   let bits = 3 * size * size;
   for (let p = 3; p <= 7; p++) bits += bstcLength(bp.planes[p - 1], 4);
   return {
-    size, sparsity, bitSparsity: 1 - ones / (7 * size * size), columnSparsity: zero / all, brcrAdds: g.mergeAdds + g.reconAdds, mergeAdds: g.mergeAdds, reconAdds: g.reconAdds,
+    size, sparsity, bitSparsity: sp.bits, columnSparsity: sp.columns, brcrAdds: g.mergeAdds + g.reconAdds, mergeAdds: g.mergeAdds, reconAdds: g.reconAdds,
     bitSerialAdds: g.naiveAdds, int8Macs: size * size, bstcBytes: Math.ceil(bits / 8), int8Bytes: size * size, seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -22,6 +22,7 @@
  *     12-bit remainders (two per three bytes): a draft pass reads exactly the first quarter of the
  *     bytes, a verify pass all of them.
  */
+import { mulberry32 } from "./prng.js";
 import { dotF16, f16Add, f16Mul, f16ToF32, f16ToNumber, f32Add, f32ToNumber, numberToF16 } from "./fp16.js";
 
 export interface SpeqConfig {
@@ -199,18 +200,6 @@ export interface SpeqModel {
   readonly draftHead: number[][];
 }
 
-/** mulberry32, so the model is a function of its seed (golden imports nothing of ours). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * A random binary16 matrix with roughly normal entries of standard deviation `sigma`, flushed to 0
  * below the tensor's 16-binade window (what SPEQ's per-tensor scaling keeps).
@@ -232,7 +221,7 @@ export function makeSpeqModel(c: SpeqModelConfig): SpeqModel {
     const v = c[k];
     if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`speq model: ${k} = ${v} must be a whole number ${lo}..${hi}`);
   }
-  const r = prng(c.seed);
+  const r = mulberry32(c.seed);
   const embed = randomMatrix(r, c.vocab, c.hidden, 1);
   const layers = Array.from({ length: c.layers }, () => randomMatrix(r, c.hidden, c.hidden, 1 / Math.sqrt(c.hidden)));
   const head = randomMatrix(r, c.vocab, c.hidden, 1 / Math.sqrt(c.hidden));

@@ -7,6 +7,7 @@ import { Simulator, SimOptions, simulate } from "../sim/simulator.js";
 import { formatValue } from "../sim/format.js";
 import type { Shape } from "../hdl/shape.js";
 import type { Params, TbResult, TbRunOptions } from "./types.js";
+import { mulberry32 } from "../golden/prng.js";
 
 /** Make the simulator for a testbench run; the caller must `sim.close()` (use try/finally). */
 export function openSim(top: Module, opts: TbRunOptions, simOpts: SimOptions = {}): Simulator {
@@ -55,16 +56,7 @@ export class Checker {
 }
 
 /** A small, fast, seedable PRNG (mulberry32) so runs replay from their seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Uniform integer in [lo, hi]. */
 export function randInt(r: () => number, lo: number, hi: number): number {

@@ -62,7 +62,7 @@ export function randomActivations(r: () => number, batch: number, cols: number):
 const round = (x: number) => Math.round(x * 10000) / 10000;
 
 /** Zero fraction of the magnitude planes, and of the m-bit columns of both halves. */
-function sparsityOf(W: readonly (readonly number[])[], m: number): { bits: number; columns: number } {
+export function sparsityOf(W: readonly (readonly number[])[], m: number): { bits: number; columns: number } {
   const rows = W.length, cols = rows ? W[0].length : 0;
   const bp = bitPlanes(W);
   let ones = 0;
