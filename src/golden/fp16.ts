@@ -4,7 +4,8 @@
  * (16-bit for FP16, 32-bit unsigned for FP32). Pure functions, no imports.
  *
  * Public contract (outside tests import these): f16Mul(a, b), f16Add(a, b), f32Add(a, b),
- * f16ToF32(a), dotF16(a[], b[]).
+ * f16ToF32(a), dotF16(a[], b[]); and f32ToF16(w), f32Greater(a, b) (the conversion and the
+ * argmax comparator of SPEQ's RTL).
  *
  * Why computing in doubles is exact here: every binary16 and binary32 value is a double; the exact
  * sum or product of two binary16 values fits a double's 53 bits; and for binary32 addition a double
@@ -100,6 +101,16 @@ export function f32Add(a: number, b: number): number {
 /** The binary32 pattern of a binary16 value (exact; NaN canonical). */
 export function f16ToF32(a: number): number {
   return numberToF32(f16ToNumber(a));
+}
+
+/** The binary16 pattern nearest to a binary32 value (ties to even; any NaN -> 0x7e00, binary32 subnormals -> signed zero). */
+export function f32ToF16(w: number): number {
+  return numberToF16(f32ToNumber(w));
+}
+
+/** a > b as real numbers: false when either is NaN, +0 and -0 equal (argmax's comparator). */
+export function f32Greater(a: number, b: number): boolean {
+  return f32ToNumber(a) > f32ToNumber(b);
 }
 
 /**

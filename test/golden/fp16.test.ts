@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { dotF16, f16Add, f16Mul, f16ToF32, f16ToNumber, f32Add, F16_QNAN, F32_QNAN, isNaN16 } from "../../src/golden/fp16.js";
+import { f32Greater, f32ToF16 } from "../../src/golden/fp16.js";
 
 const dv = new DataView(new ArrayBuffer(4));
 const bitsOf32 = (x: number) => (dv.setFloat32(0, x), dv.getUint32(0));
@@ -146,5 +147,42 @@ describe("binary32 golden", () => {
   it("dotF16 of nothing is +0; of -0 products is +0 (the accumulator starts at +0)", () => {
     expect(dotF16([], [])).toBe(0);
     expect(dotF16([0x8000, 0x8000], [0x3c00, 0x3c00])).toBe(0);
+  });
+});
+
+describe("binary32 <-> binary16 conversion and the binary32 comparator", () => {
+  const f32 = fc.integer({ min: 0, max: 0xffffffff });
+  // Across binary16's range (2^-26 .. 2^17), where the rounding happens.
+  const inRange = fc.tuple(fc.boolean(), fc.integer({ min: 101, max: 144 }), fc.integer({ min: 0, max: 0x7fffff }))
+    .map(([neg, e, f]) => ((neg ? 0x80000000 : 0) | (e << 23) | f) >>> 0);
+  const edges = [0, 0x80000000, 1, 0x80000001, 0x007fffff, 0x33000000, 0x33000001, 0x33c00000, 0x387fe000, 0x3f801000, 0x3f803000,
+    0x477fe000, 0x477fefff, 0x477ff000, 0xc77ff000, 0x47800000, 0x7f7fffff, 0x7f800000, 0xff800000, 0x7f800001, 0xffc00000];
+
+  it("f32ToF16 of the edge cases equals the table rounding of the exact value (any NaN -> 0x7e00)", () => {
+    for (const w of edges) expect(f32ToF16(w), w.toString(16)).toBe(ref16(valueOf32(w)));
+    expect(f32ToF16(0xffc00000)).toBe(F16_QNAN);
+  });
+
+  test.prop([fc.oneof(f32, inRange)], { numRuns: 20000 })("f32ToF16 equals the table rounding of the exact value", (w) => {
+    expect(f32ToF16(w)).toBe(ref16(valueOf32(w)));
+  });
+
+  it("f32ToF16 inverts f16ToF32 on every non-NaN binary16 pattern", () => {
+    for (let h = 0; h < 0x10000; h++) if (!isNaN16(h)) expect(f32ToF16(f16ToF32(h))).toBe(h);
+  });
+
+  // Reference order on the patterns themselves: sign-magnitude to a signed integer, zeros merged.
+  const key = (w: number) => ((w & 0x7fffffff) === 0 ? 0 : w >>> 31 ? -(w & 0x7fffffff) : w & 0x7fffffff);
+  const isNaN32 = (w: number) => (w & 0x7fffffff) > 0x7f800000;
+  const refGreater = (a: number, b: number) => !isNaN32(a) && !isNaN32(b) && key(a) > key(b);
+
+  it("f32Greater on every pair of edge cases equals the order of the patterns", () => {
+    for (const a of edges) for (const b of edges) expect(f32Greater(a, b), `${a.toString(16)} > ${b.toString(16)}`).toBe(refGreater(a, b));
+  });
+
+  test.prop([f32, f32, fc.integer({ min: 0, max: 3 })], { numRuns: 20000 })("f32Greater equals the order of the patterns (random, equal, negated, neighbour pairs)", (a, z, k) => {
+    const b = [z, a, (a ^ 0x80000000) >>> 0, (a + 1) >>> 0][k];
+    expect(f32Greater(a, b)).toBe(refGreater(a, b));
+    expect(f32Greater(b, a)).toBe(refGreater(b, a));
   });
 });

@@ -6,11 +6,19 @@
  *   moderate  finite values of realistic scale (binary16 exponent field 9..21, i.e. |v| in
  *             2^-6 .. 2^7: weights and activations), so dot products stay finite;
  *   bits      uniformly random bit patterns (all exponents, ~3% Inf/NaN in binary16);
- *   near      the second operand's exponent within 2 of the first (cancellation when signs differ);
+ *   near      the second operand's exponent within 2 of the first (cancellation when signs differ),
+ *             a quarter of the time for the adders the same magnitude or one ulp away (x - x = +0,
+ *             and equal values for the FP32 comparator on the same operands);
  *   tie       pairs whose exact result lies halfway between two neighbours (rounding to even);
  *   edge      both operands from the edge set (zeros, subnormals, the normal boundary, one, the
  *             largest finite, infinities, quiet and signalling NaNs, both signs), a quarter of the
  *             time both from its special values (so -0 + -0, Inf - Inf, 0 x Inf come up often).
+ *
+ * The FP32 -> FP16 converter's operand w has kinds of its own (what is hard for it is where
+ * binary16 ends, not where binary32 does): random mode mixes values across binary16's range
+ * (2^-26 .. 2^17, so its subnormals and overflow), random bits, binary16 rounding ties (normal and
+ * subnormal) and values within a few binary32 ulps of 65504 / 65520 / 65536; edges picks from
+ * EDGES_CVT32 (those boundaries exactly, ties, binary32 subnormals, zeros, infinities, NaNs).
  */
 import { randInt } from "../harness.js";
 
@@ -31,6 +39,21 @@ export const EDGES32: readonly number[] = withNeg(
   [0x00000000, 0x00000001, 0x00000002, 0x00000003, 0x003fffff, 0x00400000, 0x007fffff, 0x00800000, 0x00800001, 0x00ffffff,
     0x01000000, 0x0b800000, 0x33800000, 0x337fffff, 0x3f000000, 0x3f7fffff, 0x3f800000, 0x3f800001, 0x3fc00000, 0x4b7fffff,
     0x4b800000, 0x4c000000, 0x7effffff, 0x7f000000, 0x7f7ffffe, 0x7f7fffff, 0x7f800000, 0x7f800001, 0x7fc00000, 0x7fffffff],
+  0x80000000,
+);
+
+/**
+ * binary32 edge cases for the FP32 -> FP16 converter, both signs: zeros and binary32 subnormals
+ * (-> signed zero); around half the smallest binary16 subnormal 2^-25 (a tie to 0) and 1.5 / 2.5
+ * x 2^-24 (ties to 2 x 2^-24); the binary16 subnormal/normal boundary (1023.5 x 2^-24 rounds up
+ * into the smallest normal); ties at 1.0; just below 2.0 (carries into the exponent); 65504, the
+ * overflow threshold 65520 and its neighbours, 65536; the largest binary32; infinities and NaNs.
+ */
+export const EDGES_CVT32: readonly number[] = withNeg(
+  [0x00000000, 0x00000001, 0x007fffff, 0x00800000, 0x32ffffff, 0x33000000, 0x33000001, 0x33800000, 0x33c00000, 0x34200000,
+    0x387fc000, 0x387fdfff, 0x387fe000, 0x387ff000, 0x38800000, 0x3f800000, 0x3f800fff, 0x3f801000, 0x3f801001, 0x3f803000,
+    0x3fffffff, 0x477fdfff, 0x477fe000, 0x477fefff, 0x477ff000, 0x477ff001, 0x47800000, 0x7f7fffff, 0x7f800000, 0x7f800001,
+    0x7fc00000, 0x7fffffff],
   0x80000000,
 );
 
@@ -73,6 +96,12 @@ function near(r: () => number, f: Fmt, v: number): number {
   return pack(f, sgn(r), e, manOf(r, f));
 }
 
+/** v's magnitude, or one ulp above or below it, with a random sign (v moderate: never crosses a boundary). */
+function sameMag(r: () => number, f: Fmt, v: number): number {
+  const mag = (v & (2 ** (f.width - 1) - 1)) + randInt(r, -1, 1);
+  return pack(f, sgn(r), 0, mag);
+}
+
 /** Adder tie: y = half an ulp of a normal x (exponent field eX - man - 1, fraction 0), either sign. */
 function addTie(r: () => number, f: Fmt): [number, number] {
   const e = randInt(r, f.manBits + 2, 2 ** f.expBits - 2);
@@ -106,13 +135,46 @@ function addPair(r: () => number, f: Fmt, mode: Fp16Mode): [number, number] {
     case "tie": return addTie(r, f);
     case "near": {
       const x = moderate(r, f);
-      return [x, near(r, f, x)];
+      return [x, r() < 0.25 ? sameMag(r, f, x) : near(r, f, x)];
     }
     default: return [moderate(r, f), moderate(r, f)];
   }
 }
 
-/** Operands of one cycle: (a, b) for the multipliers and the dot product, (c, d) FP16 add, (x, y) FP32 add. */
+/**
+ * A binary16 rounding tie as a binary32 value: biased binary32 exponent e in 102..142, the bit
+ * worth half a binary16 ulp set, everything below it clear, random bits above. That bit is
+ * fraction bit 12 for binary16 normals (e >= 113) and 125 - e in its subnormal range (e = 102,
+ * 2^-25, has it in the hidden bit: fraction 0).
+ */
+function cvtTie(r: () => number): number {
+  const e = randInt(r, 102, 142), k = e >= 113 ? 12 : 125 - e;
+  const above = k >= 23 ? 0 : Math.floor(r() * 2 ** (22 - k)) * 2 ** (k + 1);
+  return pack(F32, sgn(r), e, k >= 23 ? 0 : above + 2 ** k);
+}
+
+/** Within 8 binary32 ulps of 65504, 65520 or 65536 (the overflow boundary), or in 65440 .. 65568. */
+function cvtNearOverflow(r: () => number): number {
+  const mag = r() < 0.5
+    ? pickOf(r, [0x477fe000, 0x477ff000, 0x47800000]) + randInt(r, -8, 8)
+    : randInt(r, 0x477fa000, 0x47800000 + 0x40);
+  return (mag | (sgn(r) << 31)) >>> 0;
+}
+
+/** The FP32 -> FP16 converter's operand. */
+function cvtOperand(r: () => number, mode: Fp16Mode): number {
+  if (mode === "edges" || (mode === "mixed" && r() < 0.15)) return pickOf(r, EDGES_CVT32);
+  const k = r();
+  if (k < 0.45) return pack(F32, sgn(r), randInt(r, 127 - 26, 127 + 16), manOf(r, F32)); // 2^-26 .. 2^17
+  if (k < 0.6) return bits(r, F32);
+  if (k < 0.85) return cvtTie(r);
+  return cvtNearOverflow(r);
+}
+
+/**
+ * Operands of one cycle: (a, b) for the multipliers and the dot product (a also for the FP16 ->
+ * FP32 converter), (c, d) FP16 add, (x, y) FP32 add and compare, w the FP32 -> FP16 converter.
+ */
 export interface Fp16Cycle {
   readonly a: number;
   readonly b: number;
@@ -120,6 +182,7 @@ export interface Fp16Cycle {
   readonly d: number;
   readonly x: number;
   readonly y: number;
+  readonly w: number;
 }
 
 export function nextCycle(r: () => number, mode: Fp16Mode): Fp16Cycle {
@@ -134,7 +197,7 @@ export function nextCycle(r: () => number, mode: Fp16Mode): Fp16Cycle {
   } else [a, b] = [moderate(r, F16), moderate(r, F16)];
   const [c, d] = addPair(r, F16, mode);
   const [x, y] = addPair(r, F32, mode);
-  return { a, b, c, d, x, y };
+  return { a, b, c, d, x, y, w: cvtOperand(r, mode) };
 }
 
 // --- classification, for the metrics -------------------------------------------------------

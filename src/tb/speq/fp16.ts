@@ -3,23 +3,28 @@
  * activations, FP32 accumulation) in RTL, every unit every cycle against src/golden/fp16.ts.
  *
  * The design (src/hw/speq/fp-units.ts) holds the FP16 multiplier, the exact FP16 -> FP32
- * multiplier, the FP16 adder, the FP32 adder and the dot-product unit. `vectors` dot products of
- * `length` pairs stream through the dot-product unit one pair per cycle (a bubble with probability
- * `bubble`), the same (a, b) through both multipliers, and independent operand pairs through the
- * two adders. Each cycle the combinational outputs are checked against f16Mul, f16MulExactF32,
- * f16Add and f32Add; out_valid is checked every cycle against the unit's stated latency (2) and
- * out_sum, when valid, against dotF16 of the vector.
+ * multiplier, the FP16 adder, the FP32 adder, the dot-product unit, the FP32 comparator (argmax's)
+ * and the FP16 <-> FP32 converters. `vectors` dot products of `length` pairs stream through the
+ * dot-product unit one pair per cycle (a bubble with probability `bubble`), the same (a, b) through
+ * both multipliers (a also through the FP16 -> FP32 converter), independent operand pairs through
+ * the two adders (the FP32 pair also through the comparator) and an operand of its own through the
+ * FP32 -> FP16 converter. Each cycle the combinational outputs are checked against f16Mul,
+ * f16MulExactF32, f16Add, f32Add, f32Greater, f16ToF32 and f32ToF16; out_valid is checked every
+ * cycle against the unit's stated latency (2) and out_sum, when valid, against dotF16 of the vector.
  *
  * Operands (fp16-stimulus.ts) by `mode`: random (moderate values, random bit patterns, close
  * exponents, rounding ties), edges (every operand from the edge sets: zeros, subnormals, the
- * normal boundary, largest finite, infinities, NaNs, both signs) or mixed (random plus 15% edges).
+ * normal boundary, largest finite, infinities, NaNs, both signs) or mixed (random plus 15% edges);
+ * the FP32 -> FP16 converter's operand aims at binary16's boundaries in binary32 (its overflow
+ * threshold 65520, its ties and subnormal range; binary32 subnormals, zeros, infinities, NaNs).
  *
  * Metrics: cycles, ops (unit results checked against the golden), dots (dot products checked), nanCases (NaN results),
  * subnormalCases (a subnormal operand or result), tieCases (exact result halfway between two
  * neighbours), overflowCases (finite operands, infinite result); the dot-product unit's
- * accumulation steps are classified like FP32 additions.
+ * accumulation steps are classified like FP32 additions, and a comparison with a NaN operand (the
+ * unordered case) counts as a NaN case.
  */
-import { dotF16, f16Add, f16Mul, f16MulExactF32, f16ToNumber, f32Add, f32ToNumber, isNaN16 } from "../../golden/fp16.js";
+import { dotF16, f16Add, f16Mul, f16MulExactF32, f16ToF32, f16ToNumber, f32Add, f32Greater, f32ToF16, f32ToNumber, isNaN16 } from "../../golden/fp16.js";
 import { makeFpUnits } from "../../hw/speq/fp-units.js";
 import { FP16_MAC_LATENCY } from "../../hw/speq/fp16-mac.js";
 import { u } from "../../hdl/index.js";
@@ -62,6 +67,23 @@ class Cases {
     if (s !== undefined && isTie(s, 23, -126, 127)) this.tie++;
     if (finite32(x) && finite32(y) && isInf32(z)) this.overflow++;
   }
+
+  greater32(x: number, y: number): void {
+    if (isNaN32(x) || isNaN32(y)) this.nan++;
+    if (isSub32(x) || isSub32(y)) this.subnormal++;
+  }
+
+  f16ToF32(a: number, z: number): void {
+    if (isNaN32(z)) this.nan++;
+    if (isSub16(a)) this.subnormal++;
+  }
+
+  f32ToF16(w: number, h: number): void {
+    if (isNaN16(h)) this.nan++;
+    if (isSub32(w) || isSub16(h)) this.subnormal++;
+    if (isTie(f32ToNumber(w), 10, -14, 15)) this.tie++;
+    if (finite32(w) && isInf16(h)) this.overflow++;
+  }
 }
 
 function checkParams(params: Params): { vectors: number; length: number; mode: Fp16Mode; bubble: number } {
@@ -76,7 +98,7 @@ function checkParams(params: Params): { vectors: number; length: number; mode: F
 
 export const speqFp16Tb: Testbench = {
   name: "speq-fp16",
-  description: "SPEQ FP units: FP16 multiplier, exact FP16->FP32 multiplier, FP16 and FP32 adders and the FP16 dot-product unit (FP32 accumulate), every output every cycle vs the bit-exact golden (f16Mul, f16MulExactF32, f16Add, f32Add, dotF16) on random and edge-case operands",
+  description: "SPEQ FP units: FP16 multiplier, exact FP16->FP32 multiplier, FP16 and FP32 adders, the FP16 dot-product unit (FP32 accumulate), the FP32 comparator and the FP16<->FP32 converters, every output every cycle vs the bit-exact golden (f16Mul, f16MulExactF32, f16Add, f32Add, dotF16, f32Greater, f16ToF32, f32ToF16) on random and edge-case operands",
   params: [
     { name: "vectors", description: "dot products streamed through the dot-product unit", type: "int", default: 64, min: 1, max: 100000, verify: { min: 1, max: 40 } },
     { name: "length", description: "pairs per dot product (a vector's length)", type: "int", default: 64, min: 1, max: 65536, verify: { min: 1, max: 100 } },
@@ -107,7 +129,7 @@ export const speqFp16Tb: Testbench = {
     const sim = openSim(this.design(params), opts);
     try {
       const acc = Object.fromEntries(
-        ["a", "b", "c", "d", "x", "y", "in_valid", "in_first", "in_last", "mul_y", "xmul_y", "add16_y", "add32_y", "out_valid", "out_sum"]
+        ["a", "b", "c", "d", "x", "y", "w", "in_valid", "in_first", "in_last", "mul_y", "xmul_y", "add16_y", "add32_y", "out_valid", "out_sum", "gt_y", "h2f_y", "f2h_y"]
           .map((n) => [n, sim.accessor(n)]),
       );
       // Golden dot products due on out_valid, by the cycle they are due.
@@ -129,7 +151,7 @@ export const speqFp16Tb: Testbench = {
       };
       /** Drive one cycle's operands, check every combinational unit, the MAC output, then step. */
       const cycle = (op: Fp16Cycle, valid: number, first: number, last: number) => {
-        acc.a.set(op.a); acc.b.set(op.b); acc.c.set(op.c); acc.d.set(op.d); acc.x.set(op.x); acc.y.set(op.y);
+        acc.a.set(op.a); acc.b.set(op.b); acc.c.set(op.c); acc.d.set(op.d); acc.x.set(op.x); acc.y.set(op.y); acc.w.set(op.w);
         acc.in_valid.set(valid); acc.in_first.set(first); acc.in_last.set(last);
         const at = `cycle ${cycleOf()}`;
         const mulY = acc.mul_y.get();
@@ -139,10 +161,18 @@ export const speqFp16Tb: Testbench = {
         check.equal(`${at}: add16_y = f16Add(${hex(op.c, 4)}, ${hex(op.d, 4)})`, add16, f16Add(op.c, op.d), u(16));
         const add32 = acc.add32_y.get();
         check.equal(`${at}: add32_y = f32Add(${hex(op.x, 8)}, ${hex(op.y, 8)})`, add32, f32Add(op.x, op.y), u(32));
+        check.equal(`${at}: gt_y = f32Greater(${hex(op.x, 8)}, ${hex(op.y, 8)})`, acc.gt_y.get(), f32Greater(op.x, op.y) ? 1 : 0, u(1));
+        const h2f = acc.h2f_y.get();
+        check.equal(`${at}: h2f_y = f16ToF32(${hex(op.a, 4)})`, h2f, f16ToF32(op.a), u(32));
+        const f2h = acc.f2h_y.get();
+        check.equal(`${at}: f2h_y = f32ToF16(${hex(op.w, 8)})`, f2h, f32ToF16(op.w), u(16));
         cases.mul16(op.a, op.b, mulY);
         cases.add16(op.c, op.d, add16);
         cases.add32(op.x, op.y, add32);
-        ops += 4;
+        cases.greater32(op.x, op.y);
+        cases.f16ToF32(op.a, h2f);
+        cases.f32ToF16(op.w, f2h);
+        ops += 7;
         checkMac();
         sim.step();
       };
