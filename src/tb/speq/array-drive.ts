@@ -8,7 +8,7 @@ import { DEFAULT_SPEQ, decodeDraftNibble, decodeFullWord, encode, speqLayout, ty
 import { dotF16 } from "../../golden/fp16.js";
 import { type SpeqArrayParams, speqArrayBytes, speqArrayCycles } from "../../hw/speq/array.js";
 import type { Simulator } from "../../sim/index.js";
-import { Checker, randInt } from "../harness.js";
+import { Checker, randInt, writeWords } from "../harness.js";
 
 /** Binary16 edge activations: +-0, smallest/largest subnormal, 1, largest finite, +-Inf, NaN. */
 export const X_EDGES = [0x0000, 0x8000, 0x0001, 0x83ff, 0x3c00, 0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00];
@@ -72,14 +72,7 @@ export function loadWeights(sim: Simulator, t: SpeqTensor, p: SpeqArrayParams): 
 
 /** x through the write port, one element per cycle; returns the cycles. */
 export function writeX(sim: Simulator, x: readonly number[]): number {
-  x.forEach((v, i) => {
-    sim.poke("x_we", 1);
-    sim.poke("x_addr", i);
-    sim.poke("x_data", v);
-    sim.step();
-  });
-  sim.poke("x_we", 0);
-  return x.length;
+  return writeWords(sim, "x_", x.map((data, addr) => ({ addr, data })));
 }
 
 export interface PassResult {
