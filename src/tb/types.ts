@@ -66,5 +66,10 @@ export interface Testbench {
    * reports the message as a usage error; `tessera verify` skips such draws.
    */
   validate?(params: Params): string | undefined;
+  /**
+   * Smaller parameters (over the defaults) for co-simulation under an event-driven simulator
+   * (Icarus), where the defaults would take minutes; Verilator co-simulates the defaults.
+   */
+  readonly eventSimParams?: Params;
   run(opts: TbRunOptions): Promise<TbResult>;
 }

@@ -1,5 +1,5 @@
 /**
- * Every registered testbench, at default parameters, recorded on Tessera's simulator and
+ * Every registered testbench, at default parameters (Icarus: its eventSimParams, where given), recorded on Tessera's simulator and
  * replayed into Verilator and Icarus on the emitted Verilog: every output agrees every cycle.
  */
 import { describe, expect, test } from "vitest";
@@ -16,7 +16,8 @@ for (const sim of ["verilator", "icarus"] as const) {
   describe.skipIf(!requireTool(sim === "verilator" ? "verilator" : "iverilog"))(`registered testbenches under ${sim}`, () => {
     for (const tb of registry()) {
       test(tb.name, async () => {
-        const r = await cosimTestbench(tb, { params: defaults(tb), seed: 1, sim });
+        const params = sim === "icarus" ? { ...defaults(tb), ...tb.eventSimParams } : defaults(tb);
+        const r = await cosimTestbench(tb, { params, seed: 1, sim });
         expect(r.passed, r.failures.join("\n")).toBe(true);
         expect(r.rows.length).toBeGreaterThan(10);
         expect(r.mismatch?.message ?? null).toBeNull();
