@@ -4,11 +4,14 @@
  *  2. side by side with Verilator (-O3, one thread, no trace) and Icarus on the emitted Verilog:
  *     cycles/s, ratios, time to first cycle (bench/verilog/compare.ts)
  *  3. VCD tracing vs Verilator --trace (bench/verilog/trace.ts)
- *  4. the component benches (bench/pe/run.ts, bench/noc/run.ts, bench/sofa/run.ts, bench/bitslice/run.ts), each in its own process
+ *  4. the component benches (bench/pe/run.ts, bench/noc/run.ts, bench/sofa/run.ts, bench/bitslice/run.ts,
+ *     bench/speq/run.ts), each in its own process
  * Writes bench/results/*.json (with the machine they ran on) and bench/results/summary.md, and
  * replaces the table between the bench markers in README.md.
  *
- *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,pe,noc,sofa,bitslice
+ *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,pe,noc,sofa,bitslice,speq
+ * A BENCH_ONLY run replaces only its own sections (by their ### heading) in README.md and
+ * summary.md, keeping the others as last measured.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -22,11 +25,14 @@ import { findTool, toolVersion } from "../src/verilog/tools.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,pe,noc,sofa,bitslice").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,pe,noc,sofa,bitslice,speq").split(","));
 const log = (s: string) => process.stderr.write(s + "\n");
 const sections: string[] = [];
 const now = machine();
-sections.push(`Measured ${now.date.slice(0, 10)} on ${now.cpu}, ${now.cores} cores, Node ${now.node} (load average ${now.loadAverage.join(", ")} at the start).`);
+const ALL = "sim,verilog,trace,pe,noc,sofa,bitslice,speq";
+const partial = ALL.split(",").some((k) => !only.has(k));
+sections.push(`Measured ${now.date.slice(0, 10)} on ${now.cpu}, ${now.cores} cores, Node ${now.node} (load average ${now.loadAverage.join(", ")} at the start)` +
+  (partial ? `; this run measured ${[...only].join(", ")}, the other sections are from earlier runs on the same machine.` : "."));
 
 if (only.has("sim")) {
   log("== simulator: compiled vs interpreter, VCD off/on");
@@ -69,7 +75,7 @@ if (only.has("trace") && haveTools) {
 
 // Component benches run in their own processes (each is a script that writes its JSON).
 const flags = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
-for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"]] as const) {
+for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"], ["speq", "bench/speq/run.ts", "SPEQ speculative decoding"]] as const) {
   if (!only.has(key) || !fs.existsSync(path.join(root, script))) continue;
   log(`== ${title} (${script})`);
   const r = spawnSync(process.execPath, [...flags, script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } });
@@ -77,13 +83,32 @@ for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["no
   sections.push(`### ${title} (\`${script}\`)\n\n${r.stdout.trim()}`);
 }
 
-const summary = sections.join("\n\n") + "\n";
-fs.mkdirSync(RESULTS_DIR, { recursive: true });
-fs.writeFileSync(path.join(RESULTS_DIR, "summary.md"), summary);
+/**
+ * Merge freshly measured sections into an earlier summary: a section is a "### " heading and what
+ * follows it; the preamble (before the first heading) is the machine line and is always replaced.
+ */
+function mergeSections(previous: string, fresh: string[]): string {
+  const split = (text: string) => text.split(/\n(?=### )/).map((x) => x.trim()).filter(Boolean);
+  const heading = (sec: string) => (sec.startsWith("### ") ? sec.slice(0, sec.indexOf("\n") < 0 ? undefined : sec.indexOf("\n")) : "");
+  const old = split(previous).filter((sec) => heading(sec));
+  const out = [fresh[0], ...old];
+  for (const sec of fresh.slice(1)) {
+    const i = out.findIndex((o) => heading(o) === heading(sec));
+    if (i > 0) out[i] = sec;
+    else out.push(sec);
+  }
+  return out.join("\n\n") + "\n";
+}
+
 const readme = path.join(root, "README.md");
 const text = fs.readFileSync(readme, "utf8");
 const begin = "<!-- bench:begin -->", end = "<!-- bench:end -->";
-if (text.includes(begin) && text.includes(end)) {
+const hasMarkers = text.includes(begin) && text.includes(end);
+const previous = hasMarkers ? text.slice(text.indexOf(begin) + begin.length, text.indexOf(end)) : "";
+const summary = mergeSections(previous, sections);
+fs.mkdirSync(RESULTS_DIR, { recursive: true });
+fs.writeFileSync(path.join(RESULTS_DIR, "summary.md"), summary);
+if (hasMarkers) {
   fs.writeFileSync(readme, text.slice(0, text.indexOf(begin) + begin.length) + "\n" + summary + text.slice(text.indexOf(end)));
 }
 process.stdout.write(summary);
