@@ -5,7 +5,9 @@
  * Top-level ports, per node id = y * w + x (see meshNames): inj_valid_<id>, inj_pkt_<id> (in),
  * inj_ready_<id>, ej_<id> (out); and per row y, ej_valid_row_<y> (out): bit x set when node (x, y)
  * ejects a flit this cycle, so a testbench reads the few ej_<id> that matter instead of all of
- * them. Everything inside is RTL, so the mesh emits to Verilog.
+ * them. With priorityClasses 2, each node also has a low-priority injection queue: inj_lo_valid_<id>,
+ * inj_lo_pkt_<id> (in), inj_lo_ready_<id> (out), the same handshake as the high queue (ni.ts).
+ * Everything inside is RTL, so the mesh emits to Verilog.
  * Instances: r_<x>_<y> (routers), ni_<x>_<y> (interfaces); per-output flit counters are
  * r_<x>_<y>.flits_<e|w|n|s|l> (see linkCounterName).
  */
@@ -20,6 +22,10 @@ export const meshNames = {
   injValid: (id: number) => `inj_valid_${id}`,
   injPkt: (id: number) => `inj_pkt_${id}`,
   injReady: (id: number) => `inj_ready_${id}`,
+  /** The low-priority injection queue (priorityClasses 2). */
+  injLoValid: (id: number) => `inj_lo_valid_${id}`,
+  injLoPkt: (id: number) => `inj_lo_pkt_${id}`,
+  injLoReady: (id: number) => `inj_lo_ready_${id}`,
   ej: (id: number) => `ej_${id}`,
   ejValidRow: (y: number) => `ej_valid_row_${y}`,
   router: (x: number, y: number) => `r_${x}_${y}`,
@@ -64,6 +70,14 @@ export function makeMesh(partial: Partial<NocParams> = {}): Module {
       top.comb.set(ni.injPkt, injPkt);
       top.comb.set(injReady, ni.injReady);
       top.comb.set(ej, ni.ej);
+      if (ni.lo) {
+        const loValid = top.input(meshNames.injLoValid(id), ni.lo.injValid.shape);
+        const loPkt = top.input(meshNames.injLoPkt(id), { width: L.descBits, signed: false });
+        const loReady = top.output(meshNames.injLoReady(id), ni.lo.injReady.shape);
+        top.comb.set(ni.lo.injValid, loValid);
+        top.comb.set(ni.lo.injPkt, loPkt);
+        top.comb.set(loReady, ni.lo.injReady);
+      }
       top.comb.set(r.inp[Dir.L]!, ni.toRouter);
       top.comb.set(ni.crFromRouter, r.crOut[Dir.L]!);
       top.comb.set(ni.fromRouter, r.out[Dir.L]!);

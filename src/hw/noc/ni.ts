@@ -10,6 +10,15 @@
  * tail credit returns), and sends one flit per cycle while it has credit: head (routing fields,
  * source, tag), then body flits, the last marked tail.
  *
+ * Priority classes (p.priorityClasses = 2): a second, low-priority injection queue (inj_lo_valid,
+ * inj_lo_pkt, inj_lo_ready; also p.injQueue descriptors). Between packets the packetizer takes the
+ * high queue's front packet whenever the high queue holds one, and the low queue's front packet
+ * only when no high packet waits (the high queue is empty and inj_valid is low: a high packet
+ * being offered counts as waiting); a packet once started is sent to its tail (wormhole: the
+ * flits of one packet stay contiguous on its VC), so at its interface a high packet waits at most
+ * for the low packet in progress (the routers know no classes: see README). Both classes use the same VCs and VC policy. With 1 class the module is exactly
+ * the single-queue interface (same ports, same logic).
+ *
  * Ejection: every flit the router sends out of its local port is registered in `ej` (the
  * testbench's sink reads it) and its credit goes straight back: the sink never stalls the network.
  *
@@ -38,6 +47,58 @@ export interface NiIO {
   /** The node's coordinates (inputs: the mesh ties them to constants, so all NIs share one module). */
   readonly coordX: Signal;
   readonly coordY: Signal;
+  /** The low-priority injection queue's ports (priorityClasses 2 only). */
+  readonly lo?: { readonly injValid: Signal; readonly injPkt: Signal; readonly injReady: Signal };
+}
+
+/** Names of the interface's internal signals that tests watch (see priority.test.ts). */
+export const niNames = {
+  /** Descriptors waiting in the high (or only) injection queue. */
+  queueCount: "q_count",
+  /** 1 while the packet being sent (or about to start) comes from the low queue (priorityClasses 2). */
+  curLo: "cur_lo",
+  /** The word the interface puts on its link to the router this cycle. */
+  toRouter: "to_router",
+};
+
+/** One injection queue's state (a ring of descriptors) and its accept logic. */
+interface InjectionQueue {
+  readonly front: Expr;
+  readonly rp: Signal;
+  readonly count: Signal;
+  readonly accept: () => Expr;
+  /** Ring successor of a pointer. */
+  readonly step: (ptr: Expr) => Expr;
+}
+
+/**
+ * A ring of `Q` descriptors written from (valid, pkt) when not full (ready = not full). Signal
+ * names: memory `<mem>`, pointers and count `<pre>_wp`, `<pre>_rp`, `<pre>_count`. The reader
+ * moves rp and updates count itself (it knows when a packet's tail leaves).
+ */
+function injectionQueue(m: Module, names: { mem: string; pre: string }, descBits: number, Q: number, valid: Signal, pkt: Signal, ready: Signal): InjectionQueue {
+  const qb = bitsFor(Q);
+  const q = m.memory({ name: names.mem, shape: u(descBits), depth: Q });
+  const wp = m.signal(`${names.pre}_wp`, u(qb));
+  const rp = m.signal(`${names.pre}_rp`, u(qb));
+  const count = m.signal(`${names.pre}_count`, u(bitsFor(Q + 1)));
+  const notFull = () => eqBit(count, Q).xor(1);
+  m.comb.set(ready, notFull());
+  const accept = () => valid.and(notFull());
+  const wr = q.writePort();
+  m.comb.set(wr.en, accept());
+  m.comb.set(wr.addr, wp);
+  m.comb.set(wr.data, pkt);
+  const step = (ptr: Expr) => (Q === 1 ? constant(0, u(1)) : mux(ptr.eq(Q - 1), 0, ptr.add(1)));
+  m.if(accept(), () => m.sync.set(wp, uN(step(wp), qb)));
+  const rdp = q.readPort();
+  m.comb.set(rdp.addr, rp);
+  return { front: rdp.data, rp, count, accept, step };
+}
+
+/** The count update of a queue: +1 on accept, -1 on pop (a packet's tail left). */
+function countUpdate(m: Module, q: InjectionQueue, popped: Expr): void {
+  m.if(q.accept().xor(popped), () => m.sync.set(q.count, uN(mux(q.accept(), q.count.add(1), q.count.sub(1)), q.count.width)));
 }
 
 /**
@@ -75,23 +136,23 @@ export function makeNi(p: NocParams): NiIO {
   const crToRouter = m.output("cr_to_router", u(CREDIT_BITS));
   const ej = m.output("ej", u(WORD_BITS));
 
-  // --- injection queue -------------------------------------------------------------------------
-  const q = m.memory({ name: "inj_queue", shape: u(L.descBits), depth: Q });
-  const qwp = m.signal("q_wp", u(qb));
-  const qrp = m.signal("q_rp", u(qb));
-  const qcount = m.signal("q_count", u(bitsFor(Q + 1)));
-  const notFull = () => eqBit(qcount, Q).xor(1);
-  m.comb.set(injReady, notFull());
-  const accept = () => injValid.and(notFull());
-  const wr = q.writePort();
-  m.comb.set(wr.en, accept());
-  m.comb.set(wr.addr, qwp);
-  m.comb.set(wr.data, injPkt);
-  const step = (ptr: Expr) => (Q === 1 ? constant(0, u(1)) : mux(ptr.eq(Q - 1), 0, ptr.add(1)));
-  m.if(accept(), () => m.sync.set(qwp, uN(step(qwp), qb)));
-  const rdp = q.readPort();
-  m.comb.set(rdp.addr, qrp);
-  const front = rdp.data;
+  const lo = p.priorityClasses === 2
+    ? { injValid: m.input("inj_lo_valid", u(1)), injPkt: m.input("inj_lo_pkt", u(L.descBits)), injReady: m.output("inj_lo_ready", u(1)) }
+    : undefined;
+
+  // --- injection queues ------------------------------------------------------------------------
+  const hi = injectionQueue(m, { mem: "inj_queue", pre: "q" }, L.descBits, Q, injValid, injPkt, injReady);
+  const qlo = lo && injectionQueue(m, { mem: "inj_lo_queue", pre: "qlo" }, L.descBits, Q, lo.injValid, lo.injPkt, lo.injReady);
+  const { rp: qrp, count: qcount, step } = hi;
+  // cur_lo: the packet being sent, or the one to start, is the low queue's (only when no high
+  // packet waits, between packets). send_lo remembers it while a packet is in progress.
+  const curLo = qlo && m.signal("cur_lo", u(1));
+  const sendLo = qlo && m.signal("send_lo", u(1));
+  let front: Expr = hi.front;
+  if (qlo) {
+    front = m.signal("front", u(L.descBits));
+    m.comb.set(front as Signal, mux(curLo!, qlo.front, hi.front));
+  }
   const dx = () => front.slice(L.xb - 1, 0);
   const dy = () => front.slice(L.xb + L.yb - 1, L.xb);
   const seq = () => front.slice(L.xb + L.yb + L.seqBits - 1, L.xb + L.yb);
@@ -101,6 +162,10 @@ export function makeNi(p: NocParams): NiIO {
   // flit_index counts the flits of the current packet already sent: 0 means between packets.
   const k = m.signal("flit_index", u(SIZE_BITS));
   const sending = () => nonZero(k);
+  // A high packet waits when the high queue holds one or one is being offered (inj_valid) now.
+  if (qlo) m.comb.set(curLo!, mux(sending(), sendLo!, nonZero(qcount).or(injValid).xor(1)));
+  // The selected queue holds a packet to start.
+  const queued = () => (qlo ? mux(curLo!, nonZero(qlo.count), nonZero(qcount)) : nonZero(qcount));
   const svc = m.signal("send_vc", u(vb));
   // Local-input VC state: [claimed (until the tail credit returns)][credits per VC].
   const credBits = V * cb;
@@ -124,7 +189,7 @@ export function makeNi(p: NocParams): NiIO {
   const vc = m.signal("cur_vc", u(vb));
   m.comb.set(vc, mux(sending(), svc, startVc()));
   const fire = m.signal("fire", u(1));
-  m.comb.set(fire, sending().or(nonZero(qcount).and(canClaim())).and(nonZero(field(vcs, vc, cb))));
+  m.comb.set(fire, sending().or(queued().and(canClaim())).and(nonZero(field(vcs, vc, cb))));
   const isHead = () => sending().xor(1);
   const isTail = () => eqBit(uN(k.add(1), SIZE_BITS), size()); // size 0 stands for 256 flits
   const head = () => cat(seq(), coordY, coordX, dy(), dx());
@@ -137,13 +202,16 @@ export function makeNi(p: NocParams): NiIO {
   const one = () => constant(1, u(1));
   m.if(fire, () => {
     m.sync.set(svc, vc);
+    if (qlo) m.sync.set(sendLo!, curLo!);
     m.if(isTail(), () => {
       m.sync.set(k, 0);
-      m.sync.set(qrp, uN(step(qrp), qb));
+      if (qlo) m.if(curLo!, () => m.sync.set(qlo.rp, uN(step(qlo.rp), qb))).else(() => m.sync.set(qrp, uN(step(qrp), qb)));
+      else m.sync.set(qrp, uN(step(qrp), qb));
     }).else(() => m.sync.set(k, k.add(1).trunc(SIZE_BITS)));
   });
   const popped = fire.and(isTail());
-  m.if(accept().xor(popped), () => m.sync.set(qcount, uN(mux(accept(), qcount.add(1), qcount.sub(1)), qcount.width)));
+  countUpdate(m, hi, qlo ? popped.and(curLo!.xor(1)) : popped);
+  if (qlo) countUpdate(m, qlo, popped.and(curLo!));
   // Credits: returned minus sent; claimed: set by a head, cleared by the tail credit.
   const credDelta = () => mux(crValid(), shiftToField(one(), crVc(), cb, V), 0).sub(mux(fire, shiftToField(one(), vc, cb, V), 0));
   const claimDelta = () => mux(fire.and(isHead()), oneHot(vc, V), 0).sub(mux(crValid().and(crTail()), oneHot(crVc(), V), 0)).shl(credBits);
@@ -153,5 +221,5 @@ export function makeNi(p: NocParams): NiIO {
   m.sync.set(ej, fromRouter);
   m.comb.set(crToRouter, gate(ej.bit(0), cat(ej.bit(TAIL_BIT), ej.slice(VC_LO + 2, VC_LO), one())));
 
-  return { module: m, injValid, injPkt, injReady, ej, toRouter, crFromRouter, fromRouter, crToRouter, coordX, coordY };
+  return { module: m, injValid, injPkt, injReady, ej, toRouter, crFromRouter, fromRouter, crToRouter, coordX, coordY, lo };
 }

@@ -37,7 +37,15 @@ export interface NocParams {
   injQueue: number;
   /** Flit counters on every router output (per-link flit counts and utilization). */
   linkCounters: boolean;
+  /**
+   * Injection priority classes per network interface: 1 (one injection queue, the default) or 2
+   * (plus a low-priority queue with its own ports, inj_lo_*; see ni.ts). Optional so that
+   * parameter objects written before it existed stay valid; nocParams fills it in.
+   */
+  priorityClasses?: PriorityClasses;
 }
+
+export type PriorityClasses = 1 | 2;
 
 export const NOC_DEFAULTS: NocParams = {
   w: 4,
@@ -53,6 +61,7 @@ export const NOC_DEFAULTS: NocParams = {
   vcPolicy: "flow",
   injQueue: 4,
   linkCounters: true,
+  priorityClasses: 1,
 };
 
 export const NOC_LIMITS = {
@@ -81,6 +90,7 @@ export class NocParamError extends Error {
 /** Complete parameters from a partial set (defaults elsewhere), checked. */
 export function nocParams(p: Partial<NocParams> = {}): NocParams {
   const q: NocParams = { ...NOC_DEFAULTS, ...p };
+  q.priorityClasses ??= NOC_DEFAULTS.priorityClasses;
   for (const [k, [lo, hi]] of Object.entries(NOC_LIMITS)) {
     const v = (q as unknown as Record<string, number>)[k];
     if (!Number.isInteger(v) || v < lo || v > hi) {
@@ -90,6 +100,11 @@ export function nocParams(p: Partial<NocParams> = {}): NocParams {
   if (q.routing !== "xy" && q.routing !== "yx") throw new NocParamError(`noc parameter routing = '${q.routing}' must be 'xy' or 'yx'`);
   if (q.vcPolicy !== "flow" && q.vcPolicy !== "any") throw new NocParamError(`noc parameter vcPolicy = '${q.vcPolicy}' must be 'flow' or 'any'`);
   if (typeof q.linkCounters !== "boolean") throw new NocParamError(`noc parameter linkCounters must be true or false`);
+  if (q.priorityClasses !== 1 && q.priorityClasses !== 2) {
+    throw new NocParamError(
+      `noc parameter priorityClasses = ${String(q.priorityClasses)} must be 1 (one injection queue per network interface) or 2 (plus a low-priority queue, ports inj_lo_*)`,
+    );
+  }
   return q;
 }
 

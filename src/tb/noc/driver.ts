@@ -11,8 +11,15 @@
  *
  * Checks: each flit arrives at its destination, on a VC carrying one packet at a time, with the
  * data its source put in; every packet arrives exactly once, with its size; packets of one
- * (source, destination) pair arrive in order (vcPolicy "flow"); the flits counted on every router
- * output equal the golden path counts exactly; no deadlock (the network drains).
+ * (source, destination) pair and one priority class arrive in order (vcPolicy "flow"); the flits
+ * counted on every router output equal the golden path counts exactly; no deadlock (the network
+ * drains).
+ *
+ * Priority classes (p.priorityClasses = 2): trace entries with priority 1 are low-priority
+ * packets, offered through the interface's low queue (inj_lo_*). Each source keeps one FIFO per
+ * class and offers its oldest low packet only when it has no high packet waiting (none created
+ * and not yet accepted), as the interface itself does between its two queues. Bernoulli traffic
+ * is all high priority.
  *
  * Timing convention: cycle t is the t-th simulator step of the run. A packet created in cycle t is
  * offered to its network interface in cycle t (if its queue is empty and the interface is ready);
@@ -26,7 +33,7 @@ import { Dir, DIR_NAMES, presentDirs } from "../../hw/noc/topology.js";
 import { OutDir, hops, linkIndex, linkLoads, zeroLoadLatency } from "../../golden/noc.js";
 import { Checker, rng } from "../harness.js";
 import { NumList, mean, percentile, round } from "./stats.js";
-import { TrafficSpec, destinationPicker, geometricGap } from "./traffic.js";
+import { Priority, TraceEntry, TrafficError, TrafficSpec, destinationPicker, geometricGap } from "./traffic.js";
 
 export interface NocRunOptions {
   readonly traffic: TrafficSpec;
@@ -58,6 +65,8 @@ export interface PacketRecord {
   readonly src: number;
   readonly dst: number;
   readonly size: number;
+  /** Priority class: 0 high (the only class with priorityClasses 1), 1 low. */
+  readonly priority: Priority;
   readonly created: number;
   accepted: number;
   delivered: number;
@@ -74,6 +83,7 @@ export interface NocRunResult {
   readonly goldenFlits: Float64Array;
   /** Flits on every router output during the measurement window. */
   readonly windowLinkFlits: Float64Array;
+  /** Every packet, in creation order, with its class, creation, acceptance and delivery cycles. */
   readonly packets: readonly PacketRecord[];
 }
 
@@ -88,6 +98,21 @@ function readCounters(sim: Simulator, p: NocParams): Float64Array {
     }
   }
   return out;
+}
+
+/**
+ * The trace in creation order (stable: entries of one cycle keep their order), checked against the
+ * mesh's priority classes: a low-priority entry needs priorityClasses 2.
+ */
+function sortedTrace(trace: readonly TraceEntry[], classes: number): TraceEntry[] {
+  trace.forEach((e, i) => {
+    const pr = e.priority ?? 0;
+    if (pr !== 0 && pr !== 1) throw new TrafficError(`noc: trace entry ${i} (cycle ${e.cycle}, ${e.src} -> ${e.dst}): priority ${String(pr)} must be 0 (high) or 1 (low)`);
+    if (pr === 1 && classes !== 2) {
+      throw new TrafficError(`noc: trace entry ${i} (cycle ${e.cycle}, ${e.src} -> ${e.dst}) has priority 1 (low), but the mesh has priorityClasses 1: build it with priorityClasses 2, or give the entry priority 0`);
+    }
+  });
+  return [...trace].sort((a, b) => a.cycle - b.cycle);
 }
 
 /** Run traffic through a mesh simulator built from `p` (makeMesh(p)); resets it first. */
@@ -107,10 +132,18 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   }
   if (!(o.rate >= 0 && o.rate <= 1)) throw new Error(`noc: rate = ${o.rate} must be 0..1 flits per node per cycle`);
 
+  const classes = p.priorityClasses === 2 ? 2 : 1;
+  const trace = o.traffic.kind === "trace" ? sortedTrace(o.traffic.trace ?? [], classes) : [];
+
   // --- simulator access ------------------------------------------------------------------------
-  const injValid = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.injValid(i)));
-  const injPkt = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.injPkt(i)));
-  const injReady = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.injReady(i)));
+  // Per class c (0 high, 1 low): the injection ports of every node.
+  const ports = (valid: (i: number) => string, pkt: (i: number) => string, ready: (i: number) => string) => ({
+    valid: Array.from({ length: N }, (_, i) => sim.accessor(valid(i))),
+    pkt: Array.from({ length: N }, (_, i) => sim.accessor(pkt(i))),
+    ready: Array.from({ length: N }, (_, i) => sim.accessor(ready(i))),
+  });
+  const inj = [ports(meshNames.injValid, meshNames.injPkt, meshNames.injReady)];
+  if (classes === 2) inj.push(ports(meshNames.injLoValid, meshNames.injLoPkt, meshNames.injLoReady));
   const ej = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.ej(i)));
   const ejRows = Array.from({ length: h }, (_, y) => sim.accessor(meshNames.ejValidRow(y)));
   const hasCounters = p.linkCounters;
@@ -122,19 +155,19 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const nextArrival = new Float64Array(N);
   const sentCount = new Float64Array(N); // packets created per source (for alltoall phases)
   for (let i = 0; i < N; i++) nextArrival[i] = pickDst ? geometricGap(perCycle, r) - 1 : Infinity;
-  const trace = o.traffic.kind === "trace" ? [...(o.traffic.trace ?? [])].sort((a, b) => a.cycle - b.cycle) : [];
   let traceNext = 0;
-  const queues: number[][] = Array.from({ length: N }, () => []);
-  const queueHead = new Int32Array(N);
-  const validSet = new Uint8Array(N);
+  // Per class: each source's FIFO of waiting packets (ids), its read position, and inj_valid as set.
+  const queues: number[][][] = inj.map(() => Array.from({ length: N }, () => []));
+  const queueHead = inj.map(() => new Int32Array(N));
+  const validSet = inj.map(() => new Uint8Array(N));
   const pairSeq = new Map<number, number>();
   const outstanding = new Map<number, number[]>(); // pair -> packet ids in flight, oldest first
   const pairOf = (src: number, dst: number) => src * N + dst;
 
-  const create = (src: number, dst: number, sz: number, t: number) => {
+  const create = (src: number, dst: number, sz: number, t: number, priority: Priority = 0) => {
     const id = packets.length;
-    packets.push({ src, dst, size: sz, created: t, accepted: -1, delivered: -1 });
-    queues[src].push(id);
+    packets.push({ src, dst, size: sz, priority, created: t, accepted: -1, delivered: -1 });
+    queues[priority][src].push(id);
   };
 
   // --- sinks: per (node, vc) reassembly --------------------------------------------------------
@@ -145,6 +178,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   let outstandingCount = 0, measuredLeft = 0, lastProgress = 0;
   let windowFlits = 0, windowOffered = 0;
   const lat = new NumList(), netLat = new NumList(), hopList = new NumList(), zl = new NumList();
+  const classLat = [new NumList(), new NumList()]; // measured latency per priority class
 
   const fail = (msg: string) => check.fail(msg);
   const onFlit = (node: number, word: number, t: number) => {
@@ -168,9 +202,15 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
           const first = list[0];
           if (packets[first].accepted >= 0 && seqOf(first) === hd.seq) id = first;
           else {
+            // Packets of the other class may be overtaken (priority); packets of its own class not.
             const k = list.findIndex((q) => seqOf(q) === hd.seq);
-            return fail(`cycle ${t}: node ${node}: packet seq ${hd.seq} from node ${hd.src} arrived ` +
-              (k > 0 ? `before ${k} earlier packet(s) of the same pair (out of order)` : `but no such packet is in flight (duplicate or corrupt head)`));
+            const cls = k > 0 ? packets[list[k]].priority : 0;
+            const before = k > 0 ? list.slice(0, k).filter((q) => packets[q].priority === cls).length : 0;
+            if (k > 0 && before === 0 && packets[list[k]].accepted >= 0) id = list[k];
+            else {
+              return fail(`cycle ${t}: node ${node}: packet seq ${hd.seq} from node ${hd.src} arrived ` +
+                (before > 0 ? `before ${before} earlier packet(s) of the same pair${classes === 2 ? " and class" : ""} (out of order)` : `but no such packet is in flight (duplicate or corrupt head)`));
+            }
           }
         } else {
           const k = list.findIndex((q) => packets[q].accepted >= 0 && seqOf(q) === hd.seq);
@@ -206,6 +246,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       if (pk.created >= windowStart && pk.created < windowEnd) {
         measuredLeft--;
         lat.push(t - pk.created);
+        if (classes === 2) classLat[pk.priority].push(t - pk.created);
         netLat.push(t - pk.accepted);
         const hp = hops(w, pk.src, pk.dst);
         hopList.push(hp);
@@ -218,7 +259,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
 
   // --- the run ---------------------------------------------------------------------------------
   sim.reset();
-  for (let i = 0; i < N; i++) injValid[i].set(0);
+  for (const port of inj) for (let i = 0; i < N; i++) port.valid[i].set(0);
   let counterStart: Float64Array = new Float64Array(N * 5), counterEnd: Float64Array = counterStart;
   let generating = true, genStoppedAt = -1, stable = true, deadlock = false, drained = true;
   const progressTotal = windowEnd;
@@ -249,7 +290,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
         while (traceNext < trace.length && trace[traceNext].cycle <= t) {
           const e = trace[traceNext++];
           seqs.push(nextSeq(e.src, e.dst));
-          create(e.src, e.dst, e.size, t);
+          create(e.src, e.dst, e.size, t, e.priority ?? 0);
           registerOutstanding(packets.length - 1);
           if (t >= windowStart && t < windowEnd) windowOffered += e.size;
         }
@@ -268,25 +309,11 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       fail(`deadlock: no flit delivered for ${stallLimit} cycles (cycle ${t}) with ${outstandingCount} packets outstanding after traffic stopped at cycle ${genStoppedAt}`);
       break;
     }
-    // Offer each source's oldest waiting packet to its network interface.
+    // Offer each source's oldest waiting packet of each class to its network interface; a low
+    // packet only when no high packet of that source is waiting.
     for (let i = 0; i < N; i++) {
-      const q = queues[i];
-      if (queueHead[i] < q.length && injReady[i].get() !== 0) {
-        const id = q[queueHead[i]++];
-        const pk = packets[id];
-        injPkt[i].set(descriptor(L, pk.dst, seqs[id], pk.size));
-        if (!validSet[i]) injValid[i].set(1);
-        validSet[i] = 1;
-        pk.accepted = t;
-        lastProgress = t;
-        if (queueHead[i] > 1024 && queueHead[i] * 2 > q.length) {
-          q.splice(0, queueHead[i]);
-          queueHead[i] = 0;
-        }
-      } else if (validSet[i]) {
-        injValid[i].set(0);
-        validSet[i] = 0;
-      }
+      offer(0, i, t, true);
+      if (classes === 2) offer(1, i, t, queueHead[0][i] >= queues[0][i].length);
     }
     sim.step();
     // Read only the ejection registers that hold a flit (the per-row valid masks say which).
@@ -303,6 +330,25 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   }
   o.onProgress?.(progressTotal, progressTotal);
 
+  function offer(c: number, i: number, t: number, allowed: boolean): void {
+    const q = queues[c][i], head = queueHead[c], port = inj[c];
+    if (allowed && head[i] < q.length && port.ready[i].get() !== 0) {
+      const id = q[head[i]++];
+      const pk = packets[id];
+      port.pkt[i].set(descriptor(L, pk.dst, seqs[id], pk.size));
+      if (!validSet[c][i]) port.valid[i].set(1);
+      validSet[c][i] = 1;
+      pk.accepted = t;
+      lastProgress = t;
+      if (head[i] > 1024 && head[i] * 2 > q.length) {
+        q.splice(0, head[i]);
+        head[i] = 0;
+      }
+    } else if (validSet[c][i]) {
+      port.valid[i].set(0);
+      validSet[c][i] = 0;
+    }
+  }
   function nextSeq(src: number, dst: number): number {
     const k = pairOf(src, dst);
     const s = pairSeq.get(k) ?? 0;
@@ -379,5 +425,15 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     stable,
     drained,
   };
+  if (classes === 2) {
+    // Per class (High = priority 0, Low = priority 1), over the measured packets.
+    (["High", "Low"] as const).forEach((name, c) => {
+      const s = classLat[c].sorted();
+      metrics[`avgLatency${name}`] = round(mean(s));
+      metrics[`p99Latency${name}`] = percentile(s, 99);
+      metrics[`maxLatency${name}`] = s.length ? s[s.length - 1] : NaN;
+      metrics[`measuredPackets${name}`] = s.length;
+    });
+  }
   return { passed: check.passed, checker: check, cycles: t, metrics, linkFlits, goldenFlits: golden, windowLinkFlits, packets };
 }

@@ -13,7 +13,8 @@
  *   alltoall   phases of shifted permutations: the source's j-th packet goes to
  *              (src + 1 + floor(j / phasePackets) mod (N-1)) mod N, so each phase every node
  *              sends phasePackets packets to the node `phase + 1` ids further on
- *   trace      a list of (cycle, src, dst, size) packets, created at their cycles
+ *   trace      a list of (cycle, src, dst, size[, priority]) packets, created at their cycles;
+ *              priority 1 marks a low-priority packet (meshes with priorityClasses 2)
  *
  * Injection: each node creates a packet in a cycle with probability rate / packetSize (Bernoulli),
  * so the offered load is `rate` flits per node per cycle. Gaps between packets are drawn from the
@@ -29,11 +30,16 @@ export interface Hotspot {
   readonly weight: number;
 }
 
+/** Injection priority class of a packet: 0 high (the default), 1 low. */
+export type Priority = 0 | 1;
+
 export interface TraceEntry {
   readonly cycle: number;
   readonly src: number;
   readonly dst: number;
   readonly size: number;
+  /** 1: a low-priority packet, offered through the low injection queue (priorityClasses 2). Default 0. */
+  readonly priority?: Priority;
 }
 
 export interface TrafficSpec {
@@ -76,22 +82,26 @@ export function centreHotspot(w: number, h: number): Hotspot[] {
 }
 
 /**
- * A trace: CSV lines "cycle,src,dst,size" (a header line and '#' comments are skipped) or a JSON
- * array of {cycle, src, dst, size}. Checked against the mesh size and the largest packet.
+ * A trace: CSV lines "cycle,src,dst,size[,priority]" (a header line and '#' comments are skipped)
+ * or a JSON array of {cycle, src, dst, size[, priority]}. Checked against the mesh size and the
+ * largest packet; priority (0 high, 1 low) is kept only where given.
  */
 export function parseTrace(text: string, nodes: number, maxSize: number): TraceEntry[] {
   const t = text.trim();
   let rows: TraceEntry[];
+  const withPriority = (r: Omit<TraceEntry, "priority">, pr: unknown): TraceEntry => (pr === undefined ? r : { ...r, priority: Number(pr) as Priority });
   if (t.startsWith("[")) {
-    rows = (JSON.parse(t) as TraceEntry[]).map((r) => ({ cycle: Number(r.cycle), src: Number(r.src), dst: Number(r.dst), size: Number(r.size) }));
+    rows = (JSON.parse(t) as TraceEntry[]).map((r) => withPriority({ cycle: Number(r.cycle), src: Number(r.src), dst: Number(r.dst), size: Number(r.size) }, r.priority));
   } else {
     rows = [];
     t.split(/\r?\n/).forEach((line, i) => {
       const l = line.trim();
       if (!l || l.startsWith("#") || /^[a-z]/i.test(l)) return;
       const f = l.split(/[,\s]+/).map(Number);
-      if (f.length !== 4 || f.some((v) => !Number.isInteger(v))) throw new TrafficError(`trace line ${i + 1}: '${l}' is not 'cycle,src,dst,size' (whole numbers)`);
-      rows.push({ cycle: f[0], src: f[1], dst: f[2], size: f[3] });
+      if ((f.length !== 4 && f.length !== 5) || f.some((v) => !Number.isInteger(v))) {
+        throw new TrafficError(`trace line ${i + 1}: '${l}' is not 'cycle,src,dst,size' or 'cycle,src,dst,size,priority' (whole numbers)`);
+      }
+      rows.push(withPriority({ cycle: f[0], src: f[1], dst: f[2], size: f[3] }, f[4]));
     });
   }
   rows.forEach((r, i) => {
@@ -100,6 +110,7 @@ export function parseTrace(text: string, nodes: number, maxSize: number): TraceE
       if (!(Number.isInteger(r[k]) && r[k] >= 0 && r[k] < nodes)) throw new TrafficError(`trace entry ${i}: ${k} ${r[k]} is not a node (0..${nodes - 1})`);
     }
     if (!(Number.isInteger(r.size) && r.size >= 1 && r.size <= maxSize)) throw new TrafficError(`trace entry ${i}: size ${r.size} must be 1..${maxSize} flits`);
+    if (r.priority !== undefined && r.priority !== 0 && r.priority !== 1) throw new TrafficError(`trace entry ${i}: priority ${r.priority} must be 0 (high) or 1 (low)`);
   });
   return rows.sort((a, b) => a.cycle - b.cycle);
 }
