@@ -453,3 +453,67 @@ export function moeOutputs(
     return out;
   }));
 }
+
+// ------------------------------------------------------------------ phases as messages (for the RTL mesh)
+
+/** One transfer of a phase: `bytes` from src to dst (a traffic-matrix entry, a ring edge, a migration step). */
+export interface WscMessage {
+  readonly src: number;
+  readonly dst: number;
+  readonly bytes: number;
+}
+
+/** Flits a message of `bytes` bytes takes on links of `flitBytes` bytes per flit (a partial flit is a whole one). */
+export function messageFlits(bytes: number, flitBytes: number): number {
+  if (!Number.isInteger(flitBytes) || flitBytes < 1) throw new Error(`messageFlits: flitBytes = ${flitBytes} must be a whole number >= 1`);
+  return Math.ceil(bytes / flitBytes);
+}
+
+/**
+ * Flits per directed link when every message crosses its route as ceil(bytes / flitBytes) flits
+ * (however the sender cuts it into packets). A message to itself crosses no link.
+ */
+export function messageLinkFlits(W: number, messages: Iterable<WscMessage>, flitBytes: number, routing: Routing = "xy"): Record<string, number> {
+  const loads: Record<string, number> = {};
+  for (const m of messages) if (m.src !== m.dst) addRoute(loads, W, m.src, m.dst, messageFlits(m.bytes, flitBytes), routing);
+  return loads;
+}
+
+/** A traffic matrix as messages: one per nonzero entry off the diagonal, row-major. */
+export function matrixMessages(matrix: readonly (readonly number[])[]): WscMessage[] {
+  const out: WscMessage[] = [];
+  matrix.forEach((row, src) => row.forEach((bytes, dst) => src !== dst && bytes > 0 && out.push({ src, dst, bytes })));
+  return out;
+}
+
+/**
+ * The messages of each phase of one MoE layer: allreduce, one per ring edge of every TP group
+ * (edgeBytes each, the closing edge included); dispatch and combine, their matrices' entries.
+ * Their bytes per link are exactly `t.phases`.
+ */
+export function moePhaseMessages(t: MoeLayerTraffic): { allreduce: WscMessage[]; dispatch: WscMessage[]; combine: WscMessage[] } {
+  const allreduce: WscMessage[] = [];
+  for (const r of t.allreduce) {
+    if (r.ring.length < 2 || r.edgeBytes === 0) continue;
+    r.ring.forEach((a, i) => allreduce.push({ src: a, dst: r.ring[(i + 1) % r.ring.length], bytes: r.edgeBytes }));
+  }
+  return { allreduce, dispatch: matrixMessages(t.dispatch), combine: matrixMessages(t.combine) };
+}
+
+/**
+ * Predicted expert loads l_e with temporal locality: the average over `history` earlier
+ * iterations of the same routing process (same seeded popularity, fresh gate noise). Each TP
+ * group's token stream is moeRouting over (history + 1) * tokens tokens with the layer's seed, so
+ * its first `tokens` are the layer's own routing (moeLayerTraffic's `route`) and the next
+ * `history` chunks of `tokens` are the history. Returns sum over chunks / history.
+ */
+export function expertLoadHistory(s: MoeLayerSpec, history: number): number[] {
+  if (!Number.isInteger(history) || history < 1) throw new Error(`expertLoadHistory: history = ${history} must be a whole number >= 1`);
+  const D = s.bw * s.bh;
+  const l = new Array<number>(s.experts).fill(0);
+  for (let g = 0; g < D; g++) {
+    const stream = moeRouting(s.tokens * (history + 1), s.experts, s.topk, s.seed * 7919 + g, s.skew ?? 0);
+    for (const exps of stream.slice(s.tokens)) for (const e of exps) l[e]++;
+  }
+  return l.map((v) => v / history);
+}

@@ -9,6 +9,7 @@ import { testbenches as noc } from "./noc/index.js";
 import { testbenches as sofa } from "./sofa/index.js";
 import { testbenches as bitslice } from "./bitslice/index.js";
 import { testbenches as speq } from "./speq/index.js";
+import { testbenches as wsc } from "./wsc/index.js";
 // Add a family: import { testbenches as <family> } from "./<family>/index.js"; and list it below.
 
 const FAMILIES: readonly (readonly Testbench[])[] = [
@@ -18,6 +19,7 @@ const FAMILIES: readonly (readonly Testbench[])[] = [
   sofa,
   bitslice,
   speq,
+  wsc,
 ];
 
 export class UnknownTestbenchError extends Error {
