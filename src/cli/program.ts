@@ -11,6 +11,7 @@ import { verifyCommand } from "./commands/verify.js";
 import { emitCommand } from "./commands/emit.js";
 import { COSIM_SIMULATORS, cosimCommand } from "./commands/cosim.js";
 import { parseShard, sweepCommand } from "./commands/sweep.js";
+import { reportCommand } from "./commands/report.js";
 import { UsageError } from "./usage.js";
 
 /** Data seed of `tessera run` when --seed is not given: fixed, so plain runs repeat exactly. */
@@ -113,6 +114,17 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--merge <files...>", "noc: merge shard JSON files instead of running")
     .option("--json", "machine-readable results on standard output")
     .action(async (name, opts) => setCode(await sweepCommand(name, opts, io)));
+
+  program
+    .command("report")
+    .description("run a study and write its report: wsc-moe (block vs entwined vs global on the RTL mesh, link-load heatmaps, the expert balancers)")
+    .argument("<report>", "which report: wsc-moe")
+    .option("-o, --output <dir>", "folder for report.md, report.json and the SVG heatmaps (default wsc-report)")
+    .option("--param <k=v>", PARAM_HELP, collect, [])
+    .option("--seed <s>", "seed of the testbench runs", seedArg, DEFAULT_SEED)
+    .option("--study <k=v>", "a knob of the balancer study: iterations, traceSkew, drift, layers, threshold (repeatable)", collect, [])
+    .option("--json", "machine-readable: {report, dir, files, passed}")
+    .action(async (name, opts) => setCode(await reportCommand(name, opts, io)));
 
   return program;
 }
