@@ -180,17 +180,18 @@ describe("balancer study", () => {
     expect(r.summary.ni.hiddenMigrations).toBeLessThanOrEqual(r.summary.ni.migrations);
   });
 
-  // Where NI-Balancer is meant to work: ER mapping with several FTDs and TP groups, one expert per
-  // device, every phase carrying traffic to hide in, local steps allowed on "relatively cold"
-  // intra-FTD links. (Under the strict rule every local step over a link a ring uses is exposed,
-  // and NI can then expose more than EPLB's plan; with an empty phase there is no window at all.)
-  const erArb = studyArb
-    .filter((s) => s.bw * s.bh >= 2 && (s.W * s.H) / (s.bw * s.bh) >= 2)
-    .map((s) => ({ ...s, mapping: "entwined" as const, experts: s.W * s.H, topk: Math.min(s.topk, s.W * s.H), threshold: s.threshold === 0 ? 0.5 : s.threshold }));
-  test.prop([erArb], { numRuns: 40 })("NI-Balancer exposes no more migration time than the invasive baseline", (spec) => {
-    const r = balanceStudy(spec);
-    fc.pre(r.windows.allreduce > 0 && r.windows.dispatch > 0 && r.windows.combine > 0);
-    expect(r.summary.ni.exposedCycles).toBeLessThanOrEqual(r.summary.invasive.exposedCycles + 1e-9);
+  // Not a property: NI's plan (nearest target) and EPLB's (least loaded) diverge over the
+  // iterations, and random wafers exist where hiding NI's copies exposes more than pausing for
+  // EPLB's (fast-check found one at seed 67691737 over random ER wafers with every phase busy). What holds, and is asserted, is the
+  // behaviour at the report's study settings on the 4x4 ER wafer, seed by seed.
+  it("at the study's settings NI-Balancer exposes no more migration time than the invasive baseline", () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const r = balanceStudy({
+        W: 4, H: 4, bw: 2, bh: 2, mapping: "entwined", experts: 16, topk: 2, tokens: 8, bytesPerToken: 256, linkBytes: 64, linkLatency: 1,
+        expertBytes: 1024, slots: 1, alpha: 0.1, history: 4, iterations: 100, skew: 1, seed,
+      });
+      expect(r.summary.ni.exposedCycles, `seed ${seed}`).toBeLessThanOrEqual(r.summary.invasive.exposedCycles);
+    }
   });
 
   test.prop([seedArb, fc.constantFrom(0.5, 1, 1.5), fc.integer({ min: 8, max: 32 })], { numRuns: 15 })(
