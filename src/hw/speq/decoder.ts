@@ -224,7 +224,6 @@ export function makeSpeqDecoder(p: SpeqDecoderParams): Module {
       set(idx[j], d1);
     });
   }
-  // Which bank element d1 is in: only its low lb bits matter to pick.
   // Targets of the verify pass: T_j[group] = argmax of lane j.
   const tData: Expr[] = [];
   const nGroups = Math.ceil((maxGamma + 1) / lanes);
