@@ -4,12 +4,13 @@
  *  2. side by side with Verilator (-O3, one thread, no trace) and Icarus on the emitted Verilog:
  *     cycles/s, ratios, time to first cycle (bench/verilog/compare.ts)
  *  3. VCD tracing vs Verilator --trace (bench/verilog/trace.ts)
- *  4. the component benches (bench/pe/run.ts, bench/noc/run.ts, bench/sofa/run.ts, bench/bitslice/run.ts,
+ *  4. start-up of the compiled bin against the tsx bin (bench/startup.ts)
+ *  5. the component benches (bench/pe/run.ts, bench/noc/run.ts, bench/sofa/run.ts, bench/bitslice/run.ts,
  *     bench/speq/run.ts), each in its own process
  * Writes bench/results/*.json (with the machine they ran on) and bench/results/summary.md, and
  * replaces the table between the bench markers in README.md.
  *
- *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,pe,noc,sofa,bitslice,speq
+ *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,startup,pe,noc,sofa,bitslice,speq
  * A BENCH_ONLY run replaces only its own sections (by their ### heading) in README.md and
  * summary.md, keeping the others as last measured.
  */
@@ -20,16 +21,17 @@ import { fileURLToPath } from "node:url";
 import { runSimBench, simTable } from "./sim.js";
 import { VERILOG_BENCH_DESIGNS, sideBySide, sideBySideTable, type SideBySide } from "./verilog/compare.js";
 import { traceSideBySide, type TraceSideBySide } from "./verilog/trace.js";
+import { runStartupBench, startupTable } from "./startup.js";
 import { RESULTS_DIR, machine, markdownTable, writeResults } from "./report.js";
 import { findTool, toolVersion } from "../src/verilog/tools.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,pe,noc,sofa,bitslice,speq").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,startup,pe,noc,sofa,bitslice,speq").split(","));
 const log = (s: string) => process.stderr.write(s + "\n");
 const sections: string[] = [];
 const now = machine();
-const ALL = "sim,verilog,trace,pe,noc,sofa,bitslice,speq";
+const ALL = "sim,verilog,trace,startup,pe,noc,sofa,bitslice,speq";
 const partial = ALL.split(",").some((k) => !only.has(k));
 sections.push(`Measured ${now.date.slice(0, 10)} on ${now.cpu}, ${now.cores} cores, Node ${now.node} (load average ${now.loadAverage.join(", ")} at the start)` +
   (partial ? `; this run measured ${[...only].join(", ")}, the other sections are from earlier runs on the same machine.` : "."));
@@ -71,6 +73,14 @@ if (only.has("trace") && haveTools) {
       r.verilator ? f(r.verilator.cyclesPerSec) : "-", r.verilator ? f(r.verilator.vcdBytesPerCycle) : "-", r.verilator ? f(r.verilator.vcdMBps) : "-",
       r.ratioVsVerilatorTraced ? `${r.ratioVsVerilatorTraced.toFixed(2)}x` : "-"]),
   ]));
+}
+
+if (only.has("startup")) {
+  log("== start-up: compiled bin vs tsx bin");
+  const rows = runStartupBench();
+  writeResults("startup", { machine: now, results: rows });
+  sections.push("### Start-up of the `tessera` command (`bench/startup.ts`)\n\n" + markdownTable(startupTable(rows)) +
+    "\n\nWhole processes, median of 7. The compiled bin is what `npm install` gives users; the tsx bin runs the sources (`npm run tessera` in this repo).");
 }
 
 // Component benches run in their own processes (each is a script that writes its JSON).

@@ -1,5 +1,7 @@
 import type { Testbench } from "../tb/types.js";
-import { registry } from "../tb/registry.js";
+import { findTestbench, registry } from "../tb/registry.js";
+import { isPathArgument, projectTestbenches, testbenchesAtPath } from "../tb/project/project.js";
+import { UsageError } from "./usage.js";
 
 /**
  * The CLI's surroundings: where it writes, whether it is on a terminal, and which testbenches it
@@ -13,12 +15,46 @@ export interface Io {
   readonly isTTY: boolean;
   /** The stream progress bars draw on (only used when isTTY). */
   readonly progressStream?: NodeJS.WritableStream;
-  /** The testbenches to offer (default: the registry). */
+  /** The testbenches to offer (default: the registry and the project's, see src/tb/project). */
   readonly testbenches?: () => readonly Testbench[];
+  /** Where the project config is looked for and relative paths start (default: process.cwd()). */
+  readonly cwd?: string;
 }
 
-export function testbenchesOf(io: Io): readonly Testbench[] {
-  return io.testbenches ? io.testbenches() : registry();
+/** The built-in testbenches and those the project config lists (none outside a project). */
+async function testbenchSets(io: Io): Promise<{ builtins: readonly Testbench[]; project: readonly Testbench[] }> {
+  if (io.testbenches) return { builtins: io.testbenches(), project: [] };
+  const builtins = registry();
+  return { builtins, project: await projectTestbenches(io.cwd ?? process.cwd(), builtins) };
+}
+
+/** Every testbench the command line offers by name: the built-in ones, then the project's. */
+export async function knownTestbenches(io: Io): Promise<readonly Testbench[]> {
+  const { builtins, project } = await testbenchSets(io);
+  return [...builtins, ...project];
+}
+
+/**
+ * What a `<testbench>` argument names: a name, a file of testbenches (path[:name]), or 'all'. In a
+ * project whose config lists testbenches, 'all' means those (a user's `run all` checks their own
+ * designs, not Tessera's eighteen); elsewhere it means the built-in ones.
+ */
+export async function selectTestbenches(arg: string, io: Io): Promise<readonly Testbench[]> {
+  const { builtins, project } = await testbenchSets(io);
+  const known = [...builtins, ...project];
+  if (arg === "all") return project.length ? project : builtins;
+  if (isPathArgument(arg)) return testbenchesAtPath(arg, io.cwd ?? process.cwd(), known);
+  return [findTestbench(arg, known)];
+}
+
+/** The one testbench `arg` names, for commands that take one (emit, cosim, sweep). */
+export async function selectOne(arg: string, io: Io, command: string): Promise<Testbench> {
+  if (arg === "all") throw new UsageError(`'tessera ${command}' takes one testbench, not 'all'`);
+  const tbs = await selectTestbenches(arg, io);
+  if (tbs.length !== 1) {
+    throw new UsageError(`${arg} exports ${tbs.length} testbenches (${tbs.map((t) => t.name).join(", ")}); 'tessera ${command}' takes one: name it as ${arg}:${tbs[0].name}`);
+  }
+  return tbs[0];
 }
 
 export const processIo: Io = {
@@ -29,12 +65,13 @@ export const processIo: Io = {
 };
 
 /** An Io that records everything, for tests. */
-export function captureIo(testbenches?: () => readonly Testbench[]): Io & { stdout: string; stderr: string } {
+export function captureIo(testbenches?: () => readonly Testbench[], cwd?: string): Io & { stdout: string; stderr: string } {
   const io = {
     stdout: "",
     stderr: "",
     isTTY: false,
     testbenches,
+    cwd,
     out(t: string) {
       io.stdout += t;
     },

@@ -7,6 +7,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CommanderError } from "commander";
 import { UnknownTestbenchError } from "../tb/registry.js";
+import { ProjectError } from "../tb/project/errors.js";
 import { Io, processIo } from "./io.js";
 import { buildProgram } from "./program.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE, UsageError } from "./usage.js";
@@ -20,7 +21,7 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
   } catch (e) {
     // Commander has already printed its message (unknown option, bad value, --help).
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_PASS : EXIT_USAGE;
-    if (e instanceof UsageError || e instanceof UnknownTestbenchError) {
+    if (e instanceof UsageError || e instanceof UnknownTestbenchError || e instanceof ProjectError) {
       io.err(`tessera: ${e.message}\n`);
       return EXIT_USAGE;
     }

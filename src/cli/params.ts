@@ -5,6 +5,7 @@
  */
 import type { ParamSpec, ParamValue, Params, Testbench } from "../tb/types.js";
 import { UsageError } from "./usage.js";
+import { commandLineName } from "../tb/project/project.js";
 
 function bound(v: number | undefined, none: string): string {
   if (v === undefined) return none;
@@ -105,5 +106,5 @@ export function shellWord(s: string): string {
 /** The `tessera run` command that replays a run exactly. */
 export function replayCommand(tb: Testbench, params: Params, seed: number, extra: string[] = []): string {
   const ps = tb.params.map((p) => `--param ${shellWord(`${p.name}=${params[p.name]}`)}`);
-  return ["tessera run", shellWord(tb.name), "--seed", String(seed), ...ps, ...extra].join(" ");
+  return ["tessera run", shellWord(commandLineName(tb)), "--seed", String(seed), ...ps, ...extra].join(" ");
 }

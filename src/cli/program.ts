@@ -12,6 +12,7 @@ import { emitCommand } from "./commands/emit.js";
 import { COSIM_SIMULATORS, cosimCommand } from "./commands/cosim.js";
 import { parseShard, sweepCommand } from "./commands/sweep.js";
 import { reportCommand } from "./commands/report.js";
+import { newCommand } from "./commands/new.js";
 import { UsageError } from "./usage.js";
 
 /** Data seed of `tessera run` when --seed is not given: fixed, so plain runs repeat exactly. */
@@ -27,6 +28,8 @@ function intIn(lo: number, hi: number, what: string) {
   };
 }
 
+const TB_ARG = "a name from 'tessera list', or a file of testbenches: ./tb/my.tb.ts (name one of several as ./tb/my.tb.ts:name)";
+const TB_ARG_ALL = `${TB_ARG}, or 'all' (the project's testbenches where a tessera.config lists some, else the built-in ones)`;
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const PARAM_HELP = "set a testbench parameter (repeatable: --param rows=16 --param cols=16); 'tessera list' shows them";
 const seedArg = intIn(0, 2 ** 32 - 1, "the seed");
@@ -52,7 +55,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   program
     .command("run")
     .description("run a testbench (or 'all' of them at their default parameters) and check it against its golden model")
-    .argument("<testbench>", "a name from 'tessera list', or 'all'")
+    .argument("<testbench>", TB_ARG_ALL)
     .option("--vcd <file>", "write a VCD waveform of the run to this file")
     .option("--no-vcd", "write no waveforms ('run all' writes them by default)")
     .option("--vcd-dir <dir>", "write <dir>/<testbench>.vcd (the default for 'run all' is waves/)")
@@ -66,7 +69,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   program
     .command("verify")
     .description("property-based verification: random parameters and data against the golden model; failures are shrunk")
-    .argument("<testbench>", "a name from 'tessera list', or 'all'")
+    .argument("<testbench>", TB_ARG_ALL)
     .option("--runs <n>", "property runs per testbench", intIn(1, 1_000_000, "--runs"), DEFAULT_VERIFY_RUNS)
     .option("--seed <s>", "fast-check seed (default: random, printed)", intIn(0, 2 ** 31 - 1, "the seed"))
     .addOption(engineOption())
@@ -76,7 +79,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   program
     .command("emit")
     .description("write the Verilog of a testbench's design")
-    .argument("<design>", "a testbench name from 'tessera list'")
+    .argument("<design>", TB_ARG)
     .option("--param <k=v>", PARAM_HELP, collect, [])
     .option("-o, --output <file>", "output file (default: standard output)")
     .option("--top <name>", "Verilog name of the top module")
@@ -85,7 +88,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   program
     .command("cosim")
     .description("run a testbench's stimulus through Tessera and through Verilator or Icarus, comparing every output every cycle")
-    .argument("<testbench>", "a name from 'tessera list'")
+    .argument("<testbench>", TB_ARG)
     .addOption(new Option("--sim <simulator>", "the Verilog simulator").choices(COSIM_SIMULATORS).default("verilator"))
     .option("--cycles <n>", "how long to run", cyclesArg)
     .option("--seed <s>", "seed of the random stimulus", seedArg, DEFAULT_SEED)
@@ -96,7 +99,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   program
     .command("sweep")
     .description("run a testbench over a grid of parameters and seeds on a worker pool")
-    .argument("<testbench>", "a name from 'tessera list'")
+    .argument("<testbench>", TB_ARG)
     .option("--param <k=values>", "values to sweep: k=a,b,c or k=lo..hi (repeatable; the cross product is run)", collect, [])
     .option("--seeds <n>", "seeds per parameter set", intIn(1, 1_000_000, "--seeds"), 1)
     .option("--seed <s>", "first seed", seedArg, DEFAULT_SEED)
@@ -125,6 +128,14 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--study <k=v>", "a knob of the balancer study: iterations, traceSkew, drift, layers, threshold (repeatable)", collect, [])
     .option("--json", "machine-readable: {report, dir, files, passed}")
     .action(async (name, opts) => setCode(await reportCommand(name, opts, io)));
+
+  program
+    .command("new")
+    .description("create a project for a new design: a module, its golden model, a testbench, a property test (then: npm install && npm test)")
+    .argument("<dir>", "the folder to create (must not exist yet, or be empty)")
+    .option("--tessera <spec>", "what the project depends on for tessera: a version, a tarball, a git URL (default: this Tessera as file:<its folder>)")
+    .option("--name <name>", "npm package name (default: the folder's name)")
+    .action(async (dir, opts) => setCode(await newCommand(dir, opts, io)));
 
   return program;
 }

@@ -25,6 +25,7 @@
  */
 import { type Routing, hops, path } from "./noc.js";
 import { mulberry32 } from "./prng.js";
+import { transpose } from "./sofa.js";
 
 export type WscMappingKind = "block" | "entwined";
 /** The three ways the issue compares: FTD mappings, and the global all-to-all without FTDs. */
@@ -230,9 +231,9 @@ export interface MoeLayerTraffic {
   readonly phases: { readonly allreduce: Record<string, number>; readonly dispatch: Record<string, number>; readonly combine: Record<string, number> };
 }
 
-export function transpose(m: readonly (readonly number[])[]): number[][] {
-  return m.map((row, i) => row.map((_, j) => m[j][i]));
-}
+// One transpose for every golden model (src/golden/sofa.ts); re-exported because callers of the
+// wafer-scale golden use it on dispatch matrices.
+export { transpose };
 
 export function matrixLinkBytes(W: number, matrix: readonly (readonly number[])[], routing: Routing = "xy"): Record<string, number> {
   const loads: Record<string, number> = {};

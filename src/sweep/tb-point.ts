@@ -1,11 +1,14 @@
 /** One point of a generic testbench sweep: run the named testbench with these params and seed. */
 import { findTestbench } from "../tb/registry.js";
+import { loadTestbenchFile } from "../tb/project/project.js";
 import type { Params, TbResult } from "../tb/types.js";
 
 export interface TbSweepTask {
   readonly testbench: string;
   readonly params: Params;
   readonly seed: number;
+  /** A user's testbench: the file that exports it (absolute), loaded again in the worker thread. */
+  readonly file?: string;
 }
 
 export interface TbSweepPoint extends TbResult {
@@ -13,7 +16,7 @@ export interface TbSweepPoint extends TbResult {
 }
 
 export async function runTestbenchPoint(t: TbSweepTask): Promise<TbSweepPoint> {
-  const tb = findTestbench(t.testbench);
+  const tb = findTestbench(t.testbench, t.file ? await loadTestbenchFile(t.file) : undefined);
   const t0 = performance.now();
   let r: TbResult;
   try {

@@ -1,12 +1,12 @@
-/** The real `tessera` processes: the bin script (as after `npm ci`) and `tsx src/cli/main.ts`. */
+/** The real `tessera` processes from the checkout: the dev bin (tsx on src/) and `tsx src/cli/main.ts`. The compiled bin is tested on the packed package (test/package/pack.test.ts). */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 
 const cwd = new URL("../..", import.meta.url).pathname;
 
 describe("tessera as a process", () => {
-  it("bin/tessera.js list --json exits 0 with the testbench list", () => {
-    const r = spawnSync(process.execPath, ["bin/tessera.js", "list", "--json"], { cwd, encoding: "utf8" });
+  it("bin/tessera-dev.js list --json exits 0 with the testbench list", () => {
+    const r = spawnSync(process.execPath, ["bin/tessera-dev.js", "list", "--json"], { cwd, encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).map((t: { name: string }) => t.name)).toContain("mac-grid");

@@ -1,7 +1,6 @@
-/** The README's tutorial code runs as written. */
+/** The README's tutorial code runs as written, imports included ("tessera" is the sources here, see vitest.config.ts). */
 import { expect, it } from "vitest";
-import { Module, s, u } from "../../src/hdl/index.js";
-import { simulate } from "../../src/sim/index.js";
+import { Module, s, u, simulate } from "tessera";
 
 function mac(): Module {
   const m = new Module("mac");

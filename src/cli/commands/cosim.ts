@@ -8,8 +8,7 @@
  * Exit 0 when every output agrees every cycle, 1 at the first mismatch (printed with cycle, signal
  * and both values), 2 for usage errors or a missing tool.
  */
-import { findTestbench } from "../../tb/registry.js";
-import { Io, testbenchesOf } from "../io.js";
+import { Io, selectOne } from "../io.js";
 import { resolveParams } from "../params.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE } from "../usage.js";
 import { findTool } from "../../verilog/tools.js";
@@ -26,7 +25,7 @@ export interface CosimArgs {
 }
 
 export async function cosimCommand(name: string, args: CosimArgs, io: Io): Promise<number> {
-  const tb = findTestbench(name, testbenchesOf(io));
+  const tb = await selectOne(name, io, "cosim");
   const params = resolveParams(tb, args.param);
   const tool = args.sim === "verilator" ? "verilator" : "iverilog";
   if (!findTool(tool)) {

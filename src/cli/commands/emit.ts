@@ -6,8 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Design } from "../../hdl/elaborate.js";
 import type { Module } from "../../hdl/module.js";
-import { findTestbench } from "../../tb/registry.js";
-import { Io, testbenchesOf } from "../io.js";
+import { Io, selectOne } from "../io.js";
 import { resolveParams } from "../params.js";
 import { EXIT_PASS, EXIT_USAGE } from "../usage.js";
 
@@ -31,7 +30,7 @@ async function loadEmitter(): Promise<EmitVerilog | undefined> {
 }
 
 export async function emitCommand(name: string, args: EmitArgs, io: Io): Promise<number> {
-  const tb = findTestbench(name, testbenchesOf(io));
+  const tb = await selectOne(name, io, "emit");
   const params = resolveParams(tb, args.param);
   const emitVerilog = await loadEmitter();
   if (!emitVerilog) {

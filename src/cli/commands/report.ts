@@ -14,7 +14,7 @@ import { findTestbench } from "../../tb/registry.js";
 import { runWscMoe } from "../../tb/wsc/moe.js";
 import { STUDY_KNOBS, type StudyKnobs, type WscMoeRunner, gatherWscReport } from "../../system/wsc/report-data.js";
 import { wscReportFiles } from "../../system/wsc/report-files.js";
-import { type Io, testbenchesOf } from "../io.js";
+import { type Io, knownTestbenches } from "../io.js";
 import { resolveParams, splitParamArgs } from "../params.js";
 import { progress } from "../progress.js";
 import { EXIT_FAIL, EXIT_PASS, UsageError } from "../usage.js";
@@ -100,7 +100,7 @@ function writeAtomically(file: string, text: string): void {
 export async function reportCommand(name: string, args: ReportArgs, io: Io, deps: ReportDeps = { run: (p, s) => runWscMoe(p, s) }): Promise<number> {
   if (!(REPORTS as readonly string[]).includes(name)) throw new UsageError(`unknown report '${name}'; reports: ${REPORTS.join(", ")}`);
   const report = name as (typeof REPORTS)[number];
-  const tb = findTestbench(report, testbenchesOf(io));
+  const tb = findTestbench(report, await knownTestbenches(io));
   const params = resolveParams(tb, args.param);
   const knobs = parseStudyKnobs(args.study);
   const dir = args.output ?? DEFAULT_REPORT_DIR[report];

@@ -5,9 +5,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { EngineName } from "../../sim/engine.js";
-import { findTestbench } from "../../tb/registry.js";
 import type { Testbench } from "../../tb/types.js";
-import { Io, testbenchesOf } from "../io.js";
+import { Io, selectTestbenches } from "../io.js";
 import { kv, ms, table } from "../format.js";
 import { replayCommand, resolveParams } from "../params.js";
 import { progress } from "../progress.js";
@@ -34,7 +33,9 @@ function ensureDir(file: string): string {
 }
 
 export async function runCommand(name: string, args: RunArgs, io: Io): Promise<number> {
-  return name === "all" ? runAll(args, io) : runOne(findTestbench(name, testbenchesOf(io)), args, io);
+  const tbs = await selectTestbenches(name, io);
+  // 'all', or a file exporting several testbenches: each at its defaults, with a summary table.
+  return name === "all" || tbs.length > 1 ? runAll(tbs, name, args, io) : runOne(tbs[0], args, io);
 }
 
 async function runOne(tb: Testbench, args: RunArgs, io: Io): Promise<number> {
@@ -67,12 +68,12 @@ function printFailures(tb: Testbench, res: TimedResult, args: RunArgs, io: Io): 
   io.out(`  replay:  ${replayCommand(tb, res.params, res.seed, [...extra, "--vcd", `waves/${tb.name}-fail.vcd`])}\n`);
 }
 
-async function runAll(args: RunArgs, io: Io): Promise<number> {
-  if (args.param.length) throw new UsageError("'run all' runs every testbench at its default parameters; --param applies to one testbench ('tessera run <tb> --param k=v')");
-  if (typeof args.vcd === "string") throw new UsageError("'run all' writes one VCD per testbench: use --vcd-dir DIR (default waves/) instead of --vcd FILE, or --no-vcd");
+async function runAll(all: readonly Testbench[], name: string, args: RunArgs, io: Io): Promise<number> {
+  const what = name === "all" ? "'run all'" : `'run ${name}' (${all.length} testbenches)`;
+  if (args.param.length) throw new UsageError(`${what} runs every testbench at its default parameters; --param applies to one testbench ('tessera run <tb> --param k=v')`);
+  if (typeof args.vcd === "string") throw new UsageError(`${what} writes one VCD per testbench: use --vcd-dir DIR (default waves/) instead of --vcd FILE, or --no-vcd`);
   const vcdDir = args.vcd === false ? undefined : (args.vcdDir ?? DEFAULT_VCD_DIR);
   if (vcdDir) mkdirSync(vcdDir, { recursive: true });
-  const all = testbenchesOf(io);
   const bar = progress(io, { json: args.json, label: "run all" });
   const results: (TimedResult & { vcd?: string })[] = [];
   const t0 = performance.now();

@@ -8,9 +8,9 @@
  * `tessera sweep noc` is the NoC load sweep instead (offered loads, saturation, plots): see
  * sweep-noc.ts.
  */
-import { findTestbench } from "../../tb/registry.js";
 import type { Params, Testbench } from "../../tb/types.js";
-import { Io, testbenchesOf } from "../io.js";
+import { Io, selectOne } from "../io.js";
+import { originOf } from "../../tb/project/project.js";
 import { checkCombination, parseParamValue, specOf, splitParamArgs } from "../params.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
 import { availableParallelism } from "node:os";
@@ -75,10 +75,10 @@ export async function sweepCommand(name: string, args: SweepArgs & SweepExtraArg
   if (args.rates !== undefined || args.refine !== undefined || args.merge !== undefined) {
     throw new UsageError("--rates, --refine and --merge belong to 'tessera sweep noc'");
   }
-  const tb = findTestbench(name, testbenchesOf(io));
+  const tb = await selectOne(name, io, "sweep");
   const plan = sweepPlan(tb, args.param);
   const shard = args.shard ?? { index: 0, count: 1 };
-  const all: TbSweepTask[] = plan.flatMap((params) => Array.from({ length: args.seeds }, (_, k) => ({ testbench: tb.name, params, seed: args.seed + k })));
+  const all: TbSweepTask[] = plan.flatMap((params) => Array.from({ length: args.seeds }, (_, k) => ({ testbench: tb.name, params, seed: args.seed + k, ...(originOf(tb) ? { file: originOf(tb)!.file } : {}) })));
   const tasks = all.filter((_, i) => i % shard.count === shard.index);
   const workers = Math.max(1, Math.min(args.workers ?? availableParallelism(), tasks.length || 1));
   const bar = progress(io, { json: args.json, label: `sweep ${tb.name}` });
@@ -88,7 +88,13 @@ export async function sweepCommand(name: string, args: SweepArgs & SweepExtraArg
   const pool = new Piscina({ filename: new URL("../../sweep/tb-worker.mjs", import.meta.url).href, maxThreads: workers, minThreads: 0 });
   try {
     await Promise.all(tasks.map(async (t, i) => {
-      points[i] = (await pool.run(t)) as TbSweepPoint;
+      try {
+        points[i] = (await pool.run(t)) as TbSweepPoint;
+      } catch (e) {
+        // A user's testbench file that loads here but not in a worker thread is still theirs to mend.
+        if ((e as Error).name === "ProjectError") throw new UsageError(`in a sweep worker: ${(e as Error).message}`);
+        throw e;
+      }
       bar.update(++done, tasks.length);
     }));
   } finally {

@@ -6,9 +6,9 @@
  */
 import fc from "fast-check";
 import type { EngineName } from "../../sim/engine.js";
-import { findTestbench } from "../../tb/registry.js";
 import type { ParamSpec, Params, Testbench } from "../../tb/types.js";
-import { Io, testbenchesOf } from "../io.js";
+import { Io, selectTestbenches } from "../io.js";
+import { commandLineName } from "../../tb/project/project.js";
 import { kv, ms } from "../format.js";
 import { replayCommand } from "../params.js";
 import { progress } from "../progress.js";
@@ -102,7 +102,7 @@ export async function verifyTestbench(tb: Testbench, args: VerifyArgs & { seed: 
 }
 
 export async function verifyCommand(name: string, args: VerifyArgs, io: Io): Promise<number> {
-  const tbs = name === "all" ? testbenchesOf(io) : [findTestbench(name, testbenchesOf(io))];
+  const tbs = await selectTestbenches(name, io);
   const seed = args.seed ?? Math.floor(Math.random() * INT32);
   if (!args.json) io.out(`verify: ${args.runs} runs per testbench, seed ${seed}${args.engine ? `, engine ${args.engine}` : ""}\n`);
   const outcomes: VerifyOutcome[] = [];
@@ -115,13 +115,13 @@ export async function verifyCommand(name: string, args: VerifyArgs, io: Io): Pro
       bar.stop();
     }
     outcomes.push(o);
-    if (!args.json) printOutcome(o, args, io);
+    if (!args.json) printOutcome(o, commandLineName(tb), args, io);
   }
   if (args.json) io.out(JSON.stringify(outcomes, null, 2) + "\n");
   return outcomes.every((o) => o.passed) ? EXIT_PASS : EXIT_FAIL;
 }
 
-function printOutcome(o: VerifyOutcome, args: VerifyArgs, io: Io): void {
+function printOutcome(o: VerifyOutcome, cliName: string, args: VerifyArgs, io: Io): void {
   if (o.passed) {
     io.out(`${o.name}: PASS  ${o.runs} runs  (${ms(o.wallMs)})\n`);
     return;
@@ -130,5 +130,5 @@ function printOutcome(o: VerifyOutcome, args: VerifyArgs, io: Io): void {
   io.out(`  counterexample: ${kv(o.counterexample!.params)}  data seed ${o.counterexample!.seed}\n`);
   for (const f of o.failures ?? []) io.out(`  FAIL ${f}\n`);
   io.out(`  replay:  ${o.replay}\n`);
-  io.out(`  verify again: tessera verify ${o.name} --seed ${o.seed} --runs ${args.runs}${args.engine ? ` --engine ${args.engine}` : ""}\n`);
+  io.out(`  verify again: tessera verify ${cliName} --seed ${o.seed} --runs ${args.runs}${args.engine ? ` --engine ${args.engine}` : ""}\n`);
 }

@@ -1,0 +1,7 @@
+/**
+ * `tessera/system`: models above the RTL units, timed by them. Today: the wafer-scale MoE studies
+ * (expert-load traces, invasive and non-invasive balancers, the wsc-moe report), as `wsc`.
+ *
+ * @module tessera/system
+ */
+export * as wsc from "./wsc/index.js";
