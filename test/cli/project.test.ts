@@ -4,7 +4,7 @@
  * treated by list/run/run all/verify/emit/sweep exactly like the built-in ones. Fixtures import
  * Tessera from this checkout's sources (the packed package is tested in test/package/).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -149,5 +149,22 @@ describe("project configuration mistakes are usage errors naming the file", () =
     const r = await cli(dir, "run", "all", "--json", "--no-vcd");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject([{ name: "from-pkg", passed: true }]);
+  });
+});
+
+describe("tessera new", () => {
+  it("writes a project that depends on the given tessera, and refuses a folder with files in it", async () => {
+    const r = await cli(root, "new", "fresh-design", "--tessera", "^0.1.0");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/created fresh-design\/ \(9 files; tessera from \^0\.1\.0\)/);
+    const pkg = JSON.parse(readFileSync(join(root, "fresh-design/package.json"), "utf8"));
+    expect(pkg).toMatchObject({ name: "fresh-design", type: "module", dependencies: { tessera: "^0.1.0" }, scripts: { test: "vitest run" } });
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@fast-check/vitest", "@types/node", "fast-check", "typescript", "vite", "vitest"]);
+    const again = await cli(root, "new", "fresh-design");
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/folder 'fresh-design' is not empty; give a new folder so nothing there is overwritten/);
+    const bad = await cli(root, "new", "x", "--name", "Not A Name");
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--name 'Not A Name' is not an npm package name/);
   });
 });
