@@ -15,4 +15,10 @@ export * from "./sim/index.js";
 export { openSim, Checker, rng, randInt, writeWords } from "./tb/harness.js";
 export type { Testbench, TbResult, TbRunOptions, ParamSpec, ParamValue, Params } from "./tb/types.js";
 export { defineConfig } from "./tb/project/config.js";
+// For a testbench's own input files and arguments: throw UserError and the CLI reports a usage
+// error (exit 2, one line) instead of a failing run; the readers name file, line and field.
+export { UserError } from "./io/user-error.js";
+export type { UserErrorWhere } from "./io/user-error.js";
+export { readTextFile, parseJsonFile } from "./io/input-file.js";
+export { writeFileAtomic } from "./io/output-file.js";
 export type { TesseraConfig } from "./tb/project/config.js";

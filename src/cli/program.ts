@@ -14,6 +14,7 @@ import { parseShard, sweepCommand } from "./commands/sweep.js";
 import { reportCommand } from "./commands/report.js";
 import { newCommand } from "./commands/new.js";
 import { UsageError } from "./usage.js";
+import { oneLine } from "../io/user-error.js";
 
 /** Data seed of `tessera run` when --seed is not given: fixed, so plain runs repeat exactly. */
 export const DEFAULT_SEED = 1;
@@ -30,6 +31,9 @@ function intIn(lo: number, hi: number, what: string) {
 
 const TB_ARG = "a name from 'tessera list', or a file of testbenches: ./tb/my.tb.ts (name one of several as ./tb/my.tb.ts:name)";
 const TB_ARG_ALL = `${TB_ARG}, or 'all' (the project's testbenches where a tessera.config lists some, else the built-in ones)`;
+/** What commander's help-as-an-error (arguments but no command, e.g. `tessera --`) becomes: one line. */
+const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, new)\n";
+const HELP_AFTER = "\nExit codes: 0 pass, 1 a check failed, 2 usage error.\n";
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const PARAM_HELP = "set a testbench parameter (repeatable: --param rows=16 --param cols=16); 'tessera list' shows them";
 const seedArg = intIn(0, 2 ** 32 - 1, "the seed");
@@ -41,10 +45,11 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   const program = new Command("tessera")
     .description("Tessera: a TypeScript HDL with a compiled cycle simulator, and clocked models of LLM-accelerator hardware")
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError("(add --help for usage)")
+    // Commander's errors on one line like ours (its suggestion "(Did you mean ...?)" comes on a
+    // second line otherwise), with the hint to --help folded in.
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(/^Usage:/.test(s) ? NO_COMMAND : s.startsWith(HELP_AFTER) ? "" : s), outputError: (s, write) => write(`tessera: ${oneLine(s)} (add --help for usage)\n`) })
     .showSuggestionAfterError(true)
-    .addHelpText("after", "\nExit codes: 0 pass, 1 a check failed, 2 usage error.\nExamples:\n  tessera list\n  tessera run all\n  tessera run mac-grid --param rows=16 --param cols=16 --vcd waves/mac.vcd\n  tessera verify all --runs 200\n");
+    .addHelpText("after", HELP_AFTER + "Examples:\n  tessera list\n  tessera run all\n  tessera run mac-grid --param rows=16 --param cols=16 --vcd waves/mac.vcd\n  tessera verify all --runs 200\n");
 
   program
     .command("list")
@@ -114,7 +119,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--out <file>", "write the results as JSON to this file (noc: and SVG plots next to it)")
     .option("--rates <loads>", "noc: offered loads, a,b,c or lo..hi:step (flits/node/cycle)")
     .option("--refine <n>", "noc: extra rounds of loads inside the saturation bracket", intIn(0, 10, "--refine"))
-    .option("--merge <files...>", "noc: merge shard JSON files instead of running")
+    .option("--merge <files...>", "merge the JSON files of the shards (--shard i/n --out f) instead of running; with --out, the merged JSON equals an unsharded run's, timing apart")
     .option("--json", "machine-readable results on standard output")
     .action(async (name, opts) => setCode(await sweepCommand(name, opts, io)));
 

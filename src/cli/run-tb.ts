@@ -1,9 +1,13 @@
 /**
  * Running one testbench for the CLI: a testbench that throws (a simulator error, a VCD it cannot
  * write) counts as a failed run carrying the error, so `run all` and `verify` carry on and report it.
+ * A UserError (a trace file that is missing or malformed, parameters the hardware rejects) is the
+ * user's to mend: `run` passes it on as a usage error (exit 2); `verify`, whose parameters we
+ * drew ourselves, counts it as a failure of the testbench (its validate() let the draw through).
  */
 import type { EngineName } from "../sim/engine.js";
 import type { Params, TbResult, Testbench } from "../tb/types.js";
+import { UserError } from "../io/user-error.js";
 
 export interface RunRequest {
   params: Params;
@@ -12,10 +16,13 @@ export interface RunRequest {
   vcd?: string;
   engine?: EngineName;
   onProgress?: (done: number, total: number) => void;
+  /** "throw" (default): a UserError from the testbench propagates; "fail": it is a failed run. */
+  userErrors?: "throw" | "fail";
 }
 
+/** A result with how long it took, under `timing` (the one part that differs between two runs). */
 export interface TimedResult extends TbResult {
-  wallMs: number;
+  timing: { wallMs: number };
 }
 
 export async function runTestbench(tb: Testbench, req: RunRequest): Promise<TimedResult> {
@@ -24,8 +31,9 @@ export async function runTestbench(tb: Testbench, req: RunRequest): Promise<Time
   try {
     res = await tb.run({ params: req.params, seed: req.seed, cycles: req.cycles, vcd: req.vcd, engine: req.engine, onProgress: req.onProgress });
   } catch (e) {
+    if (e instanceof UserError && req.userErrors !== "fail") throw e;
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     res = { name: tb.name, passed: false, cycles: 0, checks: 0, metrics: {}, seed: req.seed, params: req.params, failures: [`testbench threw ${msg}`] };
   }
-  return { ...res, wallMs: Math.round((performance.now() - t0) * 10) / 10 };
+  return { ...res, timing: { wallMs: Math.round((performance.now() - t0) * 10) / 10 } };
 }

@@ -3,19 +3,20 @@
  * machines, or repeated runs, become one result with the saturation recomputed over all points.
  * Incompatible inputs (another plan) are refused, naming the difference.
  */
-import { readFileSync } from "node:fs";
+import { parseJsonFile, readTextFile } from "../io/input-file.js";
+import { UserError } from "../io/user-error.js";
 import { findSaturation } from "./saturation.js";
 import { SWEEP_VERSION, SweepPoint, SweepResult, SweepShard } from "./types.js";
 
 function load(x: string | SweepResult): SweepResult {
   if (typeof x !== "string") return x;
-  let r: SweepResult;
-  try {
-    r = JSON.parse(readFileSync(x, "utf8")) as SweepResult;
-  } catch (e) {
-    throw new Error(`mergeSweeps: cannot read '${x}': ${(e as Error).message}`);
+  const r = parseJsonFile(readTextFile(x, "--merge"), x, "--merge") as SweepResult;
+  if (typeof r !== "object" || r === null || r.version !== SWEEP_VERSION || r.testbench !== "noc") {
+    throw new UserError(`not a noc sweep of version ${SWEEP_VERSION} (the --out of 'tessera sweep noc'; older versions: run the sweep again)`, { argument: "--merge", file: x });
   }
-  if (r.version !== SWEEP_VERSION || r.testbench !== "noc") throw new Error(`mergeSweeps: '${x}' is not a noc sweep of version ${SWEEP_VERSION}`);
+  for (const k of ["params", "seeds", "points", "shards", "rates"] as const) {
+    if (typeof r[k] !== "object" || r[k] === null) throw new UserError("missing or not an object/array", { argument: "--merge", file: x, field: k });
+  }
   return r;
 }
 
@@ -23,13 +24,13 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 /** Merge sweep results (objects or JSON file paths). Points are deduplicated by (rate, seed). */
 export function mergeSweeps(inputs: readonly (string | SweepResult)[]): SweepResult {
-  if (inputs.length === 0) throw new Error("mergeSweeps: nothing to merge");
+  if (inputs.length === 0) throw new UserError("nothing to merge; give the shard files", { argument: "--merge" });
   const rs = inputs.map(load);
   const first = rs[0];
   rs.forEach((r, i) => {
     const name = typeof inputs[i] === "string" ? `'${inputs[i]}'` : `input ${i}`;
-    if (!same(r.params, first.params)) throw new Error(`mergeSweeps: ${name} has other parameters than the first input (${JSON.stringify(r.params)} vs ${JSON.stringify(first.params)})`);
-    if (!same(r.seeds, first.seeds)) throw new Error(`mergeSweeps: ${name} has seeds ${r.seeds.join(",")}, the first input ${first.seeds.join(",")}`);
+    if (!same(r.params, first.params)) throw new UserError(`${name} has other parameters than the first input (${JSON.stringify(r.params)} vs ${JSON.stringify(first.params)})`);
+    if (!same(r.seeds, first.seeds)) throw new UserError(`${name} has seeds ${r.seeds.join(",")}, the first input ${first.seeds.join(",")}`);
   });
   const points = new Map<string, SweepPoint>();
   for (const r of rs) for (const p of r.points) if (!points.has(`${p.rate}|${p.seed}`)) points.set(`${p.rate}|${p.seed}`, p);
@@ -50,6 +51,6 @@ export function mergeSweeps(inputs: readonly (string | SweepResult)[]): SweepRes
     complete,
     points: sorted,
     saturation: findSaturation(sorted),
-    createdAt: new Date().toISOString(),
+    timing: { createdAt: new Date().toISOString() },
   };
 }

@@ -19,7 +19,7 @@ export function runPoint(task: SweepTask): SweepPoint {
       passed: res.passed,
       failures: res.checker.failures.slice(0, 3),
       cycles: res.cycles,
-      wallMs: Math.round(performance.now() - t0),
+      timing: { wallMs: Math.round(performance.now() - t0) },
       metrics: res.metrics,
       linkUtil: Array.from(res.windowLinkFlits, (v) => Math.round((v / measure) * 1e5) / 1e5),
     };

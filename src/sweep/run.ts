@@ -10,9 +10,9 @@
  * (extra loads bisecting the saturation bracket) needs every point at hand, so it is for unsharded
  * runs only.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileAtomic } from "../io/output-file.js";
 import { availableParallelism } from "node:os";
-import { dirname, join, parse } from "node:path";
+import { join, parse } from "node:path";
 import { Piscina } from "piscina";
 import { NOC_PARAMS, nocParamsOf, nocTb } from "../tb/noc/noc.js";
 import type { Params } from "../tb/types.js";
@@ -108,7 +108,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
     complete: shard.count === 1,
     points,
     saturation: findSaturation(points),
-    createdAt: new Date().toISOString(),
+    timing: { createdAt: new Date().toISOString() },
   };
   if (o.out) writeSweepOutputs(result, o.out);
   return result;
@@ -123,12 +123,11 @@ export function sweepOutputFiles(out: string): { json: string; latency: string; 
 /** Write the result's JSON and its three plots (latency, throughput, link heatmap). */
 export function writeSweepOutputs(r: SweepResult, out: string): ReturnType<typeof sweepOutputFiles> {
   const f = sweepOutputFiles(out);
-  mkdirSync(dirname(out) || ".", { recursive: true });
-  writeFileSync(f.json, JSON.stringify(r, null, 1) + "\n");
+  writeFileAtomic(f.json, JSON.stringify(r, null, 1) + "\n", "--out");
   if (r.points.length) {
-    writeFileSync(f.latency, latencyPlot(r) + "\n");
-    writeFileSync(f.throughput, throughputPlot(r) + "\n");
-    writeFileSync(f.links, linkHeatmap(r) + "\n");
+    writeFileAtomic(f.latency, latencyPlot(r) + "\n", "--out");
+    writeFileAtomic(f.throughput, throughputPlot(r) + "\n", "--out");
+    writeFileAtomic(f.links, linkHeatmap(r) + "\n", "--out");
   }
   return f;
 }

@@ -32,8 +32,6 @@ interface Frame {
   clip: string;
 }
 
-let clipIds = 0;
-
 /** Axes, grid and labels of an x/y chart; returns the scales and the SVG parts so far. */
 function frame(title: string, xLabel: string, yLabel: string, xMax: number, yMax: number, W = 640, H = 400): Frame {
   const m = { l: 64, r: 24, t: 40, b: 52 };
@@ -41,7 +39,8 @@ function frame(title: string, xLabel: string, yLabel: string, xMax: number, yMax
   const xm = xt[xt.length - 1], ym = yt[yt.length - 1];
   const x = (v: number) => m.l + (v / xm) * (W - m.l - m.r);
   const y = (v: number) => H - m.b - (v / ym) * (H - m.t - m.b);
-  const id = `plot${++clipIds}`;
+  // Named after the chart, not a counter: the same sweep writes the same bytes in any process.
+  const id = `plot-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<defs><clipPath id="${id}"><rect x="${m.l}" y="${m.t - 2}" width="${W - m.l - m.r + 2}" height="${H - m.t - m.b + 4}"/></clipPath></defs>`,

@@ -2,6 +2,7 @@
 import { findTestbench } from "../tb/registry.js";
 import { loadTestbenchFile } from "../tb/project/project.js";
 import type { Params, TbResult } from "../tb/types.js";
+import { UserError } from "../io/user-error.js";
 
 export interface TbSweepTask {
   readonly testbench: string;
@@ -12,17 +13,21 @@ export interface TbSweepTask {
 }
 
 export interface TbSweepPoint extends TbResult {
-  readonly wallMs: number;
+  readonly timing: { readonly wallMs: number };
+  /** Set when the point's parameters were the user's mistake (a UserError): the sweep stops with it. */
+  readonly userError?: string;
 }
 
 export async function runTestbenchPoint(t: TbSweepTask): Promise<TbSweepPoint> {
-  const tb = findTestbench(t.testbench, t.file ? await loadTestbenchFile(t.file) : undefined);
   const t0 = performance.now();
   let r: TbResult;
   try {
+    const tb = findTestbench(t.testbench, t.file ? await loadTestbenchFile(t.file) : undefined);
     r = await tb.run({ params: t.params, seed: t.seed });
   } catch (e) {
-    r = { name: tb.name, passed: false, cycles: 0, checks: 0, metrics: {}, seed: t.seed, params: t.params, failures: [`testbench threw ${(e as Error).stack ?? e}`] };
+    // Classes do not cross the worker boundary: say it here, the main thread raises it again.
+    if (e instanceof UserError) return { name: t.testbench, passed: false, cycles: 0, checks: 0, metrics: {}, seed: t.seed, params: t.params, failures: [], timing: { wallMs: 0 }, userError: e.message };
+    r = { name: t.testbench, passed: false, cycles: 0, checks: 0, metrics: {}, seed: t.seed, params: t.params, failures: [`testbench threw ${(e as Error).stack ?? e}`] };
   }
-  return { ...r, wallMs: performance.now() - t0 };
+  return { ...r, timing: { wallMs: Math.round(performance.now() - t0) } };
 }

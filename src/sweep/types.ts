@@ -5,7 +5,7 @@
  */
 import type { Params } from "../tb/types.js";
 
-export const SWEEP_VERSION = 1;
+export const SWEEP_VERSION = 2;
 
 export interface SweepShard {
   readonly index: number;
@@ -28,7 +28,8 @@ export interface SweepPoint {
   /** The first few failures (empty when passed). */
   readonly failures: readonly string[];
   readonly cycles: number;
-  readonly wallMs: number;
+  /** How long the point took: the one field that differs between two runs of the same sweep. */
+  readonly timing: { readonly wallMs: number };
   readonly metrics: Record<string, number | string | boolean>;
   /** Utilization of every router output during the measurement window, by golden linkIndex(node, dir). */
   readonly linkUtil: readonly number[];
@@ -61,5 +62,6 @@ export interface SweepResult {
   readonly complete: boolean;
   readonly points: readonly SweepPoint[];
   readonly saturation: Saturation;
-  readonly createdAt: string;
+  /** When the result was made: apart from this and the points' timing, a sweep's JSON repeats byte for byte. */
+  readonly timing: { readonly createdAt: string };
 }

@@ -10,6 +10,7 @@ import { testbenches as sofa } from "./sofa/index.js";
 import { testbenches as bitslice } from "./bitslice/index.js";
 import { testbenches as speq } from "./speq/index.js";
 import { testbenches as wsc } from "./wsc/index.js";
+import { UserError } from "../io/user-error.js";
 // Add a family: import { testbenches as <family> } from "./<family>/index.js"; and list it below.
 
 const FAMILIES: readonly (readonly Testbench[])[] = [
@@ -22,7 +23,7 @@ const FAMILIES: readonly (readonly Testbench[])[] = [
   wsc,
 ];
 
-export class UnknownTestbenchError extends Error {
+export class UnknownTestbenchError extends UserError {
   constructor(readonly wanted: string, readonly known: readonly string[]) {
     super(`unknown testbench '${wanted}'; registered testbenches: ${known.join(", ") || "(none)"} (see 'tessera list')`);
     this.name = "UnknownTestbenchError";

@@ -59,8 +59,8 @@ describe("tessera run", () => {
   it("runs the same with --engine interp", async () => {
     const a = JSON.parse((await cli("run", "counter", "--json", "--cycles", "300")).out);
     const b = JSON.parse((await cli("run", "counter", "--json", "--cycles", "300", "--engine", "interp")).out);
-    delete a.wallMs;
-    delete b.wallMs;
+    delete a.timing;
+    delete b.timing;
     expect(b).toEqual(a);
   });
 
@@ -146,7 +146,7 @@ describe("tessera verify", () => {
   it("--json gives one outcome per testbench", async () => {
     const r = await cli("verify", "counter", "--runs", "5", "--seed", "9", "--json");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual([{ name: "counter", passed: true, runs: 5, seed: 9, wallMs: expect.any(Number) }]);
+    expect(JSON.parse(r.out)).toEqual([{ name: "counter", passed: true, runs: 5, seed: 9, timing: { wallMs: expect.any(Number) } }]);
   });
 
   it("unknown testbench is a usage error", async () => {

@@ -169,7 +169,7 @@ describe("wsc-moe report from the golden stand-in", () => {
     expect(await usage({ param: [], seed: 1, study: ["speed=2"], output: dir })).toMatch(/--study 'speed' is not a knob/);
     const file = join(tmp, "a-file");
     writeFileSync(file, "x");
-    expect(await usage({ param: [], seed: 1, study: [], output: join(file, "sub") })).toMatch(/^-o .*a-file\/sub: cannot write report files there \(ENOTDIR\)/);
+    expect(await usage({ param: [], seed: 1, study: [], output: join(file, "sub") })).toMatch(/^-o: cannot create a folder under '.*a-file': it is a file; give another path$/);
   });
 });
 

@@ -39,7 +39,8 @@ export async function cosimCommand(name: string, args: CosimArgs, io: Io): Promi
   const result = {
     name: tb.name, sim: args.sim, seed: args.seed, params,
     cycles: r.rows.length, outputs: r.spec.outputs.length, testbenchPassed: r.passed,
-    agree: r.mismatch === null, mismatch: r.mismatch?.message ?? null, buildMs: Math.round(r.buildMs), seconds: Number(seconds.toFixed(2)),
+    agree: r.mismatch === null, mismatch: r.mismatch?.message ?? null,
+    timing: { buildMs: Math.round(r.buildMs), seconds: Number(seconds.toFixed(2)) },
   };
   if (args.json) io.out(JSON.stringify(result) + "\n");
   else if (r.mismatch) io.out(`${tb.name}: MISMATCH between tessera and ${args.sim}\n${r.mismatch.message}\n`);

@@ -2,13 +2,15 @@
  * `tessera emit <design> [--param k=v]... [-o out.v] [--top NAME]`: the Verilog of a testbench's
  * design at the given parameters (the same design `tessera run` simulates).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { prepareOutputFile, writeFileAtomic } from "../../io/output-file.js";
+import { HdlError } from "../../hdl/errors.js";
+import { RESERVED_WORDS } from "../../verilog/names.js";
+import { originOf } from "../../tb/project/project.js";
 import type { Design } from "../../hdl/elaborate.js";
 import type { Module } from "../../hdl/module.js";
 import { Io, selectOne } from "../io.js";
 import { resolveParams } from "../params.js";
-import { EXIT_PASS, EXIT_USAGE } from "../usage.js";
+import { EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
 
 export interface EmitArgs {
   param: string[];
@@ -37,10 +39,20 @@ export async function emitCommand(name: string, args: EmitArgs, io: Io): Promise
     io.err("tessera emit: the Verilog emitter (src/verilog/emit.ts) is not available yet\n");
     return EXIT_USAGE;
   }
-  const text = emitVerilog(tb.design(params), args.top ? { top: args.top } : {});
+  if (args.top !== undefined && (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(args.top) || RESERVED_WORDS.has(args.top))) {
+    throw new UsageError(`'${args.top}' is not a Verilog module name; use letters, digits and '_', starting with a letter, and no keyword`, { argument: "--top" });
+  }
+  if (args.output) prepareOutputFile(args.output, "--output");
+  let text: string;
+  try {
+    text = emitVerilog(tb.design(params), args.top ? { top: args.top } : {});
+  } catch (e) {
+    // An HDL error in a user's own design is theirs to mend; in a built-in one it is our bug.
+    if (e instanceof HdlError && originOf(tb)) throw new UsageError(`design of '${tb.name}' (${originOf(tb)!.file}): ${e.message}`);
+    throw e;
+  }
   if (args.output) {
-    mkdirSync(dirname(args.output), { recursive: true });
-    writeFileSync(args.output, text);
+    writeFileAtomic(args.output, text, "--output");
     io.err(`wrote ${args.output} (${text.length} bytes, design ${tb.name}, params ${Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ")})\n`);
   } else {
     io.out(text);

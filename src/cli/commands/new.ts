@@ -4,8 +4,9 @@
  * the config that lists the testbench. `npm install && npm test && npx tessera run all` pass in it
  * straight away (test/package/pack.test.ts checks exactly that against a packed Tessera).
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { writeFileAtomic } from "../../io/output-file.js";
+import { basename, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Io } from "../io.js";
 import { EXIT_PASS, UsageError } from "../usage.js";
@@ -61,12 +62,7 @@ export async function newCommand(dir: string, args: NewArgs, io: Io): Promise<nu
   };
   for (const [rel, text] of Object.entries(files)) {
     const file = join(target, rel);
-    try {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, text);
-    } catch (e) {
-      throw new UsageError(`tessera new: cannot write ${file}: ${(e as Error).message.split("\n")[0]}`);
-    }
+    writeFileAtomic(file, text, "<dir>");
   }
   const shown = relative(io.cwd ?? process.cwd(), target) || ".";
   io.out(

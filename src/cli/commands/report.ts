@@ -8,8 +8,8 @@
  * failed (the report is still written), 2 on usage errors (unknown report, bad --param or
  * --study, an -o folder that cannot be written).
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { prepareOutputDir, writeFileAtomic } from "../../io/output-file.js";
+import { join } from "node:path";
 import { findTestbench } from "../../tb/registry.js";
 import { runWscMoe } from "../../tb/wsc/moe.js";
 import { STUDY_KNOBS, type StudyKnobs, type WscMoeRunner, gatherWscReport } from "../../system/wsc/report-data.js";
@@ -60,43 +60,6 @@ export function parseStudyKnobs(args: readonly string[]): StudyKnobs {
   return knobs as unknown as StudyKnobs;
 }
 
-/**
- * mkdir -p one folder at a time (Node's recursive mkdirSync can loop forever under /proc, where
- * mkdir keeps failing with ENOENT).
- */
-function makeDirs(dir: string): void {
-  const missing: string[] = [];
-  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
-    missing.push(d);
-    if (dirname(d) === d) break;
-  }
-  for (const d of missing.reverse()) mkdirSync(d);
-}
-
-/** Create `dir` and prove a file can be written there, before the long runs. */
-function prepareDir(dir: string): void {
-  try {
-    makeDirs(dir);
-    const probe = join(dir, `.tessera-probe-${process.pid}`);
-    writeFileSync(probe, "");
-    rmSync(probe);
-  } catch (e) {
-    throw new UsageError(`-o ${dir}: cannot write report files there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give a folder you can write to`);
-  }
-}
-
-/** Write `text` to `file` through a temporary name in the same folder and a rename. */
-function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new UsageError(`cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-}
-
 export async function reportCommand(name: string, args: ReportArgs, io: Io, deps: ReportDeps = { run: (p, s) => runWscMoe(p, s) }): Promise<number> {
   if (!(REPORTS as readonly string[]).includes(name)) throw new UsageError(`unknown report '${name}'; reports: ${REPORTS.join(", ")}`);
   const report = name as (typeof REPORTS)[number];
@@ -104,7 +67,7 @@ export async function reportCommand(name: string, args: ReportArgs, io: Io, deps
   const params = resolveParams(tb, args.param);
   const knobs = parseStudyKnobs(args.study);
   const dir = args.output ?? DEFAULT_REPORT_DIR[report];
-  prepareDir(dir);
+  prepareOutputDir(dir, "-o");
   const bar = progress(io, { json: args.json, label: `report ${report}` });
   let data;
   try {
@@ -115,7 +78,7 @@ export async function reportCommand(name: string, args: ReportArgs, io: Io, deps
   const written: string[] = [];
   for (const [file, text] of Object.entries(wscReportFiles(data))) {
     const path = join(dir, file);
-    writeAtomically(path, text);
+    writeFileAtomic(path, text, "-o");
     written.push(path);
   }
   const passed = data.mappings.every((m) => m.passed) && data.balancers.rtl.every((b) => b.passed);

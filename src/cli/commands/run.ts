@@ -2,8 +2,8 @@
  * `tessera run <tb|all>`: one testbench with the given parameters, or every registered one at its
  * defaults (VCD per testbench into --vcd-dir, a summary table). Exit 0 pass, 1 fail, 2 usage.
  */
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { prepareOutputDir, prepareOutputFile } from "../../io/output-file.js";
 import type { EngineName } from "../../sim/engine.js";
 import type { Testbench } from "../../tb/types.js";
 import { Io, selectTestbenches } from "../io.js";
@@ -27,11 +27,6 @@ export interface RunArgs {
 /** Default folder for `run all` waveforms. */
 export const DEFAULT_VCD_DIR = "waves";
 
-function ensureDir(file: string): string {
-  mkdirSync(dirname(file), { recursive: true });
-  return file;
-}
-
 export async function runCommand(name: string, args: RunArgs, io: Io): Promise<number> {
   const tbs = await selectTestbenches(name, io);
   // 'all', or a file exporting several testbenches: each at its defaults, with a summary table.
@@ -41,8 +36,8 @@ export async function runCommand(name: string, args: RunArgs, io: Io): Promise<n
 async function runOne(tb: Testbench, args: RunArgs, io: Io): Promise<number> {
   const params = resolveParams(tb, args.param);
   let vcd: string | undefined;
-  if (typeof args.vcd === "string") vcd = ensureDir(args.vcd);
-  else if (args.vcd !== false && args.vcdDir) vcd = ensureDir(join(args.vcdDir, `${tb.name}.vcd`));
+  if (typeof args.vcd === "string") vcd = prepareOutputFile(args.vcd, "--vcd");
+  else if (args.vcd !== false && args.vcdDir) vcd = prepareOutputFile(join(prepareOutputDir(args.vcdDir, "--vcd-dir"), `${tb.name}.vcd`), "--vcd-dir");
   const bar = progress(io, { json: args.json, label: tb.name });
   let res: TimedResult;
   try {
@@ -53,7 +48,7 @@ async function runOne(tb: Testbench, args: RunArgs, io: Io): Promise<number> {
   if (args.json) {
     io.out(JSON.stringify({ ...res, ...(vcd ? { vcd } : {}) }, null, 2) + "\n");
   } else {
-    io.out(`${res.name}: ${res.passed ? "PASS" : "FAIL"}  cycles ${res.cycles}  checks ${res.checks}  seed ${res.seed}  (${ms(res.wallMs)})\n`);
+    io.out(`${res.name}: ${res.passed ? "PASS" : "FAIL"}  cycles ${res.cycles}  checks ${res.checks}  seed ${res.seed}  (${ms(res.timing.wallMs)})\n`);
     io.out(`  params:  ${kv(res.params)}\n`);
     if (Object.keys(res.metrics).length) io.out(`  metrics: ${kv(res.metrics)}\n`);
     if (vcd) io.out(`  vcd:     ${vcd}\n`);
@@ -73,7 +68,7 @@ async function runAll(all: readonly Testbench[], name: string, args: RunArgs, io
   if (args.param.length) throw new UsageError(`${what} runs every testbench at its default parameters; --param applies to one testbench ('tessera run <tb> --param k=v')`);
   if (typeof args.vcd === "string") throw new UsageError(`${what} writes one VCD per testbench: use --vcd-dir DIR (default waves/) instead of --vcd FILE, or --no-vcd`);
   const vcdDir = args.vcd === false ? undefined : (args.vcdDir ?? DEFAULT_VCD_DIR);
-  if (vcdDir) mkdirSync(vcdDir, { recursive: true });
+  if (vcdDir) prepareOutputDir(vcdDir, "--vcd-dir");
   const bar = progress(io, { json: args.json, label: "run all" });
   const results: (TimedResult & { vcd?: string })[] = [];
   const t0 = performance.now();
@@ -96,7 +91,7 @@ async function runAll(all: readonly Testbench[], name: string, args: RunArgs, io
     const rows = [["testbench", "result", "cycles", "checks", "time", "metrics"]];
     // The summary shows the first metrics that fit a line; `tessera run <tb>` and --json give all.
     const clip = (t: string) => (t.length > 90 ? t.slice(0, t.lastIndexOf(" ", 89)) + " …" : t);
-    for (const r of results) rows.push([r.name, r.passed ? "PASS" : "FAIL", String(r.cycles), String(r.checks), ms(r.wallMs), clip(kv(r.metrics))]);
+    for (const r of results) rows.push([r.name, r.passed ? "PASS" : "FAIL", String(r.cycles), String(r.checks), ms(r.timing.wallMs), clip(kv(r.metrics))]);
     io.out(table(rows));
     io.out(`\n${results.length - failed.length}/${results.length} passed in ${ms(wall)} (seed ${args.seed}${args.engine ? `, engine ${args.engine}` : ""})${vcdDir ? `; waveforms in ${vcdDir}/` : ""}\n`);
     for (const r of failed) {

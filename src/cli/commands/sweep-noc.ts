@@ -16,6 +16,8 @@ import { progress } from "../progress.js";
 import { UsageError, EXIT_USAGE } from "../usage.js";
 import { NOC_PARAMS } from "../../tb/noc/noc.js";
 import type { ParamValue, Params } from "../../tb/types.js";
+import { UserError } from "../../io/user-error.js";
+import { prepareOutputFile } from "../../io/output-file.js";
 import { mergeSweeps, parseRates, runSweep, summarizeLoads, sweepParams, writeSweepOutputs } from "../../sweep/index.js";
 import type { SweepResult, SweepShard } from "../../sweep/index.js";
 
@@ -102,6 +104,7 @@ export function formatSweep(r: SweepResult): string {
 export async function sweepNocCommand(args: SweepNocArgs, io: Io): Promise<number> {
   try {
     let result: SweepResult;
+    if (args.out) prepareOutputFile(args.out, "--out");
     if (args.merge && args.merge.length) {
       result = mergeSweeps(args.merge);
     } else {
@@ -132,11 +135,7 @@ export async function sweepNocCommand(args: SweepNocArgs, io: Io): Promise<numbe
     else io.out(formatSweep(result));
     return result.points.every((p) => p.passed) ? 0 : 1;
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`tessera sweep noc: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    if (args.merge && e instanceof Error && /mergeSweeps/.test(e.message)) {
+    if (e instanceof UserError) {
       io.err(`tessera sweep noc: ${e.message}\n`);
       return EXIT_USAGE;
     }

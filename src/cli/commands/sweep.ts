@@ -14,8 +14,8 @@ import { originOf } from "../../tb/project/project.js";
 import { checkCombination, parseParamValue, specOf, splitParamArgs } from "../params.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
 import { availableParallelism } from "node:os";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { prepareOutputFile, writeFileAtomic } from "../../io/output-file.js";
+import { mergeTbSweeps, type TbSweepResult } from "../../sweep/tb-merge.js";
 import { Piscina } from "piscina";
 import { progress } from "../progress.js";
 import { sweepNocCommand } from "./sweep-noc.js";
@@ -72,10 +72,12 @@ export async function sweepCommand(name: string, args: SweepArgs & SweepExtraArg
   if (name === "noc") {
     return sweepNocCommand({ param: args.param, rates: args.rates, seeds: args.seeds, seed: args.seed, workers: args.workers, shard: args.shard, refine: args.refine, out: args.out, json: args.json, merge: args.merge }, io);
   }
-  if (args.rates !== undefined || args.refine !== undefined || args.merge !== undefined) {
-    throw new UsageError("--rates, --refine and --merge belong to 'tessera sweep noc'");
+  if (args.rates !== undefined || args.refine !== undefined) {
+    throw new UsageError("--rates and --refine belong to 'tessera sweep noc'");
   }
   const tb = await selectOne(name, io, "sweep");
+  if (args.out) prepareOutputFile(args.out, "--out");
+  if (args.merge) return finish(mergeTbSweeps(args.merge, tb.name), args, io, 0);
   const plan = sweepPlan(tb, args.param);
   const shard = args.shard ?? { index: 0, count: 1 };
   const all: TbSweepTask[] = plan.flatMap((params) => Array.from({ length: args.seeds }, (_, k) => ({ testbench: tb.name, params, seed: args.seed + k, ...(originOf(tb) ? { file: originOf(tb)!.file } : {}) })));
@@ -85,6 +87,7 @@ export async function sweepCommand(name: string, args: SweepArgs & SweepExtraArg
   // Results in plan order, whatever order the workers finish in.
   const points: TbSweepPoint[] = new Array(tasks.length);
   let done = 0;
+  const t0 = performance.now();
   const pool = new Piscina({ filename: new URL("../../sweep/tb-worker.mjs", import.meta.url).href, maxThreads: workers, minThreads: 0 });
   try {
     await Promise.all(tasks.map(async (t, i) => {
@@ -101,15 +104,27 @@ export async function sweepCommand(name: string, args: SweepArgs & SweepExtraArg
     bar.stop();
     await pool.destroy();
   }
-  const result = { testbench: tb.name, shard, points: points.map(({ name: _n, ...p }) => p), passed: points.every((p) => p.passed), createdAt: new Date().toISOString() };
-  if (args.out) {
-    mkdirSync(dirname(args.out), { recursive: true });
-    writeFileSync(args.out, JSON.stringify(result, null, 2) + "\n");
-  }
+  const userError = points.find((p) => p.userError !== undefined);
+  if (userError) throw new UsageError(`sweep point seed ${userError.seed} ${Object.entries(userError.params).map(([k, v]) => `${k}=${v}`).join(" ")}: ${userError.userError}`);
+  const result: TbSweepResult = {
+    testbench: tb.name,
+    shard,
+    points: points.map(({ name: _n, userError: _u, ...p }) => p),
+    passed: points.every((p) => p.passed),
+    timing: { createdAt: new Date().toISOString() },
+  };
+  return finish(result, args, io, workers, performance.now() - t0);
+}
+
+/** Write and print a sweep's result (run or merged); the exit code. */
+function finish(result: TbSweepResult, args: SweepArgs & SweepExtraArgs, io: Io, workers: number, wallMs?: number): number {
+  if (args.out) writeFileAtomic(args.out, JSON.stringify(result, null, 2) + "\n", "--out");
   if (args.json) io.out(JSON.stringify(result) + "\n");
   else {
+    const { points, shard } = result;
     const failed = points.filter((p) => !p.passed);
-    io.out(`${tb.name}: ${points.length - failed.length}/${points.length} points passed (shard ${shard.index}/${shard.count}, ${workers} workers)${args.out ? `; results in ${args.out}` : ""}\n`);
+    const how = workers ? `shard ${shard.index}/${shard.count}, ${workers} workers${wallMs !== undefined ? `, ${(wallMs / 1000).toFixed(1)} s` : ""}` : `merged from ${args.merge!.length} shards`;
+    io.out(`${result.testbench}: ${points.length - failed.length}/${points.length} points passed (${how})${args.out ? `; results in ${args.out}` : ""}\n`);
     for (const p of failed.slice(0, 5)) io.out(`  FAIL seed ${p.seed} ${Object.entries(p.params).map(([k, v]) => `${k}=${v}`).join(" ")}: ${p.failures[0] ?? "?"}\n`);
   }
   return result.passed ? EXIT_PASS : EXIT_FAIL;

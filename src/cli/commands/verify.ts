@@ -29,7 +29,8 @@ export interface VerifyOutcome {
   runs: number;
   /** fast-check's seed: `tessera verify <tb> --seed S --runs N` repeats this verification. */
   seed: number;
-  wallMs: number;
+  /** How long it took: the one part that differs between two runs with the same seed. */
+  timing: { wallMs: number };
   numShrinks?: number;
   /** The shrunk failing case. */
   counterexample?: { params: Params; seed: number };
@@ -77,23 +78,23 @@ export async function verifyTestbench(tb: Testbench, args: VerifyArgs & { seed: 
   let calls = 0;
   const prop = fc.asyncProperty(caseArbitrary(tb), async (c) => {
     onRun?.(++calls);
-    const r = await runTestbench(tb, { params: c.params, seed: c.seed, engine: args.engine });
+    const r = await runTestbench(tb, { params: c.params, seed: c.seed, engine: args.engine, userErrors: "fail" });
     return r.passed;
   });
   const details = await fc.check(prop, { numRuns: args.runs, seed: args.seed });
   const base = { name: tb.name, seed: args.seed };
   if (!details.failed) {
-    return { ...base, passed: true, runs: details.numRuns, wallMs: Math.round(performance.now() - t0) };
+    return { ...base, passed: true, runs: details.numRuns, timing: { wallMs: Math.round(performance.now() - t0) } };
   }
   const [c] = details.counterexample!;
   // Re-run the shrunk case once for its failure messages (a run is deterministic in its seed).
-  const again: TimedResult = await runTestbench(tb, { params: c.params, seed: c.seed, engine: args.engine });
+  const again: TimedResult = await runTestbench(tb, { params: c.params, seed: c.seed, engine: args.engine, userErrors: "fail" });
   const failures = again.passed ? ["the shrunk case passed when re-run: the testbench is not deterministic in its seed"] : again.failures;
   return {
     ...base,
     passed: false,
     runs: details.numRuns,
-    wallMs: Math.round(performance.now() - t0),
+    timing: { wallMs: Math.round(performance.now() - t0) },
     numShrinks: details.numShrinks,
     counterexample: { params: c.params, seed: c.seed },
     failures,
@@ -123,10 +124,10 @@ export async function verifyCommand(name: string, args: VerifyArgs, io: Io): Pro
 
 function printOutcome(o: VerifyOutcome, cliName: string, args: VerifyArgs, io: Io): void {
   if (o.passed) {
-    io.out(`${o.name}: PASS  ${o.runs} runs  (${ms(o.wallMs)})\n`);
+    io.out(`${o.name}: PASS  ${o.runs} runs  (${ms(o.timing.wallMs)})\n`);
     return;
   }
-  io.out(`${o.name}: FAIL  after ${o.runs} runs, shrunk ${o.numShrinks} times  (${ms(o.wallMs)})\n`);
+  io.out(`${o.name}: FAIL  after ${o.runs} runs, shrunk ${o.numShrinks} times  (${ms(o.timing.wallMs)})\n`);
   io.out(`  counterexample: ${kv(o.counterexample!.params)}  data seed ${o.counterexample!.seed}\n`);
   for (const f of o.failures ?? []) io.out(`  FAIL ${f}\n`);
   io.out(`  replay:  ${o.replay}\n`);

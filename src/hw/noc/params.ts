@@ -2,6 +2,7 @@
  * Parameters of the mesh network-on-chip (routers, links and network interfaces), their defaults
  * and their checks. Every error names the parameter and the accepted range.
  */
+import { UserError } from "../../io/user-error.js";
 
 export type Routing = "xy" | "yx";
 
@@ -80,7 +81,7 @@ export const NOC_LIMITS = {
 /** Largest packet in flits (the size field of a packet descriptor is 8 bits). */
 export const MAX_PACKET_FLITS = 255;
 
-export class NocParamError extends Error {
+export class NocParamError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = "NocParamError";

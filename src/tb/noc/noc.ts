@@ -10,7 +10,7 @@ import { MAX_PACKET_FLITS, NOC_DEFAULTS, NOC_LIMITS, NocParams, nocParams } from
 import { openSim } from "../harness.js";
 import type { ParamSpec, Params, TbResult, Testbench } from "../types.js";
 import { NocRunOptions, runNoc } from "./driver.js";
-import { TRAFFIC_KINDS, TrafficSpec, parseHotspots, readTrace } from "./traffic.js";
+import { TRAFFIC_KINDS, TrafficError, TrafficSpec, parseHotspots, readTrace } from "./traffic.js";
 
 const int = (name: string, description: string, def: number, min: number, max: number, verify?: { min: number; max: number }): ParamSpec => ({
   name, description, type: "int", default: def, min, max, ...(verify ? { verify } : {}),
@@ -79,7 +79,7 @@ export function trafficOf(params: Params, nodes: number): TrafficSpec {
   if (kind === "alltoall") return { kind, phasePackets: Number(params.phasePackets ?? 1) };
   if (kind === "trace") {
     const path = String(params.trace ?? "");
-    if (!path) throw new Error("noc: traffic=trace needs trace=<file> (lines of cycle,src,dst,size)");
+    if (!path) throw new TrafficError("noc: traffic=trace needs trace=<file> (lines of cycle,src,dst,size)");
     return { kind, trace: readTrace(path, nodes, MAX_PACKET_FLITS) };
   }
   return { kind };

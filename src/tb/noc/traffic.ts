@@ -20,7 +20,8 @@
  * so the offered load is `rate` flits per node per cycle. Gaps between packets are drawn from the
  * geometric distribution, one random number per packet.
  */
-import { readFileSync } from "node:fs";
+import { UserError } from "../../io/user-error.js";
+import { parseJsonFile, readTextFile } from "../../io/input-file.js";
 
 export const TRAFFIC_KINDS = ["uniform", "transpose", "bitcomp", "neighbour", "hotspot", "alltoall", "trace"] as const;
 export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
@@ -54,7 +55,7 @@ export interface TrafficSpec {
   readonly trace?: readonly TraceEntry[];
 }
 
-export class TrafficError extends Error {
+export class TrafficError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = "TrafficError";
@@ -84,45 +85,58 @@ export function centreHotspot(w: number, h: number): Hotspot[] {
 /**
  * A trace: CSV lines "cycle,src,dst,size[,priority]" (a header line and '#' comments are skipped)
  * or a JSON array of {cycle, src, dst, size[, priority]}. Checked against the mesh size and the
- * largest packet; priority (0 high, 1 low) is kept only where given.
+ * largest packet; priority (0 high, 1 low) is kept only where given. Errors are TrafficErrors
+ * (user errors) naming the file, the line (CSV) or entry (JSON) and the field.
  */
-export function parseTrace(text: string, nodes: number, maxSize: number): TraceEntry[] {
+export function parseTrace(text: string, nodes: number, maxSize: number, file = "trace"): TraceEntry[] {
   const t = text.trim();
-  let rows: TraceEntry[];
-  const withPriority = (r: Omit<TraceEntry, "priority">, pr: unknown): TraceEntry => (pr === undefined ? r : { ...r, priority: Number(pr) as Priority });
+  if (!t) throw new TrafficError(`${file}: the trace is empty; give lines 'cycle,src,dst,size' (see src/hw/noc/README.md)`);
+  // Each row with where it came from, for messages.
+  const rows: { entry: Record<string, unknown>; where: string }[] = [];
   if (t.startsWith("[")) {
-    rows = (JSON.parse(t) as TraceEntry[]).map((r) => withPriority({ cycle: Number(r.cycle), src: Number(r.src), dst: Number(r.dst), size: Number(r.size) }, r.priority));
+    const json = parseJsonFile(t, file, "--param trace");
+    if (!Array.isArray(json)) throw new TrafficError(`${file}: a JSON trace is an array of {cycle, src, dst, size}`);
+    json.forEach((r, i) => {
+      if (typeof r !== "object" || r === null || Array.isArray(r)) throw new TrafficError(`${file}: entry ${i}: not an object {cycle, src, dst, size[, priority]}`);
+      rows.push({ entry: r as Record<string, unknown>, where: `${file}: entry ${i}` });
+    });
   } else {
-    rows = [];
     t.split(/\r?\n/).forEach((line, i) => {
       const l = line.trim();
-      if (!l || l.startsWith("#") || /^[a-z]/i.test(l)) return;
-      const f = l.split(/[,\s]+/).map(Number);
-      if ((f.length !== 4 && f.length !== 5) || f.some((v) => !Number.isInteger(v))) {
-        throw new TrafficError(`trace line ${i + 1}: '${l}' is not 'cycle,src,dst,size' or 'cycle,src,dst,size,priority' (whole numbers)`);
-      }
-      rows.push(withPriority({ cycle: f[0], src: f[1], dst: f[2], size: f[3] }, f[4]));
+      if (!l || l.startsWith("#") || (i === 0 && /^[a-z]/i.test(l))) return;
+      const where = `${file}:${i + 1}`;
+      const f = l.split(/[,\s]+/);
+      if (f.length !== 4 && f.length !== 5) throw new TrafficError(`${where}: '${l}' has ${f.length} fields; a line is 'cycle,src,dst,size' or 'cycle,src,dst,size,priority'`);
+      const entry: Record<string, unknown> = {};
+      TRACE_FIELDS.slice(0, f.length).forEach((k, j) => (entry[k] = f[j]));
+      rows.push({ entry, where });
     });
   }
-  rows.forEach((r, i) => {
-    if (!(Number.isInteger(r.cycle) && r.cycle >= 0)) throw new TrafficError(`trace entry ${i}: cycle ${r.cycle} must be a whole number >= 0`);
-    for (const k of ["src", "dst"] as const) {
-      if (!(Number.isInteger(r[k]) && r[k] >= 0 && r[k] < nodes)) throw new TrafficError(`trace entry ${i}: ${k} ${r[k]} is not a node (0..${nodes - 1})`);
-    }
-    if (!(Number.isInteger(r.size) && r.size >= 1 && r.size <= maxSize)) throw new TrafficError(`trace entry ${i}: size ${r.size} must be 1..${maxSize} flits`);
-    if (r.priority !== undefined && r.priority !== 0 && r.priority !== 1) throw new TrafficError(`trace entry ${i}: priority ${r.priority} must be 0 (high) or 1 (low)`);
+  if (rows.length === 0) throw new TrafficError(`${file}: the trace holds no packets`);
+  const out = rows.map(({ entry, where }) => {
+    const whole = (k: string, lo: number, hi: number, what: string): number => {
+      const raw = entry[k];
+      const v = typeof raw === "string" && /^[-+]?\d+$/.test(raw.trim()) ? Number(raw) : typeof raw === "number" ? raw : NaN;
+      if (raw === undefined) throw new TrafficError(`${where}: field '${k}' is missing`);
+      if (!Number.isInteger(v)) throw new TrafficError(`${where}: field '${k}' = '${String(raw)}' is not a whole number`);
+      if (v < lo || v > hi) throw new TrafficError(`${where}: field '${k}' = ${v} ${what}`);
+      return v;
+    };
+    const r: TraceEntry = {
+      cycle: whole("cycle", 0, Number.MAX_SAFE_INTEGER, "must be >= 0"),
+      src: whole("src", 0, nodes - 1, `is not a node (0..${nodes - 1})`),
+      dst: whole("dst", 0, nodes - 1, `is not a node (0..${nodes - 1})`),
+      size: whole("size", 1, maxSize, `must be 1..${maxSize} flits`),
+    };
+    return entry.priority === undefined ? r : { ...r, priority: whole("priority", 0, 1, "must be 0 (high) or 1 (low)") as Priority };
   });
-  return rows.sort((a, b) => a.cycle - b.cycle);
+  return out.sort((a, b) => a.cycle - b.cycle);
 }
 
+const TRACE_FIELDS = ["cycle", "src", "dst", "size", "priority"] as const;
+
 export function readTrace(path: string, nodes: number, maxSize: number): TraceEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new TrafficError(`trace: cannot read '${path}': ${(e as Error).message}`);
-  }
-  return parseTrace(text, nodes, maxSize);
+  return parseTrace(readTextFile(path, "--param trace"), nodes, maxSize, path);
 }
 
 /** Picks destinations: dst(src, k, r) for the k-th packet (0, 1, ...) of src, r a uniform [0,1) source. */

@@ -4,7 +4,8 @@
  * or in a "tessera" field of package.json, and is found from the current folder upwards (the
  * nearest one wins), the way vitest and eslint find theirs.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { parseJsonFile, readTextFile } from "../../io/input-file.js";
 import { dirname, join } from "node:path";
 import { ProjectError } from "./errors.js";
 import { importUserFile } from "./load-module.js";
@@ -48,12 +49,7 @@ export function checkConfig(value: unknown, file: string): TesseraConfig {
 function packageField(dir: string): unknown {
   const pkg = join(dir, "package.json");
   if (!existsSync(pkg)) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(pkg, "utf8"));
-  } catch (e) {
-    throw new ProjectError(`${pkg} is not valid JSON (${(e as Error).message}); Tessera reads its "tessera" field`);
-  }
+  const json = parseJsonFile(readTextFile(pkg, "package.json"), pkg, "package.json");
   return typeof json === "object" && json !== null ? (json as Record<string, unknown>).tessera : undefined;
 }
 

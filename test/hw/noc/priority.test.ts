@@ -78,8 +78,8 @@ describe("parameters, ports and traces", () => {
       { cycle: 4, src: 1, dst: 2, size: 3, priority: 1 },
     ]);
     expect(parseTrace('[{"cycle":2,"src":0,"dst":1,"size":4,"priority":1}]', 4, 255)).toEqual([{ cycle: 2, src: 0, dst: 1, size: 4, priority: 1 }]);
-    expect(() => parseTrace("0,0,1,1,2", 4, 255)).toThrow(/trace entry 0: priority 2/);
-    expect(() => parseTrace("0,0,1,1,0,7", 4, 255)).toThrow(/line 1/);
+    expect(() => parseTrace("0,0,1,1,2", 4, 255)).toThrow(/trace:1: field 'priority' = 2 must be 0 \(high\) or 1 \(low\)/);
+    expect(() => parseTrace("0,0,1,1,0,7", 4, 255)).toThrow(/trace:1: .* has 6 fields/);
   });
 });
 

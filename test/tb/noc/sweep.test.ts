@@ -41,7 +41,7 @@ describe("plans and shards", () => {
 });
 
 const pt = (rate: number, avgLatency: number, stable = true): SweepPoint => ({
-  rate, seed: 1, passed: true, failures: [], cycles: 0, wallMs: 0, linkUtil: [],
+  rate, seed: 1, passed: true, failures: [], cycles: 0, timing: { wallMs: 0 }, linkUtil: [],
   metrics: { avgLatency, p99Latency: avgLatency * 2, throughput: rate, offered: rate, zeroLoadLatency: 20, stable },
 });
 
@@ -72,7 +72,7 @@ describe("runSweep", () => {
     const a = await runSweep({ params: small, rates, seeds: 2, inProcess: true, shard: { index: 0, count: 2 } });
     const b = await runSweep({ params: small, rates, seeds: 2, inProcess: true, shard: { index: 1, count: 2 } });
     expect(a.complete).toBe(false);
-    const strip = (r: SweepResult) => r.points.map((p) => ({ ...p, wallMs: 0 }));
+    const strip = (r: SweepResult) => r.points.map((p) => ({ ...p, timing: { wallMs: 0 } }));
     const merged = mergeSweeps([b, a]);
     expect(merged.complete).toBe(true);
     expect(strip(merged)).toEqual(strip(whole));

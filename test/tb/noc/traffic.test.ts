@@ -101,8 +101,8 @@ describe("parsing", () => {
     const t = parseTrace("cycle,src,dst,size\n# a comment\n5,1,2,3\n0,0,3,1\n", 4, 255);
     expect(t).toEqual([{ cycle: 0, src: 0, dst: 3, size: 1 }, { cycle: 5, src: 1, dst: 2, size: 3 }]);
     expect(parseTrace('[{"cycle":2,"src":0,"dst":1,"size":4}]', 4, 255)).toEqual([{ cycle: 2, src: 0, dst: 1, size: 4 }]);
-    expect(() => parseTrace("0,0,9,1", 4, 255)).toThrow(/dst 9 is not a node/);
-    expect(() => parseTrace("0,0,1,0", 4, 255)).toThrow(/size 0/);
-    expect(() => parseTrace("0,0,1", 4, 255)).toThrow(/line 1/);
+    expect(() => parseTrace("0,0,9,1", 4, 255)).toThrow(/trace:1: field 'dst' = 9 is not a node/);
+    expect(() => parseTrace("0,0,1,0", 4, 255)).toThrow(/trace:1: field 'size' = 0 must be 1\.\.255 flits/);
+    expect(() => parseTrace("0,0,1", 4, 255)).toThrow(/trace:1: '0,0,1' has 3 fields/);
   });
 });
