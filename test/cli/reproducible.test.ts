@@ -53,7 +53,7 @@ describe("same seed, same bytes", () => {
   });
 
   it("a generic sweep split in three shards and merged is the whole sweep, byte for byte apart from timing", async () => {
-    const sweep = ["sweep", "counter", "--param", "width=4,9,16", "--param", "enable_pct=50,90", "--seeds", "2", "--workers", "2"];
+    const sweep = ["sweep", "counter", "--param", "width=4,9,16", "--param", "enable_pct=50,90", "--seeds", "2", "--workers", "1"];
     await cli(...sweep, "--out", f("whole.json"));
     for (const i of [0, 1, 2]) await cli(...sweep, "--shard", `${i}/3`, "--out", f(`s${i}.json`));
     await cli(...sweep, "--shard", "1/3", "--out", f("s1-again.json"));
@@ -65,7 +65,7 @@ describe("same seed, same bytes", () => {
   });
 
   it("a NoC sweep: repeated shards are identical, and merged shards have the whole sweep's points and saturation", async () => {
-    const sweep = ["sweep", "noc", "--param", "w=3", "--param", "h=3", "--param", "warmup=100", "--param", "measure=300", "--rates", "0.05,0.2,0.4", "--seeds", "2", "--workers", "2"];
+    const sweep = ["sweep", "noc", "--param", "w=3", "--param", "h=3", "--param", "warmup=100", "--param", "measure=300", "--rates", "0.05,0.2,0.4", "--seeds", "2", "--workers", "1"];
     await cli(...sweep, "--out", f("noc-whole.json"));
     await cli(...sweep, "--shard", "0/2", "--out", f("noc-0.json"));
     await cli(...sweep, "--shard", "1/2", "--out", f("noc-1.json"));
