@@ -52,12 +52,14 @@ export function findSaturation(points: readonly SweepPoint[]): Saturation {
   const zeroLoad = zl.length ? zl.reduce((a, b) => a + b, 0) / zl.length : NaN;
   const threshold = 2 * zeroLoad;
   const loads = summarizeLoads(points);
+  const best = loads.reduce<LoadSummary | null>((a, l) => (a === null || l.throughput > a.throughput ? l : a), null);
+  const peakThroughput = best ? { throughput: Math.round(best.throughput * 1e5) / 1e5, rate: best.rate } : null;
   const k = loads.findIndex((l) => l.latency >= threshold);
-  if (k < 0) return { zeroLoad, threshold, rate: null, bracket: null, how: "not-reached" };
-  if (k === 0) return { zeroLoad, threshold, rate: loads[0].rate, bracket: [0, loads[0].rate], how: "below-lowest-rate" };
+  if (k < 0) return { zeroLoad, threshold, rate: null, bracket: null, how: "not-reached", peakThroughput };
+  if (k === 0) return { zeroLoad, threshold, rate: loads[0].rate, bracket: [0, loads[0].rate], how: "below-lowest-rate", peakThroughput };
   const a = loads[k - 1], b = loads[k];
   const rate = Number.isFinite(b.latency)
     ? a.rate + ((b.rate - a.rate) * (threshold - a.latency)) / (b.latency - a.latency)
     : (a.rate + b.rate) / 2;
-  return { zeroLoad, threshold, rate: Math.round(rate * 1e5) / 1e5, bracket: [a.rate, b.rate], how: "interpolated" };
+  return { zeroLoad, threshold, rate: Math.round(rate * 1e5) / 1e5, bracket: [a.rate, b.rate], how: "interpolated", peakThroughput };
 }

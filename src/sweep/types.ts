@@ -46,6 +46,11 @@ export interface Saturation {
   readonly bracket: readonly [number, number] | null;
   /** "interpolated", "below-lowest-rate" (already saturated at the lowest load), "not-reached". */
   readonly how: "interpolated" | "below-lowest-rate" | "not-reached";
+  /**
+   * Saturation as the literature also quotes it: the highest accepted throughput (flits/node/cycle,
+   * mean over seeds) at any offered load of the sweep, and that load. Null without points.
+   */
+  readonly peakThroughput: { readonly throughput: number; readonly rate: number } | null;
 }
 
 export interface SweepResult {

@@ -36,7 +36,8 @@ test("the lint allowlist is short and says why", () => {
   for (const a of LINT_ALLOWLIST) expect(a.why.length).toBeGreaterThan(20);
 });
 
-describe.skipIf(!requireTool("verilator"))("verilator --lint-only -Wall", () => {
+// Concurrent: the tools run as child processes, so two cores lint and synthesize at once.
+describe.concurrent.skipIf(!requireTool("verilator"))("verilator --lint-only -Wall", () => {
   for (const [name, make] of cases) {
     test(name, async () => {
       const d = emitOrRefuse(make);
@@ -47,7 +48,7 @@ describe.skipIf(!requireTool("verilator"))("verilator --lint-only -Wall", () => 
   }
 });
 
-describe.skipIf(!requireTool("yosys"))("yosys read_verilog; synth -top", () => {
+describe.concurrent.skipIf(!requireTool("yosys"))("yosys read_verilog; synth -top", () => {
   for (const [name, make] of cases) {
     test(name, async () => {
       const d = emitOrRefuse(make);

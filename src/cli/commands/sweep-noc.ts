@@ -82,7 +82,7 @@ const pad = (s: string, n: number) => s.padStart(n);
 
 /** The human-readable table: one line per load (means over seeds), then the saturation. */
 export function formatSweep(r: SweepResult): string {
-  const lines = [`noc sweep: ${r.params.w}x${r.params.h}, ${r.params.vcs} VCs x ${r.params.bufDepth}, ${r.params.traffic}, ${r.params.packetSize}-flit packets, vcPolicy ${r.params.vcPolicy}; ${r.points.length} points${r.complete ? "" : ` (shards ${r.shards.map((s) => `${s.index}/${s.count}`).join(", ")})`}`];
+  const lines = [`noc sweep: ${r.params.w}x${r.params.h}, ${r.params.vcs} VCs x ${r.params.bufDepth}, ${r.params.traffic}, ${r.params.packetSize}-flit packets, vcPolicy ${r.params.vcPolicy}${r.params.preset && r.params.preset !== "none" ? `, preset ${r.params.preset}` : ""}; ${r.points.length} points${r.complete ? "" : ` (shards ${r.shards.map((s) => `${s.index}/${s.count}`).join(", ")})`}`];
   lines.push(`${pad("offered", 8)} ${pad("avg lat", 9)} ${pad("p99 lat", 9)} ${pad("accepted", 9)}  state`);
   for (const l of summarizeLoads(r.points)) {
     const lat = Number.isFinite(l.latency) ? l.latency.toFixed(1) : "-";
@@ -96,6 +96,7 @@ export function formatSweep(r: SweepResult): string {
       ? `saturation: not reached (average latency stays below 2 x zero-load = ${s.threshold.toFixed(1)} cycles)`
       : `saturation: ~${s.rate} flits/node/cycle (average latency reaches 2 x zero-load = ${s.threshold.toFixed(1)} cycles${s.how === "below-lowest-rate" ? "; already at the lowest load" : ` between ${s.bracket![0]} and ${s.bracket![1]}`})`,
   );
+  if (s.peakThroughput) lines.push(`peak accepted throughput: ${s.peakThroughput.throughput} flits/node/cycle (at offered ${s.peakThroughput.rate})`);
   const failed = r.points.filter((p) => !p.passed);
   for (const p of failed.slice(0, 5)) lines.push(`FAILED at rate ${p.rate}, seed ${p.seed}: ${p.failures[0] ?? "?"}`);
   return lines.join("\n") + "\n";

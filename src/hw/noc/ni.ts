@@ -7,7 +7,7 @@
  * inj_valid when inj_ready (the injection queue, p.injQueue descriptors, is not full). The
  * packetizer takes the queue's front packet, claims a VC of the router's local input (the
  * pair's VC under vcPolicy "flow", the lowest free one under "any"; a VC is claimed until its
- * tail credit returns), and sends one flit per cycle while it has credit: head (routing fields,
+ * tail credit returns, or until the tail is sent under vcRealloc "tail-sent"), and sends one flit per cycle while it has credit: head (routing fields,
  * source, tag), then body flits, the last marked tail.
  *
  * Priority classes (p.priorityClasses = 2): a second, low-priority injection queue (inj_lo_valid,
@@ -214,7 +214,9 @@ export function makeNi(p: NocParams): NiIO {
   if (qlo) countUpdate(m, qlo, popped.and(curLo!));
   // Credits: returned minus sent; claimed: set by a head, cleared by the tail credit.
   const credDelta = () => mux(crValid(), shiftToField(one(), crVc(), cb, V), 0).sub(mux(fire, shiftToField(one(), vc, cb, V), 0));
-  const claimDelta = () => mux(fire.and(isHead()), oneHot(vc, V), 0).sub(mux(crValid().and(crTail()), oneHot(crVc(), V), 0)).shl(credBits);
+  // A VC is claimed by a head until its tail credit returns, or (vcRealloc "tail-sent") until the tail is sent.
+  const unclaim = () => (p.vcRealloc === "tail-sent" ? mux(fire.and(isTail()), oneHot(vc, V), 0) : mux(crValid().and(crTail()), oneHot(crVc(), V), 0));
+  const claimDelta = () => mux(fire.and(isHead()), oneHot(vc, V), 0).sub(unclaim()).shl(credBits);
   m.if(fire.or(crValid()), () => m.sync.set(vcs, uN(vcs.add(credDelta()).add(claimDelta()), credBits + V)));
 
   // --- ejection --------------------------------------------------------------------------------

@@ -16,6 +16,17 @@ export type Routing = "xy" | "yx";
  */
 export type VcPolicy = "flow" | "any";
 
+/**
+ * When an output VC may be given to the next packet:
+ *  - "tail-credit": once the credit of the previous packet's tail has come back, so the
+ *    downstream buffer of a VC holds flits of one packet at a time (atomic VC allocation; the
+ *    default, and what the router did before this parameter existed).
+ *  - "tail-sent": as soon as the previous packet's tail has left on it; the downstream buffer may
+ *    then hold the end of one packet and the starts of later ones, in order (BookSim2's default,
+ *    wait_for_tail_credit = 0). The downstream router routes each head when it reaches the front.
+ */
+export type VcRealloc = "tail-credit" | "tail-sent";
+
 export interface NocParams {
   /** Mesh columns (x = 0..w-1, x grows to the East). */
   w: number;
@@ -44,6 +55,8 @@ export interface NocParams {
    * parameter objects written before it existed stay valid; nocParams fills it in.
    */
   priorityClasses?: PriorityClasses;
+  /** Output-VC reallocation (see VcRealloc); optional like priorityClasses, default "tail-credit". */
+  vcRealloc?: VcRealloc;
 }
 
 export type PriorityClasses = 1 | 2;
@@ -63,6 +76,7 @@ export const NOC_DEFAULTS: NocParams = {
   injQueue: 4,
   linkCounters: true,
   priorityClasses: 1,
+  vcRealloc: "tail-credit",
 };
 
 export const NOC_LIMITS = {
@@ -92,6 +106,7 @@ export class NocParamError extends UserError {
 export function nocParams(p: Partial<NocParams> = {}): NocParams {
   const q: NocParams = { ...NOC_DEFAULTS, ...p };
   q.priorityClasses ??= NOC_DEFAULTS.priorityClasses;
+  q.vcRealloc ??= NOC_DEFAULTS.vcRealloc;
   for (const [k, [lo, hi]] of Object.entries(NOC_LIMITS)) {
     const v = (q as unknown as Record<string, number>)[k];
     if (!Number.isInteger(v) || v < lo || v > hi) {
@@ -100,6 +115,9 @@ export function nocParams(p: Partial<NocParams> = {}): NocParams {
   }
   if (q.routing !== "xy" && q.routing !== "yx") throw new NocParamError(`noc parameter routing = '${q.routing}' must be 'xy' or 'yx'`);
   if (q.vcPolicy !== "flow" && q.vcPolicy !== "any") throw new NocParamError(`noc parameter vcPolicy = '${q.vcPolicy}' must be 'flow' or 'any'`);
+  if (q.vcRealloc !== "tail-credit" && q.vcRealloc !== "tail-sent") {
+    throw new NocParamError(`noc parameter vcRealloc = '${String(q.vcRealloc)}' must be 'tail-credit' (a VC is reused after its last tail credit returns) or 'tail-sent' (as soon as the tail has left)`);
+  }
   if (typeof q.linkCounters !== "boolean") throw new NocParamError(`noc parameter linkCounters must be true or false`);
   if (q.priorityClasses !== 1 && q.priorityClasses !== 2) {
     throw new NocParamError(

@@ -95,6 +95,9 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
   const pb = bitsFor(D); // ring pointer 0..D-1
   const cb = bitsFor(D + 1); // credit count 0..D
   const any = p.vcPolicy === "any";
+  // vcRealloc "tail-sent": an output VC is free again once the tail has left, so a VC buffer may
+  // hold flits of several packets; heads are then routed when they reach the front (see README).
+  const tailSent = p.vcRealloc === "tail-sent";
   const linkRegs = (d: Dir) => (d === Dir.L ? 0 : p.linkLatency - 1);
   const ALL = 2 ** NV - 1;
   const one = () => constant(1, u(1));
@@ -193,9 +196,9 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
       const f = () => ptrOf(wp, pi, ivc(pi));
       m.sync.set(wp[pi], uN(wp[pi].add(shiftToField(step(f()).sub(f()), ivc(pi), pb, V).mul(valid(pi))), V * pb));
     }
-    return { push, want };
+    return { push, want, startNow: (): Expr => push };
   });
-  const heads = wire("heads", NV, orAll(inp.map((a, pi) => gate(W[pi].bit(HEAD_BIT), a.push)), NV));
+  const arrivingHeads = wire("heads", NV, orAll(inp.map((a, pi) => gate(W[pi].bit(HEAD_BIT), a.push)), NV));
 
   // --- VC allocation: per output, a round robin over waiting input VCs ---------------------------
   const vaG = ports.map((op, oi) => {
@@ -213,7 +216,17 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
   // Input VCs whose output VC has a credit. "flow": input VC (p, v) routed to o holds output VC (o, v).
   const hasCredit = (): Expr =>
     anyState ? anyState.hasCredit : orAll(ports.map((op, oi) => routeTo[oi].and(replicate(creditOk(oi), S, P))), NV);
-  const eligible = wire("sa_eligible", NV, active.or(vaNow()).and(nonEmpty).and(hasCredit().or(vaNow())));
+  // Under tail-credit a VC allocated this cycle (va = 0) has every credit; under tail-sent the
+  // previous packet may still hold some of them, so its credits are checked too.
+  const eligible = wire(
+    "sa_eligible",
+    NV,
+    !tailSent
+      ? active.or(vaNow()).and(nonEmpty).and(hasCredit().or(vaNow()))
+      : anyState
+        ? active.and(hasCredit()).or(vaNow().and(anyState.grantedWithCredit())).and(nonEmpty)
+        : active.or(vaNow()).and(nonEmpty).and(hasCredit()),
+  );
   const g1 = ports.map((ip) => wire(`sa_in_${ip.nm}_grant`, V, rrPick(() => portField(eligible, ip.i), () => portField(sa1Prio, ip.i))));
   const vcSel = ports.map((ip, pi) => wire(`sa_in_${ip.nm}_vc`, vb, encodeOneHot(() => g1[pi], V, vb)));
   const winners = wire("sa_in_winners", NV, orAll(ports.map((ip) => toPort(g1[ip.i], ip.i)), NV));
@@ -247,14 +260,50 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
     const word = anyState
       ? wire(`sa_flit_${ip.nm}`, WORD_BITS, cat(rdp.data.slice(WORD_BITS - 1, VC_LO + 3), uN(anyState.ovcOfSel(pi), 3), rdp.data.bit(0)))
       : rdp.data;
-    return { word, emptied, released, tail };
+    // tail-sent: each slot also keeps the route of the head written into it, so a head that
+    // arrived behind another packet is routed when that packet's tail leaves (it is then next).
+    let nextRoute: Expr | undefined;
+    if (tailSent) {
+      const routes = m.memory({ name: `head_route_${ip.nm}`, shape: u(P), depth: V * D });
+      const rw = routes.writePort();
+      m.comb.set(rw.en, valid(pi));
+      m.comb.set(rw.addr, uN(ivc(pi).mul(D).add(ptrOf(wp, pi, ivc(pi))), routes.addrWidth));
+      m.comb.set(rw.data, inp[pi].want);
+      const rr = routes.readPort();
+      m.comb.set(rr.addr, uN(vcSel[pi].mul(D).add(step(rpf)), routes.addrWidth));
+      nextRoute = rr.data;
+    }
+    // The popped flit was the only one in its VC's buffer (a flit arriving now does not count).
+    const alone = () => eqBit(ptrOf(wp, pi, vcSel[pi]), step(rpf));
+    const poppedAlone = () => gate(alone(), pop);
+    // The popped VC's next head starts now: its packet's tail left and older flits are behind it
+    // (a head arriving behind a lone tail starts as an arriving head, its route not yet stored).
+    const nextStarts = () => gate(tail().and(alone().xor(1)), pop);
+    return { word, emptied, released, tail, nextRoute, nextStarts, poppedAlone };
   });
 
   // --- per-VC state updates --------------------------------------------------------------------
   m.sync.set(nonEmpty, uN(nonEmpty.or(orAll(inp.map((a) => a.push), NV)).and(orAll(rd.map((r) => r.emptied()), NV).not()), NV));
+  // Heads that become the front of their VC this cycle ("starts"): under tail-credit every
+  // arriving head (its VC holds nothing else); under tail-sent an arriving head only when no
+  // packet is in progress on its VC and nothing is queued before it, plus the heads behind a
+  // tail that leaves now.
+  let heads: Signal = arrivingHeads;
+  let deferredStarts: Signal | undefined;
+  if (tailSent) {
+    const inProgress = (rcPend ? rcPend.or(vaPend) : vaPend).or(active).and(orAll(rd.map((r) => r.released()), NV).not());
+    const clear = nonEmpty.not().or(orAll(rd.map((r) => r.poppedAlone()), NV));
+    const immediate = wire("heads_now", NV, arrivingHeads.and(inProgress.not()).and(clear));
+    deferredStarts = wire("heads_next", NV, orAll(rd.map((r) => r.nextStarts()), NV));
+    heads = wire("heads_start", NV, immediate.or(deferredStarts));
+    inp.forEach((a, pi) => (a.startNow = () => immediate.and(a.push)));
+  }
   if (rcPend) {
     m.sync.set(rcPend, heads);
     m.sync.set(vaPend, uN(vaPend.or(rcPend).and(vaAll().not()), NV));
+  } else if (tailSent) {
+    // A VC's next head may start in the cycle its previous packet won VA (va = 0): keep its request.
+    m.sync.set(vaPend, uN(vaPend.and(vaAll().not()).or(heads), NV));
   } else {
     m.sync.set(vaPend, uN(vaPend.or(heads).and(vaAll().not()), NV));
   }
@@ -262,7 +311,11 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
     m.sync.set(active, uN(active.or(vaAll()).and(orAll(rd.map((r) => r.released()), NV).not()), NV)),
   );
   ports.forEach((op, oi) => {
-    const news = feeders(op.d).map((ip) => gate(inp[ip.i].want.bit(oi), inp[ip.i].push));
+    const news = feeders(op.d).map((ip) => gate(inp[ip.i].want.bit(oi), inp[ip.i].startNow()));
+    if (deferredStarts) {
+      // A deferred head's route, read from its slot: only VCs of input ports that may turn to op.
+      for (const ip of feeders(op.d)) news.push(gate(rd[ip.i].nextRoute!.bit(oi), rd[ip.i].nextStarts()));
+    }
     m.if(nonZero(heads), () => m.sync.set(routeTo[oi], uN(routeTo[oi].and(heads.not()).or(orAll(news, NV)), NV)));
   });
   // Input-stage pointers move for ports whose winner went through; output-stage ones for outputs used.
@@ -317,7 +370,10 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
     // "flow": the output VC has the index of the granted input VC (OR of the grant's port fields).
     const given = () => (anyState ? anyState.ovcHot[oi] : orAll(ports.map((ip) => portField(vaG[oi], ip.i)), V));
     // (given() is 0 when nothing is granted.)
-    const busyDelta = () => given().sub(gate(crValid(oi).and(crIn(oi).bit(CREDIT_TAIL_BIT)), oneHot(crVc(oi), V))).shl(busyLo);
+    // Busy from allocation until the tail credit returns (tail-credit) or the tail is sent (tail-sent).
+    const tailOut = () => byPort(gp[oi], from, (pi) => rd[pi].tail(), 1);
+    const releasedVc = () => (tailSent ? gate(sent().and(tailOut()), oneHot(sentVc(), V)) : gate(crValid(oi).and(crIn(oi).bit(CREDIT_TAIL_BIT)), oneHot(crVc(oi), V)));
+    const busyDelta = () => given().sub(releasedVc()).shl(busyLo);
     // has-a-credit bits: set by a credit to an empty VC, cleared by sending its last credit.
     const okDelta = () =>
       gate(crValid(oi).and(field(creditOk(oi), crVc(oi), 1).not()), oneHot(crVc(oi), V))
@@ -362,7 +418,18 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
       return selCache[pi];
     };
     const owned = (oi: number) => bc[oi].slice(ownedLo + V - 1, ownedLo);
+    // tail-sent: an output VC given now has a credit if it holds one or one comes back now (the
+    // refill rule below only sees VCs already owned).
+    // For switch allocation in the grant's cycle (va = 0) only credits held count: a credit
+    // arriving now comes from the neighbour's switch allocation of this cycle (a loop otherwise).
+    const ovcCreditHeld = (oi: number): Expr => nonZero(ovcHot[oi].and(creditOk(oi)));
+    const ovcCreditNow = (oi: number): Expr => nonZero(ovcHot[oi].and(creditOk(oi).or(gate(crValid(oi), oneHot(crVc(oi), V)))));
+    let grantedCache: Signal | undefined;
+    const grantedWithCredit = (): Signal =>
+      (grantedCache ??= wire("va_grant_credit", NV, orAll(ports.map((op, oi) => gate(ovcCreditHeld(oi), vaG[oi])), NV)));
+    const grantedWithCreditNow = (): Expr => orAll(ports.map((op, oi) => gate(ovcCreditNow(oi), vaG[oi])), NV);
     return {
+      grantedWithCredit,
       ovcHot,
       hasCredit,
       ovcOfSel,
@@ -409,7 +476,10 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
           return gate(cond, uN(shiftToField(vcBit, portIdx, S, P), NV));
         });
         const events = orAll(ports.map((op, oi) => crValid(oi)), 1).or(nonZero(saWon)).or(nonZero(orAll(vaG, NV)));
-        m.if(events, () => m.sync.set(hasCredit, uN(hasCredit.or(orAll(vaG, NV)).and(orAll(zeroed, NV).not()).or(orAll(refilled, NV)), NV)));
+        // tail-sent: an input VC's bit is rewritten when it is granted (its new output VC may hold
+        // no credit yet); tail-credit: a granted VC is free, so it has every credit.
+        const kept = tailSent ? hasCredit.and(orAll(vaG, NV).not()).or(grantedWithCreditNow()) : hasCredit.or(orAll(vaG, NV));
+        m.if(events, () => m.sync.set(hasCredit, uN(kept.and(orAll(zeroed, NV).not()).or(orAll(refilled, NV)), NV)));
       },
     };
   }

@@ -10,6 +10,7 @@ import { MAX_PACKET_FLITS, NOC_DEFAULTS, NOC_LIMITS, NocParams, nocParams } from
 import { openSim } from "../harness.js";
 import type { ParamSpec, Params, TbResult, Testbench } from "../types.js";
 import { NocRunOptions, runNoc } from "./driver.js";
+import { NOC_PRESET_NAMES, applyNocPreset, presetConflict } from "./presets.js";
 import { TRAFFIC_KINDS, TrafficError, TrafficSpec, parseHotspots, readTrace } from "./traffic.js";
 
 const int = (name: string, description: string, def: number, min: number, max: number, verify?: { min: number; max: number }): ParamSpec => ({
@@ -35,6 +36,13 @@ export const NOC_PARAMS: readonly ParamSpec[] = [
     default: "flow",
     values: ["flow", "any"],
   },
+  {
+    name: "vcRealloc",
+    description: "when an output VC takes the next packet: tail-credit (after the tail's credit returns) or tail-sent (once the tail has left; BookSim's default)",
+    type: "enum",
+    default: "tail-credit",
+    values: ["tail-credit", "tail-sent"],
+  },
   int("injQueue", "packets the network interface's injection queue holds", NOC_DEFAULTS.injQueue, lim("injQueue")[0], lim("injQueue")[1], { min: 1, max: 4 }),
   { name: "traffic", description: "traffic pattern", type: "enum", default: "uniform", values: TRAFFIC_KINDS },
   { name: "rate", description: "offered load, flits per node per cycle (0..1)", type: "number", default: 0.1, min: 0, max: 1, verify: { min: 0, max: 1 } },
@@ -46,14 +54,24 @@ export const NOC_PARAMS: readonly ParamSpec[] = [
   int("phasePackets", "alltoall traffic: packets per destination per phase", 1, 1, 1e6, { min: 1, max: 3 }),
   { name: "trace", description: "trace traffic: file of cycle,src,dst,size lines (or a JSON array)", type: "string", default: "" },
   { name: "linkCounters", description: "flit counters on every router output (link utilization, golden link checks)", type: "bool", default: true },
+  { name: "selfTraffic", description: "uniform traffic also sends to the source itself (1 in N packets), as BookSim's does", type: "bool", default: false },
+  {
+    name: "preset",
+    description: "a named parameter set: booksim (BookSim2's defaults: 1-cycle RC/VA/SA/ST and links, any free VC, VCs reallocated when the tail is sent, self traffic)",
+    type: "enum",
+    default: "none",
+    values: [...NOC_PRESET_NAMES],
+  },
 ];
 
-export function nocParamsOf(params: Params): NocParams {
+export function nocParamsOf(given: Params): NocParams {
+  const params = applyNocPreset(given);
   return nocParams({
     w: Number(params.w), h: Number(params.h), vcs: Number(params.vcs), bufDepth: Number(params.bufDepth),
     rc: Number(params.rc), va: Number(params.va), sa: Number(params.sa), st: Number(params.st),
     linkLatency: Number(params.linkLatency), routing: String(params.routing) as NocParams["routing"],
     vcPolicy: String(params.vcPolicy) as NocParams["vcPolicy"], injQueue: Number(params.injQueue),
+    vcRealloc: params.vcRealloc === undefined ? undefined : (String(params.vcRealloc) as NocParams["vcRealloc"]),
     linkCounters: params.linkCounters === undefined ? true : params.linkCounters === true || params.linkCounters === "true",
   });
 }
@@ -70,11 +88,14 @@ export function runOptionsOf(params: Params, p: NocParams, seed: number): NocRun
   };
 }
 
-export function trafficOf(params: Params, nodes: number): TrafficSpec {
+export function trafficOf(given: Params, nodes: number): TrafficSpec {
+  const params = applyNocPreset(given);
   const kind = String(params.traffic) as TrafficSpec["kind"];
+  const includeSelf = params.selfTraffic === true || params.selfTraffic === "true";
+  if (kind === "uniform") return { kind, includeSelf };
   if (kind === "hotspot") {
     const text = String(params.hotspots ?? "");
-    return { kind, hotspots: text ? parseHotspots(text, nodes) : undefined, hotFraction: Number(params.hotFraction ?? 1) };
+    return { kind, hotspots: text ? parseHotspots(text, nodes) : undefined, hotFraction: Number(params.hotFraction ?? 1), includeSelf };
   }
   if (kind === "alltoall") return { kind, phasePackets: Number(params.phasePackets ?? 1) };
   if (kind === "trace") {
@@ -98,6 +119,8 @@ export const nocTb: Testbench = {
     } catch (e) {
       return (e as Error).message;
     }
+    const conflict = presetConflict(params, Object.fromEntries(NOC_PARAMS.map((p) => [p.name, p.default])));
+    if (conflict) return conflict;
     const r = Number(params.rate);
     if (!(r >= 0 && r <= 1)) return `rate=${params.rate} must be 0..1 flits per node per cycle`;
     return undefined;

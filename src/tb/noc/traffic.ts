@@ -53,6 +53,12 @@ export interface TrafficSpec {
   readonly phasePackets?: number;
   /** trace: the packets, in any order. */
   readonly trace?: readonly TraceEntry[];
+  /**
+   * uniform (and the uniform part of hotspot): a source also picks itself, 1 in N packets, as
+   * BookSim's uniform traffic does (such packets go through the local router and back out).
+   * Default false: every packet crosses the network.
+   */
+  readonly includeSelf?: boolean;
 }
 
 export class TrafficError extends UserError {
@@ -146,6 +152,7 @@ export function destinationPicker(spec: TrafficSpec, w: number, h: number): Dest
   const n = w * h;
   const uniform = (src: number, r: () => number) => {
     if (n === 1) return src;
+    if (spec.includeSelf) return Math.floor(r() * n);
     const d = Math.floor(r() * (n - 1));
     return d >= src ? d + 1 : d;
   };
@@ -194,14 +201,14 @@ export function trafficFractions(spec: TrafficSpec, w: number, h: number): numbe
   for (let s = 0; s < n; s++) {
     switch (spec.kind) {
       case "uniform":
-        for (let d = 0; d < n; d++) if (d !== s || n === 1) m[s][d] = 1 / Math.max(1, n - 1);
+        for (let d = 0; d < n; d++) if (d !== s || n === 1 || spec.includeSelf) m[s][d] = spec.includeSelf ? 1 / n : 1 / Math.max(1, n - 1);
         break;
       case "hotspot": {
         const hs = spec.hotspots ?? centreHotspot(w, h);
         const total = hs.reduce((a, b) => a + b.weight, 0);
         const frac = spec.hotFraction ?? 1;
         for (const hp of hs) m[s][hp.node] += (frac * hp.weight) / total;
-        if (frac < 1) for (let d = 0; d < n; d++) if (d !== s || n === 1) m[s][d] += (1 - frac) / Math.max(1, n - 1);
+        if (frac < 1) for (let d = 0; d < n; d++) if (d !== s || n === 1 || spec.includeSelf) m[s][d] += (1 - frac) / (spec.includeSelf ? n : Math.max(1, n - 1));
         break;
       }
       case "alltoall":

@@ -19,6 +19,7 @@ export function meshConfig(maxSide = 4, opts: { depth?: "full-rate" | "any" } = 
       linkLatency: fc.integer({ min: 1, max: 3 }),
       routing: fc.constantFrom("xy" as const, "yx" as const),
       vcPolicy: fc.constantFrom("flow" as const, "any" as const),
+      vcRealloc: fc.constantFrom("tail-credit" as const, "tail-sent" as const),
       injQueue: fc.integer({ min: 1, max: 4 }),
       depth: fc.integer({ min: 1, max: 8 }),
     })
@@ -31,5 +32,5 @@ export function meshConfig(maxSide = 4, opts: { depth?: "full-rate" | "any" } = 
 
 /** A readable one-line description for failure messages. */
 export function describeConfig(p: NocParams): string {
-  return `${p.w}x${p.h} vcs=${p.vcs} depth=${p.bufDepth} rc/va/sa/st=${p.rc}${p.va}${p.sa}${p.st} L=${p.linkLatency} ${p.routing} ${p.vcPolicy} injQueue=${p.injQueue}`;
+  return `${p.w}x${p.h} vcs=${p.vcs} depth=${p.bufDepth} rc/va/sa/st=${p.rc}${p.va}${p.sa}${p.st} L=${p.linkLatency} ${p.routing} ${p.vcPolicy} ${p.vcRealloc ?? "tail-credit"} injQueue=${p.injQueue}`;
 }

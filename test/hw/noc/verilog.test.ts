@@ -31,6 +31,9 @@ const configs: Params[] = [
   { w: 3, h: 2, rate: 0.4 },
   { w: 2, h: 3, rc: 0, va: 0, sa: 0, st: 0, vcPolicy: "any", vcs: 3, bufDepth: 2, rate: 0.6, routing: "yx" },
   { w: 3, h: 3, vcs: 8, bufDepth: 16, linkLatency: 2, traffic: "transpose", rate: 0.5, packetSize: 3 },
+  // vcRealloc tail-sent: head routes kept per buffer slot, several packets per VC buffer.
+  { w: 3, h: 2, vcs: 1, bufDepth: 2, vcRealloc: "tail-sent", rate: 0.7, packetSize: 1 },
+  { w: 2, h: 3, rc: 0, va: 0, vcPolicy: "any", vcs: 2, bufDepth: 2, vcRealloc: "tail-sent", rate: 0.8, packetSize: 2 },
 ];
 
 describe.skipIf(!requireTool("iverilog"))("co-simulation with Icarus", () => {
