@@ -37,7 +37,7 @@ test("the lint allowlist is short and says why", () => {
 });
 
 // Concurrent: the tools run as child processes, so two cores lint and synthesize at once.
-describe.concurrent.skipIf(!requireTool("verilator"))("verilator --lint-only -Wall", () => {
+describe.skipIf(!requireTool("verilator"))("verilator --lint-only -Wall", { concurrent: true }, () => {
   for (const [name, make] of cases) {
     test(name, async () => {
       const d = emitOrRefuse(make);
@@ -48,7 +48,7 @@ describe.concurrent.skipIf(!requireTool("verilator"))("verilator --lint-only -Wa
   }
 });
 
-describe.concurrent.skipIf(!requireTool("yosys"))("yosys read_verilog; synth -top", () => {
+describe.skipIf(!requireTool("yosys"))("yosys read_verilog; synth -top", { concurrent: true }, () => {
   for (const [name, make] of cases) {
     test(name, async () => {
       const d = emitOrRefuse(make);

@@ -11,6 +11,7 @@
  * and <name>-links.svg. Exit code 0 when every point passed its checks, 1 otherwise, 2 on usage
  * errors.
  */
+import { applyNocPreset } from "../../tb/noc/presets.js";
 import type { Io } from "../io.js";
 import { progress } from "../progress.js";
 import { UsageError, EXIT_USAGE } from "../usage.js";
@@ -82,7 +83,7 @@ const pad = (s: string, n: number) => s.padStart(n);
 
 /** The human-readable table: one line per load (means over seeds), then the saturation. */
 export function formatSweep(r: SweepResult): string {
-  const lines = [`noc sweep: ${r.params.w}x${r.params.h}, ${r.params.vcs} VCs x ${r.params.bufDepth}, ${r.params.traffic}, ${r.params.packetSize}-flit packets, vcPolicy ${r.params.vcPolicy}${r.params.preset && r.params.preset !== "none" ? `, preset ${r.params.preset}` : ""}; ${r.points.length} points${r.complete ? "" : ` (shards ${r.shards.map((s) => `${s.index}/${s.count}`).join(", ")})`}`];
+  const lines = [`noc sweep: ${r.params.w}x${r.params.h}, ${r.params.vcs} VCs x ${r.params.bufDepth}, ${r.params.traffic}, ${r.params.packetSize}-flit packets, vcPolicy ${applyNocPreset(r.params).vcPolicy}${r.params.preset && r.params.preset !== "none" ? `, preset ${r.params.preset}` : ""}; ${r.points.length} points${r.complete ? "" : ` (shards ${r.shards.map((s) => `${s.index}/${s.count}`).join(", ")})`}`];
   lines.push(`${pad("offered", 8)} ${pad("avg lat", 9)} ${pad("p99 lat", 9)} ${pad("accepted", 9)}  state`);
   for (const l of summarizeLoads(r.points)) {
     const lat = Number.isFinite(l.latency) ? l.latency.toFixed(1) : "-";

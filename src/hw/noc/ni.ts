@@ -29,7 +29,7 @@
 import { Expr, Module, Signal, bitsFor, cat, constant, mux, u } from "../../hdl/index.js";
 import { BODY_MIX, CREDIT_BITS, CREDIT_TAIL_BIT, DATA_BITS, SIZE_BITS, TAIL_BIT, VC_LO, WORD_BITS, flitLayout } from "./flit.js";
 import type { NocParams } from "./params.js";
-import { encodeOneHot, eqBit, field, gate, lowestBit, nonZero, oneHot, packedConst, shiftToField, uN } from "./bits.js";
+import { encodeOneHot, eqBit, field, gate, lowestBit, maskAbove, nonZero, oneHot, packedConst, rrPick, shiftToField, uN } from "./bits.js";
 
 export interface NiIO {
   readonly module: Module;
@@ -173,6 +173,7 @@ export function makeNi(p: NocParams): NiIO {
   const claimed = () => vcs.slice(credBits + V - 1, credBits);
 
   let startVc: () => Expr, canClaim: () => Expr;
+  let afterFire: ((headFired: Expr) => void) | undefined;
   if (p.vcPolicy === "flow") {
     startVc = () => {
       const dstId = dy().mul(p.w).add(dx());
@@ -183,7 +184,17 @@ export function makeNi(p: NocParams): NiIO {
     canClaim = () => field(claimed(), startVc(), 1).not();
   } else {
     const free = () => uN(claimed().not(), V);
-    startVc = () => encodeOneHot(() => lowestBit(free), V, vb);
+    if (p.vcRealloc === "tail-sent") {
+      // A VC is free again right after its tail: the lowest free one would put every packet on
+      // VC 0, one at a time. Round robin over the free ones, as BookSim's injection does.
+      const prio = m.signal("vc_pick_prio", u(V), { reset: 2 ** V - 1 });
+      const pick = m.signal("start_vc_hot", u(V));
+      m.comb.set(pick, uN(rrPick(free, () => prio), V));
+      startVc = () => encodeOneHot(() => pick, V, vb);
+      afterFire = (headFired) => m.if(headFired, () => m.sync.set(prio, maskAbove(pick, V)));
+    } else {
+      startVc = () => encodeOneHot(() => lowestBit(free), V, vb);
+    }
     canClaim = () => free().bool();
   }
   const vc = m.signal("cur_vc", u(vb));
@@ -191,6 +202,7 @@ export function makeNi(p: NocParams): NiIO {
   const fire = m.signal("fire", u(1));
   m.comb.set(fire, sending().or(queued().and(canClaim())).and(nonZero(field(vcs, vc, cb))));
   const isHead = () => sending().xor(1);
+  afterFire?.(fire.and(isHead()));
   const isTail = () => eqBit(uN(k.add(1), SIZE_BITS), size()); // size 0 stands for 256 flits
   const head = () => cat(seq(), coordY, coordX, dy(), dx());
   // Flit k carries the head data XOR k * BODY_MIX (k = 0: the head itself).
