@@ -13,7 +13,7 @@ import { runSweep } from "../../src/sweep/index.js";
 import { machine, markdownTable, writeResults } from "../report.js";
 
 const meshes = (process.env.BOOKSIM_MESHES ?? "4,8").split(",").map(Number);
-const RATES = [0.02, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
+const RATES = [0.02, 0.1, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9];
 
 interface Row {
   mesh: string;
