@@ -17,15 +17,13 @@ export interface Io {
   readonly progressStream?: NodeJS.WritableStream;
   /** The testbenches to offer (default: the registry and the project's, see src/tb/project). */
   readonly testbenches?: () => readonly Testbench[];
-  /** Where the project config is looked for and relative paths start (default: process.cwd()). */
-  readonly cwd?: string;
 }
 
 /** The built-in testbenches and those the project config lists (none outside a project). */
 async function testbenchSets(io: Io): Promise<{ builtins: readonly Testbench[]; project: readonly Testbench[] }> {
   if (io.testbenches) return { builtins: io.testbenches(), project: [] };
   const builtins = registry();
-  return { builtins, project: await projectTestbenches(io.cwd ?? process.cwd(), builtins) };
+  return { builtins, project: await projectTestbenches(process.cwd(), builtins) };
 }
 
 /** Every testbench the command line offers by name: the built-in ones, then the project's. */
@@ -43,7 +41,7 @@ export async function selectTestbenches(arg: string, io: Io): Promise<readonly T
   const { builtins, project } = await testbenchSets(io);
   const known = [...builtins, ...project];
   if (arg === "all") return project.length ? project : builtins;
-  if (isPathArgument(arg)) return testbenchesAtPath(arg, io.cwd ?? process.cwd(), known);
+  if (isPathArgument(arg)) return testbenchesAtPath(arg, process.cwd(), known);
   return [findTestbench(arg, known)];
 }
 
@@ -65,13 +63,12 @@ export const processIo: Io = {
 };
 
 /** An Io that records everything, for tests. */
-export function captureIo(testbenches?: () => readonly Testbench[], cwd?: string): Io & { stdout: string; stderr: string } {
+export function captureIo(testbenches?: () => readonly Testbench[]): Io & { stdout: string; stderr: string } {
   const io = {
     stdout: "",
     stderr: "",
     isTTY: false,
     testbenches,
-    cwd,
     out(t: string) {
       io.stdout += t;
     },

@@ -17,6 +17,7 @@ import { fc, test } from "@fast-check/vitest";
 import { afterAll, expect } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { captureIo } from "../../src/cli/io.js";
+import { inFolder } from "../util/in-folder.js";
 import { Module, u } from "../../src/hdl/index.js";
 import { Checker, openSim } from "../../src/tb/harness.js";
 import { readTextFile } from "../../src/io/input-file.js";
@@ -107,8 +108,9 @@ const argv: fc.Arbitrary<string[]> = fc.oneof(
 
 test.prop([argv], { numRuns: Number(process.env.FUZZ_RUNS ?? 400) })("exit 0, 1 or 2; never an internal error; a usage error is one line naming what it refuses", async (args) => {
   // The shell drops empty words only if unquoted; keep them, they are valid argv entries.
-  const io = captureIo(() => PROBES, cwd);
-  const code = await main(args, io);
+  // In the temporary folder: relative output paths (--vcd x, -o d/y) land there, not in the checkout.
+  const io = captureIo(() => PROBES);
+  const code = await inFolder(cwd, () => main(args, io));
   expect([0, 1, 2]).toContain(code);
   expect(io.stderr).not.toMatch(/internal error/);
   if (code === 2) {

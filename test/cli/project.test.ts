@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { captureIo } from "../../src/cli/io.js";
+import { inFolder } from "../util/in-folder.js";
 
 const SRC = new URL("../../src/index.ts", import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), "tessera-project-"));
@@ -57,8 +58,8 @@ function project(name: string, files: Record<string, string>): string {
 }
 
 async function cli(cwd: string, ...argv: string[]) {
-  const io = captureIo(undefined, cwd);
-  const code = await main(argv, io);
+  const io = captureIo();
+  const code = await inFolder(cwd, () => main(argv, io));
   return { code, out: io.stdout, err: io.stderr };
 }
 

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { captureIo } from "../../src/cli/io.js";
+import { inFolder } from "../util/in-folder.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-formats-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,8 +24,8 @@ function file(name: string, content: string | Uint8Array): string {
 }
 
 async function usageError(argv: string[], message: RegExp): Promise<void> {
-  const io = captureIo(undefined, dir);
-  const code = await main(argv, io);
+  const io = captureIo();
+  const code = await inFolder(dir, () => main(argv, io));
   expect(io.stderr).toMatch(message);
   expect(code).toBe(2);
   expect(io.stderr.trim().split("\n")).toHaveLength(1);

@@ -41,7 +41,7 @@ function ownVersions(): Record<string, string> {
 }
 
 export async function newCommand(dir: string, args: NewArgs, io: Io): Promise<number> {
-  const target = resolve(io.cwd ?? process.cwd(), dir);
+  const target = resolve(dir);
   if (existsSync(target)) {
     if (!statSync(target).isDirectory()) throw new UsageError(`tessera new: '${dir}' is a file; give a folder that does not exist yet (or is empty)`);
     if (readdirSync(target).length) throw new UsageError(`tessera new: folder '${dir}' is not empty; give a new folder so nothing there is overwritten`);
@@ -64,7 +64,7 @@ export async function newCommand(dir: string, args: NewArgs, io: Io): Promise<nu
     const file = join(target, rel);
     writeFileAtomic(file, text, "<dir>");
   }
-  const shown = relative(io.cwd ?? process.cwd(), target) || ".";
+  const shown = relative(process.cwd(), target) || ".";
   io.out(
     `created ${shown}/ (${Object.keys(files).length} files; tessera from ${tesseraSpec}${args.tessera ? "" : ", change with --tessera <version|tarball|git URL>"})\n` +
       `next:\n  cd ${shown}\n  npm install\n  npm test\n  npx tessera run all\n`,
