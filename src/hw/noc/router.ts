@@ -253,8 +253,10 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
     const credit = wire(`credit_${ip.nm}`, CREDIT_BITS, gate(won(pi), cat(tail(), uN(vcSel[pi], 3), one())));
     m.comb.set(io.crOut[ip.d]!, delay(m, `cr_link_${ip.nm}`, credit, linkRegs(ip.d), CREDIT_BITS));
     if (rp) m.sync.set(rp[pi], uN(rp[pi].add(shiftToField(step(rpf).sub(rpf), vcSel[pi], pb, V).mul(won(pi))), V * pb));
+    // The popped flit was the only one in its VC's buffer (a flit arriving now does not count).
+    const alone = () => eqBit(ptrOf(wp, pi, vcSel[pi]), step(rpf));
     // The popped VC is empty now unless a flit is behind it or arrives for it this cycle.
-    const last = () => eqBit(ptrOf(wp, pi, vcSel[pi]), step(rpf)).and(nonZero(inp[pi].push.and(pop)).xor(1));
+    const last = () => alone().and(nonZero(inp[pi].push.and(pop)).xor(1));
     const emptied = () => gate(last(), pop);
     const released = () => gate(tail(), pop);
     const word = anyState
@@ -273,8 +275,6 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
       m.comb.set(rr.addr, uN(vcSel[pi].mul(D).add(step(rpf)), routes.addrWidth));
       nextRoute = rr.data;
     }
-    // The popped flit was the only one in its VC's buffer (a flit arriving now does not count).
-    const alone = () => eqBit(ptrOf(wp, pi, vcSel[pi]), step(rpf));
     const poppedAlone = () => gate(alone(), pop);
     // The popped VC's next head starts now: its packet's tail left and older flits are behind it
     // (a head arriving behind a lone tail starts as an arriving head, its route not yet stored).
@@ -370,8 +370,9 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
     // "flow": the output VC has the index of the granted input VC (OR of the grant's port fields).
     const given = () => (anyState ? anyState.ovcHot[oi] : orAll(ports.map((ip) => portField(vaG[oi], ip.i)), V));
     // (given() is 0 when nothing is granted.)
-    // Busy from allocation until the tail credit returns (tail-credit) or the tail is sent (tail-sent).
+    // The flit sent on this output is a tail (0 when none is sent).
     const tailOut = () => byPort(gp[oi], from, (pi) => rd[pi].tail(), 1);
+    // Busy from allocation until the tail credit returns (tail-credit) or the tail is sent (tail-sent).
     const releasedVc = () => (tailSent ? gate(sent().and(tailOut()), oneHot(sentVc(), V)) : gate(crValid(oi).and(crIn(oi).bit(CREDIT_TAIL_BIT)), oneHot(crVc(oi), V)));
     const busyDelta = () => given().sub(releasedVc()).shl(busyLo);
     // has-a-credit bits: set by a credit to an empty VC, cleared by sending its last credit.
@@ -380,7 +381,7 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
         .sub(gate(sent().and(eqBit(field(credits(oi), sentVc(), cb), 1)).and(crValid(oi).and(eqBit(crVc(oi), sentVc())).xor(1)), oneHot(sentVc(), V)))
         .shl(okLo);
     let next = bc[oi].add(crAt()).sub(sentAt()).add(busyDelta()).add(okDelta());
-    if (anyState) next = next.add(anyState.ownedDelta(oi, sentVc).shl(ownedLo));
+    if (anyState) next = next.add(anyState.ownedDelta(oi, sentVc, tailOut).shl(ownedLo));
     m.if(crValid(oi).or(nonZero(gp[oi])).or(nonZero(vaG[oi])), () => m.sync.set(bc[oi], uN(next, bc[oi].width)));
   });
   anyState?.finish();
@@ -434,10 +435,8 @@ export function makeRouter(p: NocParams, x: number, y: number): RouterIO {
       hasCredit,
       ovcOfSel,
       /** Owned bits: set with the allocation, cleared when the tail is sent. */
-      ownedDelta(oi: number, sentVc: () => Expr): Expr {
-        const from = feeders(ports[oi].d);
-        const tailSent = byPort(gp[oi], from, (pi) => rd[pi].tail(), 1);
-        return ovcHot[oi].sub(mux(tailSent, oneHot(sentVc(), V), 0));
+      ownedDelta(oi: number, sentVc: () => Expr, tailOut: () => Expr): Expr {
+        return ovcHot[oi].sub(mux(tailOut(), oneHot(sentVc(), V), 0));
       },
       finish(): void {
         m.if(orAll(vaG, NV).bool(), () => {

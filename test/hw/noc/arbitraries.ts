@@ -2,6 +2,11 @@
 import { fc } from "@fast-check/vitest";
 import { minDepthForFullRate } from "../../../src/golden/noc.js";
 import type { NocParams } from "../../../src/hw/noc/params.js";
+import { expect } from "vitest";
+import { makeMesh } from "../../../src/hw/noc/mesh.js";
+import { simulate } from "../../../src/sim/index.js";
+import { runNoc } from "../../../src/tb/noc/driver.js";
+import type { TrafficKind } from "../../../src/tb/noc/traffic.js";
 
 const bit = fc.integer({ min: 0, max: 1 });
 
@@ -33,4 +38,22 @@ export function meshConfig(maxSide = 4, opts: { depth?: "full-rate" | "any" } = 
 /** A readable one-line description for failure messages. */
 export function describeConfig(p: NocParams): string {
   return `${p.w}x${p.h} vcs=${p.vcs} depth=${p.bufDepth} rc/va/sa/st=${p.rc}${p.va}${p.sa}${p.st} L=${p.linkLatency} ${p.routing} ${p.vcPolicy} ${p.vcRealloc ?? "tail-credit"} injQueue=${p.injQueue}`;
+}
+
+/** Every Bernoulli traffic pattern of the noc testbench. */
+export const TRAFFIC_PATTERNS: TrafficKind[] = ["uniform", "transpose", "bitcomp", "neighbour", "hotspot", "alltoall"];
+
+/**
+ * Random traffic on the RTL mesh, then no new packets until it drains: every packet arrives once,
+ * intact, in order per pair under "flow", the network drains, and every link carries exactly the
+ * golden flit count.
+ */
+export function expectRandomTrafficDelivered(p: NocParams, kind: TrafficKind, rate: number, size: number, seed: number): void {
+  const sim = simulate(makeMesh(p));
+  const res = runNoc(sim, p, { traffic: { kind }, rate, packetSize: size, warmup: 20, measure: 150, seed, noCooldown: true });
+  const what = `${describeConfig(p)} ${kind} rate=${rate} size=${size} seed=${seed}`;
+  expect(res.checker.failures, what).toEqual([]);
+  expect(res.passed, what).toBe(true);
+  expect([...res.linkFlits], what).toEqual([...res.goldenFlits]);
+  expect(res.packets.every((pk) => pk.delivered >= 0), what).toBe(true);
 }

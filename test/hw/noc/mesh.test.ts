@@ -14,8 +14,8 @@ import { makeMesh } from "../../../src/hw/noc/mesh.js";
 import type { NocParams } from "../../../src/hw/noc/params.js";
 import { simulate } from "../../../src/sim/index.js";
 import { runNoc } from "../../../src/tb/noc/driver.js";
-import type { TraceEntry, TrafficKind } from "../../../src/tb/noc/traffic.js";
-import { describeConfig, meshConfig } from "./arbitraries.js";
+import type { TraceEntry } from "../../../src/tb/noc/traffic.js";
+import { TRAFFIC_PATTERNS, describeConfig, expectRandomTrafficDelivered, meshConfig } from "./arbitraries.js";
 
 /** Packets one at a time (each alone in the network), from a trace. */
 function isolatedPackets(p: NocParams, pairs: readonly { src: number; dst: number; size: number }[]) {
@@ -57,25 +57,16 @@ describe("zero-load latency", () => {
   );
 });
 
-const patterns: TrafficKind[] = ["uniform", "transpose", "bitcomp", "neighbour", "hotspot", "alltoall"];
 
 describe("random traffic up to saturation and beyond", () => {
   test.prop(
     [
       meshConfig(4),
-      fc.constantFrom(...patterns),
+      fc.constantFrom(...TRAFFIC_PATTERNS),
       fc.oneof(fc.constant(1), fc.double({ min: 0.05, max: 1, noNaN: true })),
       fc.integer({ min: 1, max: 6 }),
       fc.nat(1e9),
     ],
     { numRuns: 25, seed: 5203 },
-  )("delivered once, intact, in order per pair; drains after injection stops; link counts equal golden", (p, kind, rate, size, seed) => {
-    const sim = simulate(makeMesh(p));
-    const res = runNoc(sim, p, { traffic: { kind }, rate, packetSize: size, warmup: 20, measure: 150, seed, noCooldown: true });
-    const what = `${describeConfig(p)} ${kind} rate=${rate} size=${size} seed=${seed}`;
-    expect(res.checker.failures, what).toEqual([]);
-    expect(res.passed, what).toBe(true);
-    expect([...res.linkFlits], what).toEqual([...res.goldenFlits]);
-    expect(res.packets.every((pk) => pk.delivered >= 0), what).toBe(true);
-  });
+  )("delivered once, intact, in order per pair; drains after injection stops; link counts equal golden", expectRandomTrafficDelivered);
 });

@@ -13,29 +13,20 @@ import { makeMesh } from "../../../src/hw/noc/mesh.js";
 import { nocParams, type NocParams } from "../../../src/hw/noc/params.js";
 import { simulate } from "../../../src/sim/index.js";
 import { runNoc } from "../../../src/tb/noc/driver.js";
-import type { TrafficKind } from "../../../src/tb/noc/traffic.js";
-import { describeConfig, meshConfig } from "./arbitraries.js";
+import { TRAFFIC_PATTERNS, expectRandomTrafficDelivered, meshConfig } from "./arbitraries.js";
 
-const patterns: TrafficKind[] = ["uniform", "transpose", "bitcomp", "neighbour", "hotspot", "alltoall"];
 
 describe("vcRealloc tail-sent", () => {
   test.prop(
     [
       meshConfig(4).map((p): NocParams => ({ ...p, vcRealloc: "tail-sent", bufDepth: Math.min(p.bufDepth, 3) })),
-      fc.constantFrom(...patterns),
+      fc.constantFrom(...TRAFFIC_PATTERNS),
       fc.oneof(fc.constant(1), fc.double({ min: 0.2, max: 1, noNaN: true })),
       fc.integer({ min: 1, max: 3 }),
       fc.nat(1e9),
     ],
     { numRuns: 20, seed: 5301 },
-  )("delivered once, intact, in order per pair; drains; link counts equal golden", (p, kind, rate, size, seed) => {
-    const sim = simulate(makeMesh(p));
-    const res = runNoc(sim, p, { traffic: { kind }, rate, packetSize: size, warmup: 20, measure: 150, seed, noCooldown: true });
-    const what = `${describeConfig(p)} ${kind} rate=${rate} size=${size} seed=${seed}`;
-    expect(res.checker.failures, what).toEqual([]);
-    expect(res.passed, what).toBe(true);
-    expect([...res.linkFlits], what).toEqual([...res.goldenFlits]);
-  });
+  )("delivered once, intact, in order per pair; drains; link counts equal golden", expectRandomTrafficDelivered);
 
   it.each(["flow", "any"] as const)("carries more than tail-credit with one VC and single-flit packets (%s)", (vcPolicy) => {
     const run = (vcRealloc: NocParams["vcRealloc"]) => {
