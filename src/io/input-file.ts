@@ -3,7 +3,7 @@
  * and the argument when it is missing, a folder, unreadable, empty, or not text. Parsers then
  * name the line and field of what they cannot use.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { UserError, errnoCode } from "./user-error.js";
 
 const REASONS: Record<string, string> = { ENOENT: "it does not exist", EACCES: "permission denied", EPERM: "permission denied", EISDIR: "it is a folder" };
@@ -12,8 +12,7 @@ const REASONS: Record<string, string> = { ENOENT: "it does not exist", EACCES: "
 export function readTextFile(file: string, what: string): string {
   let buf: Buffer;
   try {
-    if (statSync(file).isDirectory()) throw Object.assign(new Error("folder"), { code: "EISDIR" });
-    buf = readFileSync(file);
+    buf = readFileSync(file); // a folder fails here too, with EISDIR
   } catch (e) {
     throw new UserError(`cannot read '${file}' (${REASONS[errnoCode(e)] ?? errnoCode(e)})`, { argument: what });
   }

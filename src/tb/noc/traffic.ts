@@ -198,21 +198,23 @@ export function trafficFractions(spec: TrafficSpec, w: number, h: number): numbe
   const n = w * h;
   const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   const pick = spec.kind === "trace" ? undefined : destinationPicker(spec, w, h);
+  // The share of a source's uniform traffic that goes to d (to itself only with includeSelf).
+  const uniformShare = (s: number, d: number) => (d === s && n > 1 && !spec.includeSelf ? 0 : 1 / (spec.includeSelf || n === 1 ? n : n - 1));
   for (let s = 0; s < n; s++) {
     switch (spec.kind) {
       case "uniform":
-        for (let d = 0; d < n; d++) if (d !== s || n === 1 || spec.includeSelf) m[s][d] = spec.includeSelf ? 1 / n : 1 / Math.max(1, n - 1);
+        for (let d = 0; d < n; d++) m[s][d] = uniformShare(s, d);
         break;
       case "hotspot": {
         const hs = spec.hotspots ?? centreHotspot(w, h);
         const total = hs.reduce((a, b) => a + b.weight, 0);
         const frac = spec.hotFraction ?? 1;
         for (const hp of hs) m[s][hp.node] += (frac * hp.weight) / total;
-        if (frac < 1) for (let d = 0; d < n; d++) if (d !== s || n === 1 || spec.includeSelf) m[s][d] += (1 - frac) / (spec.includeSelf ? n : Math.max(1, n - 1));
+        if (frac < 1) for (let d = 0; d < n; d++) m[s][d] += (1 - frac) * uniformShare(s, d);
         break;
       }
-      case "alltoall":
-        for (let d = 0; d < n; d++) if (d !== s || n === 1) m[s][d] = 1 / Math.max(1, n - 1);
+      case "alltoall": // every other node in turn: over a phase, the uniform share
+        for (let d = 0; d < n; d++) m[s][d] = uniformShare(s, d);
         break;
       case "trace":
         for (const e of spec.trace ?? []) if (e.src === s) m[s][e.dst] += e.size;
