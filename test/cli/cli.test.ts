@@ -7,20 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { captureIo } from "../../src/cli/io.js";
 import { registry } from "../../src/tb/registry.js";
 import { requireTool } from "../../src/verilog/tools.js";
 import { sweepPlan, parseShard } from "../../src/cli/commands/sweep.js";
 import { findTestbench } from "../../src/tb/registry.js";
+import { runCli } from "../util/run-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tessera-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(...argv: string[]) {
-  const io = captureIo();
-  const code = await main(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+const cli = (...argv: string[]) => runCli(argv);
 
 describe("tessera list", () => {
   it("--json gives {name, description, params} for every testbench", async () => {

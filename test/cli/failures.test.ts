@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { captureIo } from "../../src/cli/io.js";
 import { registry } from "../../src/tb/registry.js";
 import { macGridTb } from "../../src/tb/examples/mac-grid.js";
 import type { Testbench } from "../../src/tb/types.js";
 import { buggyMacGrid, withDesign } from "../tb/examples/mutants.js";
+import { runCli } from "../util/run-cli.js";
 
 const broken: Testbench = {
   ...withDesign(macGridTb, (p) => buggyMacGrid(Number(p.rows), Number(p.cols), { kind: "noClear", at: (i, j) => i === 2 && j === 0 })),
@@ -22,11 +22,7 @@ const throwing: Testbench = {
   },
 };
 
-async function cli(...argv: string[]) {
-  const io = captureIo(() => [...registry(), broken, throwing]);
-  const code = await main(argv, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
+const cli = (...argv: string[]) => runCli(argv, { testbenches: () => [...registry(), broken, throwing] });
 
 describe("failing runs exit 1 and say how to replay", () => {
   it("run: FAIL, the first failures, and the replay command", async () => {

@@ -15,13 +15,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, expect } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { captureIo } from "../../src/cli/io.js";
-import { inFolder } from "../util/in-folder.js";
 import { Module, u } from "../../src/hdl/index.js";
 import { Checker, openSim } from "../../src/tb/harness.js";
 import { readTextFile } from "../../src/io/input-file.js";
 import type { Testbench } from "../../src/tb/types.js";
+import { runCli } from "../util/run-cli.js";
 
 const cwd = mkdtempSync(join(tmpdir(), "tessera-fuzz-"));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -109,12 +107,11 @@ const argv: fc.Arbitrary<string[]> = fc.oneof(
 test.prop([argv], { numRuns: Number(process.env.FUZZ_RUNS ?? 400) })("exit 0, 1 or 2; never an internal error; a usage error is one line naming what it refuses", async (args) => {
   // The shell drops empty words only if unquoted; keep them, they are valid argv entries.
   // In the temporary folder: relative output paths (--vcd x, -o d/y) land there, not in the checkout.
-  const io = captureIo(() => PROBES);
-  const code = await inFolder(cwd, () => main(args, io));
+  const { code, err } = await runCli(args, { testbenches: () => PROBES, cwd });
   expect([0, 1, 2]).toContain(code);
-  expect(io.stderr).not.toMatch(/internal error/);
+  expect(err).not.toMatch(/internal error/);
   if (code === 2) {
-    const lines = io.stderr.trim().split("\n");
+    const lines = err.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^tessera( [a-z]+)?: /);
     // It names the argument, file or value at fault: a quoted word or a flag.

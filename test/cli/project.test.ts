@@ -8,9 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { captureIo } from "../../src/cli/io.js";
-import { inFolder } from "../util/in-folder.js";
+import { runCli } from "../util/run-cli.js";
 
 const SRC = new URL("../../src/index.ts", import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), "tessera-project-"));
@@ -57,11 +55,7 @@ function project(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-async function cli(cwd: string, ...argv: string[]) {
-  const io = captureIo();
-  const code = await inFolder(cwd, () => main(argv, io));
-  return { code, out: io.stdout, err: io.stderr };
-}
+const cli = (cwd: string, ...argv: string[]) => runCli(argv, { cwd });
 
 const configTs = (paths: string[]) => `import { defineConfig } from "${SRC}";\nexport default defineConfig({ testbenches: ${JSON.stringify(paths)} });\n`;
 

@@ -8,18 +8,16 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { captureIo } from "../../src/cli/io.js";
+import { runCli } from "../util/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-repro-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const f = (name: string) => join(dir, name);
 
 async function cli(...argv: string[]): Promise<string> {
-  const io = captureIo();
-  const code = await main(argv, io);
-  if (code !== 0) throw new Error(`tessera ${argv.join(" ")} exited ${code}: ${io.stderr}${io.stdout}`);
-  return io.stdout;
+  const r = await runCli(argv);
+  if (r.code !== 0) throw new Error(`tessera ${argv.join(" ")} exited ${r.code}: ${r.err}${r.out}`);
+  return r.out;
 }
 
 /** JSON text with every `timing` key taken out, keys and order otherwise as written. */

@@ -8,9 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { captureIo } from "../../src/cli/io.js";
-import { inFolder } from "../util/in-folder.js";
+import { runCli } from "../util/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "tessera-formats-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -24,12 +22,11 @@ function file(name: string, content: string | Uint8Array): string {
 }
 
 async function usageError(argv: string[], message: RegExp): Promise<void> {
-  const io = captureIo();
-  const code = await inFolder(dir, () => main(argv, io));
-  expect(io.stderr).toMatch(message);
+  const { code, err } = await runCli(argv, { cwd: dir });
+  expect(err).toMatch(message);
   expect(code).toBe(2);
-  expect(io.stderr.trim().split("\n")).toHaveLength(1);
-  expect(io.stderr).not.toMatch(/internal error/);
+  expect(err.trim().split("\n")).toHaveLength(1);
+  expect(err).not.toMatch(/internal error/);
 }
 
 describe("NoC trace files (--param trace=FILE, CSV or JSON)", () => {

@@ -18,11 +18,11 @@ import { linkHeatmapSvg } from "../../src/system/wsc/svg-heatmap.js";
 import { gatherWscReport, STUDY_KNOBS } from "../../src/system/wsc/report-data.js";
 import { heatmapFile, wscReportFiles } from "../../src/system/wsc/report-files.js";
 import { reportCommand } from "../../src/cli/commands/report.js";
-import { main } from "../../src/cli/main.js";
 import { captureIo } from "../../src/cli/io.js";
 import { wscMoeDefaults } from "../../src/tb/wsc/params.js";
 import type { WscMoePhase, WscMoeRun } from "../../src/tb/wsc/moe.js";
 import type { Params } from "../../src/tb/types.js";
+import { runCli } from "../util/run-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "tessera-wsc-report-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -174,11 +174,7 @@ describe("wsc-moe report from the golden stand-in", () => {
 });
 
 describe("tessera report (CLI, RTL testbench)", () => {
-  async function cli(...argv: string[]) {
-    const io = captureIo();
-    const code = await main(argv, io);
-    return { code, out: io.stdout, err: io.stderr };
-  }
+  const cli = (...argv: string[]) => runCli(argv);
 
   it("report wsc-moe -o <dir> at small parameters writes report.md, report.json and the heatmaps from the RTL runs", async () => {
     const dir = join(tmp, "rtl", "out");
