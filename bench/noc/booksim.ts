@@ -2,14 +2,16 @@
  * The NoC against the configurations researchers quote (issue 14): 4x4 and 8x8 meshes, 1 and 4
  * VCs of 4 flits, uniform and transpose traffic, 1- and 4-flit packets; for each, zero-load
  * latency (the sweep's lowest load) and saturation (average latency at twice zero-load, and the
- * peak accepted throughput) under `preset=booksim` next to today's default router settings.
- * Writes bench/results/noc-booksim.json and prints a markdown table (for src/hw/noc/README.md).
+ * peak accepted throughput) under `preset=booksim` next to today's default router settings, both
+ * measured as BookSim measures (measurement=converge with BookSim's sample periods and latency
+ * threshold: a point past saturation is declared unstable). Writes bench/results/noc-booksim.json and prints a markdown table (for src/hw/noc/README.md).
  *
  *   node --import tsx bench/noc/booksim.ts            # everything (8x8 points take a while)
  *   BOOKSIM_MESHES=4 node --import tsx bench/noc/booksim.ts
  */
 import { availableParallelism } from "node:os";
 import { runSweep } from "../../src/sweep/index.js";
+import { BOOKSIM_SAMPLING } from "../../src/tb/noc/sampling.js";
 import { machine, markdownTable, writeResults } from "../report.js";
 
 const meshes = (process.env.BOOKSIM_MESHES ?? "4,8").split(",").map(Number);
@@ -32,7 +34,7 @@ for (const n of meshes) {
     for (const traffic of ["uniform", "transpose"]) {
       for (const packetSize of [1, 4]) {
         for (const router of ["booksim", "default"] as const) {
-          const params = { w: n, h: n, vcs, bufDepth: 4, traffic, packetSize, warmup: 1000, measure: 2000, ...(router === "booksim" ? { preset: "booksim" } : {}) };
+          const params = { w: n, h: n, vcs, bufDepth: 4, traffic, packetSize, ...(router === "booksim" ? { preset: "booksim" } : { measurement: "converge" }) };
           const r = await runSweep({ params, rates: RATES, seeds: 1, seed: 1, workers: availableParallelism(), refine: 1, drainLimit: 3000 });
           const low = r.points.filter((p) => p.rate === Math.min(...r.rates)).map((p) => Number(p.metrics.avgLatency));
           rows.push({
@@ -47,7 +49,7 @@ for (const n of meshes) {
     }
   }
 }
-writeResults("noc-booksim", { machine: machine(), rates: RATES, bufDepth: 4, measure: { warmup: 1000, window: 2000, seeds: 1 }, results: rows });
+writeResults("noc-booksim", { machine: machine(), rates: RATES, bufDepth: 4, measure: { measurement: "converge", ...BOOKSIM_SAMPLING, seeds: 1, drainLimit: 3000 }, results: rows });
 const fmt = (v: number | null) => (v === null ? "-" : v.toFixed(3));
 process.stdout.write(
   markdownTable([

@@ -12,7 +12,6 @@ export function runPoint(task: SweepTask): SweepPoint {
   const sim = simulate(makeMesh(p));
   try {
     const res = runNoc(sim, p, { ...runOptionsOf(params, p, seed), drainLimit: task.drainLimit, keepFailures: 3 });
-    const measure = Math.max(1, Number(params.measure));
     return {
       rate: Number(params.rate),
       seed,
@@ -21,7 +20,7 @@ export function runPoint(task: SweepTask): SweepPoint {
       cycles: res.cycles,
       timing: { wallMs: Math.round(performance.now() - t0) },
       metrics: res.metrics,
-      linkUtil: Array.from(res.windowLinkFlits, (v) => Math.round((v / measure) * 1e5) / 1e5),
+      linkUtil: Array.from(res.windowLinkFlits, (v) => Math.round((v / res.windowCycles) * 1e5) / 1e5),
     };
   } finally {
     sim.close();

@@ -1,8 +1,8 @@
 /**
  * Saturation of a load sweep: the offered load at which average packet latency (source queueing
  * included) reaches twice the zero-load latency. Points are averaged over seeds per load; a point
- * that did not reach steady state (measured packets still in flight when the cooldown ended) counts
- * as infinitely slow. Between the last load below the threshold and the first at or above it, the
+ * that did not reach steady state (measured packets still in flight when the cooldown ended, or,
+ * measured the BookSim way, an average latency past its threshold) counts as infinitely slow. Between the last load below the threshold and the first at or above it, the
  * load is interpolated linearly in latency.
  */
 import type { Saturation, SweepPoint } from "./types.js";
@@ -15,6 +15,8 @@ export interface LoadSummary {
   readonly throughput: number;
   readonly offered: number;
   readonly stable: boolean;
+  /** Why the first unstable seed was unstable ("" when stable, or when the run did not say). */
+  readonly instability: string;
   readonly passed: boolean;
   readonly seeds: number;
 }
@@ -41,6 +43,7 @@ export function summarizeLoads(points: readonly SweepPoint[]): LoadSummary[] {
         throughput: mean("throughput"),
         offered: mean("offered"),
         stable,
+        instability: String(ps.find((p) => p.metrics.stable !== true)?.metrics.instability ?? ""),
         passed: ps.every((p) => p.passed),
         seeds: ps.length,
       };

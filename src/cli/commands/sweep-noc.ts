@@ -88,7 +88,7 @@ export function formatSweep(r: SweepResult): string {
   for (const l of summarizeLoads(r.points)) {
     const lat = Number.isFinite(l.latency) ? l.latency.toFixed(1) : "-";
     const p99 = Number.isFinite(l.p99) ? l.p99.toFixed(0) : "-";
-    const state = !l.stable ? "saturated (measured packets still in flight at the end of the cooldown)" : l.latency >= r.saturation.threshold ? "saturated" : "below saturation";
+    const state = !l.stable ? `saturated (${l.instability || "measured packets still in flight at the end of the cooldown"})` : l.latency >= r.saturation.threshold ? "saturated" : "below saturation";
     lines.push(`${pad(l.rate.toFixed(4), 8)} ${pad(lat, 9)} ${pad(p99, 9)} ${pad(l.throughput.toFixed(4), 9)}  ${state}${l.passed ? "" : ", CHECKS FAILED"}`);
   }
   const s = r.saturation;

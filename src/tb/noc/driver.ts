@@ -9,6 +9,12 @@
  * `cooldownLimit` cycles; a run that hits the limit is reported unstable, i.e. saturated) -> drain
  * (no new packets; every packet must arrive, else the watchdog reports a deadlock).
  *
+ * The window is either fixed (`warmup`, `measure`) or, with `sampling`, found as BookSim2 finds
+ * it (sampling.ts): warm-up periods, then sample periods until the average latency and accepted
+ * throughput settle; the run is unstable when the average age of measured packets and flits in
+ * flight passes the latency threshold, checked after every period and every 1000 cycles of the
+ * cooldown.
+ *
  * Checks: each flit arrives at its destination, on a VC carrying one packet at a time, with the
  * data its source put in; every packet arrives exactly once, with its size; packets of one
  * (source, destination) pair and one priority class arrive in order (vcPolicy "flow"); the flits
@@ -32,6 +38,7 @@ import { DATA_LO, bodyMix, decodeHead, descriptor, flitLayout } from "../../hw/n
 import { Dir, DIR_NAMES, presentDirs } from "../../hw/noc/topology.js";
 import { OutDir, hops, linkIndex, linkLoads, zeroLoadLatency } from "../../golden/noc.js";
 import { Checker, rng } from "../harness.js";
+import { ConvergenceMonitor, DRAIN_CHECK_CYCLES, SampleRecord, SamplingOptions } from "./sampling.js";
 import { NumList, mean, percentile, round } from "./stats.js";
 import { Priority, TraceEntry, TrafficError, TrafficSpec, destinationPicker, geometricGap } from "./traffic.js";
 
@@ -41,8 +48,11 @@ export interface NocRunOptions {
   readonly rate: number;
   /** Flits per packet (Bernoulli traffic; a trace gives its own sizes). */
   readonly packetSize: number;
+  /** Fixed window: cycles of warm-up and of measurement (unused with `sampling`). */
   readonly warmup: number;
   readonly measure: number;
+  /** Find the window the way BookSim2 does (sampling.ts) instead of `warmup`/`measure`. */
+  readonly sampling?: SamplingOptions;
   readonly seed: number;
   /** Cycles after the window that traffic keeps flowing while measured packets are in flight. */
   readonly cooldownLimit?: number;
@@ -85,6 +95,10 @@ export interface NocRunResult {
   readonly windowLinkFlits: Float64Array;
   /** Every packet, in creation order, with its class, creation, acceptance and delivery cycles. */
   readonly packets: readonly PacketRecord[];
+  /** Cycles of the measurement window (throughput and link utilization are per cycle of it). */
+  readonly windowCycles: number;
+  /** With `sampling`: every sample period's averages and changes, in order. */
+  readonly samples?: readonly SampleRecord[];
 }
 
 const OUT_OF: Record<number, OutDir> = { [Dir.L]: "L", [Dir.E]: "E", [Dir.W]: "W", [Dir.N]: "N", [Dir.S]: "S" };
@@ -123,8 +137,10 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const check = new Checker(o.keepFailures ?? 10);
   const r = rng(o.seed);
   const seqMod = 2 ** L.seqBits;
-  const windowStart = o.warmup, windowEnd = o.warmup + o.measure;
-  const cooldownLimit = o.noCooldown ? 0 : o.cooldownLimit ?? Math.max(5000, 3 * (o.warmup + o.measure));
+  const monitor = o.sampling ? new ConvergenceMonitor(o.sampling) : undefined;
+  // With sampling the window opens and closes when the monitor says so (Infinity: not yet).
+  let windowStart = monitor ? Infinity : o.warmup, windowEnd = monitor ? Infinity : o.warmup + o.measure;
+  const cooldownLimit = o.noCooldown ? 0 : o.cooldownLimit ?? (monitor ? Infinity : Math.max(5000, 3 * (o.warmup + o.measure)));
   const stallLimit = o.stallLimit ?? 2000 + 50 * (w + h) * p.linkLatency;
   const size = o.packetSize;
   if (o.traffic.kind !== "trace" && !(Number.isInteger(size) && size >= 1 && size <= MAX_PACKET_FLITS)) {
@@ -177,6 +193,9 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const flowOrder = p.vcPolicy === "flow";
   let outstandingCount = 0, measuredLeft = 0, lastProgress = 0;
   let windowFlits = 0, windowOffered = 0;
+  // Sampling statistics since their last clear (sampling.ts SampleStats).
+  let statLatSum = 0, statLatCount = 0, statAccepted = 0, statResetAt = 0;
+  let rateStart = NaN; // start of the throughput window when it is not the measurement window
   const lat = new NumList(), netLat = new NumList(), hopList = new NumList(), zl = new NumList();
   const classLat = [new NumList(), new NumList()]; // measured latency per priority class
 
@@ -185,6 +204,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     check.checks++;
     lastProgress = t;
     if (t > windowStart && t <= windowEnd) windowFlits++;
+    statAccepted++;
     const vc = (word >>> 1) & 7;
     const ctx = node * 8 + vc;
     const data = Math.floor(word / 2 ** DATA_LO);
@@ -243,7 +263,12 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       const list = outstanding.get(pairOf(pk.src, pk.dst))!;
       list.splice(list.indexOf(id), 1);
       outstandingCount--;
-      if (pk.created >= windowStart && pk.created < windowEnd) {
+      const measured = pk.created >= windowStart && pk.created < windowEnd;
+      if (measured || monitor?.phase === "warm-up") {
+        statLatSum += t - pk.created;
+        statLatCount++;
+      }
+      if (measured) {
         measuredLeft--;
         lat.push(t - pk.created);
         if (classes === 2) classLat[pk.priority].push(t - pk.created);
@@ -260,15 +285,23 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   // --- the run ---------------------------------------------------------------------------------
   sim.reset();
   for (const port of inj) for (let i = 0; i < N; i++) port.valid[i].set(0);
-  let counterStart: Float64Array = new Float64Array(N * 5), counterEnd: Float64Array = counterStart;
+  let counterStart: Float64Array = new Float64Array(N * 5), counterEnd: Float64Array = counterStart, counterAtReset = counterStart;
   let generating = true, genStoppedAt = -1, stable = true, deadlock = false, drained = true;
-  const progressTotal = windowEnd;
+  const progressTotal = monitor ? monitor.o.maxSamples * monitor.o.samplePeriod : windowEnd;
   let t = 0;
   for (; ; t++) {
+    if (monitor && monitor.phase !== "done") samplingStep(monitor, t);
+    if (monitor && generating && !stable) {
+      generating = false;
+      genStoppedAt = t;
+    }
     if (t === windowStart && hasCounters) counterStart = readCounters(sim, p);
     if (t === windowEnd && hasCounters) counterEnd = readCounters(sim, p);
     if (generating && pickDst && t >= windowEnd) {
-      if (measuredLeft === 0 || t - windowEnd >= cooldownLimit) {
+      if (monitor && t > windowEnd && (t - windowEnd) % DRAIN_CHECK_CYCLES === 0 && measuredLeft > 0) {
+        if (monitor.duringDrain(sampleStats(t), t - windowEnd) === "unstable") stable = false;
+      }
+      if (measuredLeft === 0 || t - windowEnd >= cooldownLimit || !stable) {
         generating = false;
         genStoppedAt = t;
         if (measuredLeft > 0) stable = false;
@@ -349,6 +382,53 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       validSet[c][i] = 0;
     }
   }
+  /**
+   * At the top of cycle t (steps 0..t-1 done, flits seen up to t counted): end a sample period
+   * when one is due, open or close the window as the monitor decides, clear the statistics before
+   * the next period when it says so.
+   */
+  function samplingStep(m: ConvergenceMonitor, t: number): void {
+    const period = m.o.samplePeriod;
+    if (t > 0 && t % period === 0) {
+      const d = m.endOfPeriod(sampleStats(t));
+      if (d === "start-measuring") windowStart = t;
+      else if (d === "stop-measuring") windowEnd = t;
+      else if (d === "unstable") {
+        stable = false;
+        // Unstable before measuring: throughput and link loads are those of the last statistics
+        // interval (no packet is measured: the window stays closed).
+        if (windowStart === Infinity) {
+          rateStart = statResetAt;
+          windowFlits = statAccepted;
+          counterStart = counterAtReset;
+        }
+        windowEnd = t;
+      }
+    }
+    if (t % period === 0 && m.phase !== "done" && m.clearsBeforePeriod()) {
+      statLatSum = statLatCount = statAccepted = 0;
+      statResetAt = t;
+      if (hasCounters) counterAtReset = readCounters(sim, p);
+    }
+  }
+  /** The statistics since the last clear, with every undelivered flit's age at cycle t. */
+  function sampleStats(t: number) {
+    let inFlightFlits = 0, inFlightAgeSum = 0;
+    for (const list of outstanding.values()) {
+      for (const id of list) {
+        const pk = packets[id];
+        inFlightFlits += pk.size;
+        inFlightAgeSum += pk.size * (t - pk.created);
+      }
+    }
+    for (let c = 0; c < ctxPkt.length; c++) {
+      if (ctxPkt[c] < 0) continue;
+      const arrived = ctxK[c] + 1; // flits of this open packet already delivered
+      inFlightFlits -= arrived;
+      inFlightAgeSum -= arrived * (t - packets[ctxPkt[c]].created);
+    }
+    return { latencySum: statLatSum, latencyCount: statLatCount, acceptedFlits: statAccepted, cycles: t - statResetAt, nodes: N, inFlightFlits, inFlightAgeSum };
+  }
   function nextSeq(src: number, dst: number): number {
     const k = pairOf(src, dst);
     const s = pairSeq.get(k) ?? 0;
@@ -384,6 +464,13 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   }
 
   // --- metrics ---------------------------------------------------------------------------------
+  // A window never closed (a trace or run that ended while measuring) ends where traffic stopped.
+  if (windowEnd === Infinity) {
+    windowEnd = genStoppedAt >= 0 ? genStoppedAt : t;
+    if (hasCounters) counterEnd = readCounters(sim, p);
+  }
+  const from = Number.isFinite(windowStart) ? windowStart : rateStart;
+  const windowCycles = Number.isFinite(from) ? Math.max(1, windowEnd - from) : 1;
   const windowLinkFlits = new Float64Array(N * 5);
   for (let i = 0; i < windowLinkFlits.length; i++) windowLinkFlits[i] = counterEnd[i] - counterStart[i];
   const util: number[] = [];
@@ -392,7 +479,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       for (const d of presentDirs(w, h, x, y)) {
-        const u = windowLinkFlits[linkIndex(y * w + x, OUT_OF[d])] / Math.max(1, o.measure);
+        const u = windowLinkFlits[linkIndex(y * w + x, OUT_OF[d])] / windowCycles;
         if (d === Dir.L) {
           ejUtil += u / N;
           continue;
@@ -413,8 +500,8 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     maxLatency: sorted.length ? sorted[sorted.length - 1] : NaN,
     avgNetworkLatency: round(mean(netLat.view())),
     zeroLoadLatency: round(mean(zl.view())),
-    throughput: round(windowFlits / (N * Math.max(1, o.measure)), 6),
-    offered: round(windowOffered / (N * Math.max(1, o.measure)), 6),
+    throughput: round(windowFlits / (N * windowCycles), 6),
+    offered: round(windowOffered / (N * windowCycles), 6),
     avgHops: round(mean(hopList.view())),
     linkUtilMean: hasCounters ? round(mean(util)) : NaN,
     linkUtilMax: hasCounters ? round(maxUtil) : NaN,
@@ -424,7 +511,13 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     packets: packets.length,
     stable,
     drained,
+    measureCycles: windowCycles,
   };
+  if (monitor) {
+    metrics.samples = monitor.measuredPeriods;
+    metrics.converged = monitor.converged;
+    metrics.instability = monitor.instability;
+  }
   if (classes === 2) {
     // Per class (High = priority 0, Low = priority 1), over the measured packets.
     (["High", "Low"] as const).forEach((name, c) => {
@@ -435,5 +528,5 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       metrics[`measuredPackets${name}`] = s.length;
     });
   }
-  return { passed: check.passed, checker: check, cycles: t, metrics, linkFlits, goldenFlits: golden, windowLinkFlits, packets };
+  return { passed: check.passed, checker: check, cycles: t, metrics, linkFlits, goldenFlits: golden, windowLinkFlits, packets, windowCycles, samples: monitor?.samples };
 }

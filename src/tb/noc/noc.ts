@@ -11,6 +11,7 @@ import { openSim } from "../harness.js";
 import type { ParamSpec, Params, TbResult, Testbench } from "../types.js";
 import { NocRunOptions, runNoc } from "./driver.js";
 import { NOC_PRESET_NAMES, applyNocPreset, presetConflict } from "./presets.js";
+import { BOOKSIM_SAMPLING, SamplingError, SamplingOptions, checkSampling } from "./sampling.js";
 import { TRAFFIC_KINDS, TrafficError, TrafficSpec, parseHotspots, readTrace } from "./traffic.js";
 
 const int = (name: string, description: string, def: number, min: number, max: number, verify?: { min: number; max: number }): ParamSpec => ({
@@ -47,8 +48,34 @@ export const NOC_PARAMS: readonly ParamSpec[] = [
   { name: "traffic", description: "traffic pattern", type: "enum", default: "uniform", values: TRAFFIC_KINDS },
   { name: "rate", description: "offered load, flits per node per cycle (0..1)", type: "number", default: 0.1, min: 0, max: 1, verify: { min: 0, max: 1 } },
   int("packetSize", "flits per packet", 4, 1, MAX_PACKET_FLITS, { min: 1, max: 6 }),
-  int("warmup", "cycles before measuring", 500, 0, 1e9, { min: 0, max: 50 }),
-  int("measure", "cycles of the measurement window (--cycles sets it)", 2000, 1, 1e9, { min: 1, max: 300 }),
+  {
+    name: "measurement",
+    description: "window: warmup cycles, then measure cycles; converge: BookSim's (warmupPeriods sample periods, then periods until latency and throughput settle, unstable past latencyThreshold)",
+    type: "enum",
+    default: "window",
+    values: ["window", "converge"],
+  },
+  int("warmup", "measurement=window: cycles before measuring", 500, 0, 1e9, { min: 0, max: 50 }),
+  int("measure", "measurement=window: cycles of the measurement window (--cycles sets it)", 2000, 1, 1e9, { min: 1, max: 300 }),
+  int("samplePeriod", "measurement=converge: cycles per sample period", BOOKSIM_SAMPLING.samplePeriod, 1, 1e9, { min: 20, max: 100 }),
+  int("warmupPeriods", "measurement=converge: sample periods of warm-up (0: until the averages settle)", BOOKSIM_SAMPLING.warmupPeriods, 0, 1e6, { min: 0, max: 3 }),
+  int("maxSamples", "measurement=converge: sample periods in all, warm-up included", BOOKSIM_SAMPLING.maxSamples, 1, 1e6, { min: 1, max: 8 }),
+  {
+    name: "latencyThreshold",
+    description: "measurement=converge: average latency (cycles, flits in flight included) above which the run is unstable",
+    type: "number",
+    default: BOOKSIM_SAMPLING.latencyThreshold,
+    min: 1,
+    max: 1e9,
+  },
+  {
+    name: "convergeThreshold",
+    description: "measurement=converge: relative change of average latency and throughput between periods that counts as settled",
+    type: "number",
+    default: BOOKSIM_SAMPLING.convergeThreshold,
+    min: 0,
+    max: 1,
+  },
   { name: "hotspots", description: "hotspot traffic: node:weight,node:weight,... (default: the centre node)", type: "string", default: "" },
   { name: "hotFraction", description: "hotspot traffic: share of packets sent to the hotspots (the rest uniform)", type: "number", default: 1, min: 0, max: 1 },
   int("phasePackets", "alltoall traffic: packets per destination per phase", 1, 1, 1e6, { min: 1, max: 3 }),
@@ -57,7 +84,7 @@ export const NOC_PARAMS: readonly ParamSpec[] = [
   { name: "selfTraffic", description: "uniform traffic also sends to the source itself (1 in N packets), as BookSim's does", type: "bool", default: false },
   {
     name: "preset",
-    description: "a named parameter set: booksim (BookSim2's defaults: 1-cycle RC/VA/SA/ST and links, any free VC, VCs reallocated when the tail is sent, self traffic)",
+    description: "a named parameter set: booksim (BookSim2's defaults: 1-cycle RC/VA/SA/ST and links, any free VC, VCs reallocated when the tail is sent, self traffic, measurement=converge)",
     type: "enum",
     default: "none",
     values: [...NOC_PRESET_NAMES],
@@ -84,8 +111,23 @@ export function runOptionsOf(params: Params, p: NocParams, seed: number): NocRun
     packetSize: Number(params.packetSize),
     warmup: Number(params.warmup),
     measure: Number(params.measure),
+    sampling: samplingOf(params),
     seed,
   };
+}
+
+/** The BookSim-style measurement options, when the parameters (or their preset) ask for them. */
+export function samplingOf(given: Params): SamplingOptions | undefined {
+  const params = applyNocPreset(given);
+  if (params.measurement !== "converge") return undefined;
+  const num = (k: keyof SamplingOptions) => (params[k] === undefined ? BOOKSIM_SAMPLING[k] : Number(params[k]));
+  return checkSampling({
+    samplePeriod: num("samplePeriod"),
+    warmupPeriods: num("warmupPeriods"),
+    maxSamples: num("maxSamples"),
+    latencyThreshold: num("latencyThreshold"),
+    convergeThreshold: num("convergeThreshold"),
+  });
 }
 
 export function trafficOf(given: Params, nodes: number): TrafficSpec {
@@ -119,8 +161,14 @@ export const nocTb: Testbench = {
     } catch (e) {
       return (e as Error).message;
     }
-    const conflict = presetConflict(params, Object.fromEntries(NOC_PARAMS.map((p) => [p.name, p.default])));
+    const defaults = Object.fromEntries(NOC_PARAMS.map((p) => [p.name, p.default]));
+    const conflict = presetConflict(params, defaults);
     if (conflict) return conflict;
+    if (applyNocPreset(params).measurement === "converge") {
+      for (const k of ["warmup", "measure"]) {
+        if (params[k] !== undefined && params[k] !== defaults[k]) return `measurement=converge finds its own window (warmupPeriods x samplePeriod of warm-up, then up to maxSamples periods): drop --param ${k}=${params[k]}, or use measurement=window`;
+      }
+    }
     const r = Number(params.rate);
     if (!(r >= 0 && r <= 1)) return `rate=${params.rate} must be 0..1 flits per node per cycle`;
     return undefined;
@@ -131,6 +179,9 @@ export const nocTb: Testbench = {
   },
 
   async run(opts): Promise<TbResult> {
+    if (opts.cycles !== undefined && samplingOf(opts.params)) {
+      throw new SamplingError(`--cycles sets the fixed measurement window, but measurement=converge${opts.params.preset === "booksim" ? " (preset=booksim)" : ""} finds its own: drop --cycles, or bound the run with --param maxSamples=N (periods of samplePeriod cycles)`);
+    }
     const params: Params = { ...opts.params, ...(opts.cycles !== undefined ? { measure: opts.cycles } : {}) };
     const p = nocParamsOf(params);
     const sim = openSim(makeMesh(p), opts);

@@ -14,12 +14,13 @@ export type NocPresetName = (typeof NOC_PRESET_NAMES)[number];
  * allocation, switch allocation and switch traversal one cycle each (routing_delay,
  * vc_alloc_delay, sw_alloc_delay, st_final_delay = 1), one-cycle channels and credits, any free
  * output VC, VCs reallocated once the tail has left (wait_for_tail_credit = 0), and uniform
- * traffic that includes the source itself. Its injection (Bernoulli, an unbounded source queue
+ * traffic that includes the source itself, measured as its TrafficManager measures (sampling.ts:
+ * warm-up periods, sample periods until latency and throughput settle). Its injection (Bernoulli, an unbounded source queue
  * whose time counts in latency) is what the noc testbench always does. What our router does not
  * express is listed in src/hw/noc/README.md.
  */
 export const NOC_PRESETS: Record<Exclude<NocPresetName, "none">, Params> = {
-  booksim: { rc: 1, va: 1, sa: 1, st: 1, linkLatency: 1, vcPolicy: "any", vcRealloc: "tail-sent", selfTraffic: true },
+  booksim: { rc: 1, va: 1, sa: 1, st: 1, linkLatency: 1, vcPolicy: "any", vcRealloc: "tail-sent", selfTraffic: true, measurement: "converge" },
 };
 
 /** `params` with its preset's values in place (unchanged for preset "none" or none given). */
