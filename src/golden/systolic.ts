@@ -5,13 +5,16 @@
  *
  * R x C array, C (M x N) = A (M x K) * B (K x N), tiles of tm x tn outputs, P cores.
  *
- * Fold lengths (cycles a fold keeps its core busy):
- *   os  K + (R-1) + (C-1) + 1         K streamed, fill skew across rows and columns, 1 buffer read;
- *                                     the R-cycle drain overlaps the next fold; the core's last
- *                                     fold adds R exposed drain cycles.
- *   ws  (R+1) + L + (R-1) + (C-1) + 1 preload R weight rows (+1 read), stream L = real rows of the
- *                                     tile, skew down R rows and across C-1 deskew, 1 write;
+ * Fold lengths (cycles a fold keeps its core busy), SCALE-Sim v2's closed forms, folds and tiles
+ * back to back:
+ *   os  K + (R-1) + (C-1)        K streamed, fill skew across rows and columns; the R-cycle
+ *                                drain overlaps the next fold;
+ *   ws  R + L + (R-1) + (C-1)    preload R weight rows, stream L = real rows of the tile, skew
+ *                                down R rows and across C columns;
  *   is  same as ws with L = real columns of the tile.
+ * The closed forms do not count the cycles at the end of a core's last fold that the RTL needs
+ * (the tail): the array runs one cycle behind its buffer reads, then os drains R result rows
+ * (R + 1 in all) and ws/is write the last partial sums through the output register (2).
  * Folds per tile (mr x nr real outputs): os ceil(mr/R)*ceil(nr/C); ws ceil(nr/C)*ceil(K/R);
  * is ceil(mr/C)*ceil(K/R). A tile's cost is folds x fold length.
  *
@@ -39,11 +42,16 @@ export interface SystolicConfig {
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
 
 export function osFoldCycles(R: number, C: number, K: number): number {
-  return K + (R - 1) + (C - 1) + 1;
+  return K + (R - 1) + (C - 1);
 }
 
 export function stationaryFoldCycles(R: number, C: number, streamed: number): number {
-  return R + 1 + streamed + (R - 1) + (C - 1) + 1;
+  return R + streamed + (R - 1) + (C - 1);
+}
+
+/** Cycles after a core's last fold that the closed forms do not count (see the header). */
+export function tailCycles(dataflow: Dataflow, R: number): number {
+  return dataflow === "os" ? R + 1 : 2;
 }
 
 export interface GoldenTile {
@@ -144,8 +152,8 @@ export interface CycleBreakdown {
 export function analyticCycles(cfg: SystolicConfig): CycleBreakdown {
   const ts = tiles(cfg);
   const asg = assignTiles(ts.map((t) => t.cost), cfg.cores);
-  const drain = cfg.dataflow === "os" ? cfg.rows : 0;
-  const coreBusy = asg.load.map((l, c) => l + (asg.perCore[c].length > 0 ? drain : 0));
+  const tail = tailCycles(cfg.dataflow, cfg.rows);
+  const coreBusy = asg.load.map((l, c) => l + (asg.perCore[c].length > 0 ? tail : 0));
   const words = globalWords(cfg);
   const load = words.load + cfg.memLatency;
   const compute = Math.max(...coreBusy) + 1;

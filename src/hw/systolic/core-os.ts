@@ -2,15 +2,18 @@
  * An output-stationary core: the array, its edge feeders and drain, and the fold sequencer.
  *
  * A tile (from the scheduler) covers mF x nF folds; fold (mb, nb) computes C rows mb*R.. and
- * columns nb*C.. over the whole K. Fold timeline, t = 0 .. K+R+C-2:
+ * columns nb*C.. over the whole K. The sequencer's fold timeline is t = 0 .. K+R+C-3 (SCALE-Sim's
+ * R+C+K-2 cycles), folds and tiles back to back; the array runs one cycle behind it (the buffer
+ * read latency), so the next fold's first reads overlap this fold's last MAC:
  *   t < K        read A word (mb, t) and B word (nb, t) from the buffers (data one cycle later);
  *   t = 1 .. K   the feeders pass the vectors on (zeros otherwise), row i delayed i cycles and
  *                column j delayed j cycles: the systolic skew, so PE (i, j) meets A[.][k] and
  *                B[k][.] at t = k + 1 + i + j;
- *   t = K+R+C-2  PE (R-1, C-1) takes its last product; `capture` moves every sum to the drain chain.
- * The next fold starts on the following cycle while the drain chain writes the R finished rows to
- * the C buffer, bottom row first, one row per cycle. After the last fold the core waits those R
- * cycles (state DRAIN), then reports done.
+ *   t = K+R+C-2  (the next fold's t = 0) PE (R-1, C-1) takes its last product; `capture` moves
+ *                every sum to the drain chain and the accumulators restart for the next fold.
+ * The drain chain writes the R finished rows to the C buffer, bottom row first, one row per cycle,
+ * while the next fold runs. After the last fold the core waits the capture and those R cycles
+ * (state DRAIN, R+1 cycles), then reports done.
  */
 import { Module, bitsFor, mux, u } from "../../hdl/index.js";
 import { makeOsArray } from "./array-os.js";
@@ -83,16 +86,23 @@ export function makeOsCore(g: Geometry): CoreIo {
     const v = mux(feedValid, io.northData[j], 0);
     m.comb.set(arr.north[j], delayLine(m, `skew_north_c${j}`, v, j, g.northShape));
   }
-  m.comb.set(arr.capture, run.and(lastT));
+  // The array is one cycle behind the sequencer: the fold ends (capture) the cycle after its last
+  // t, when the fold and tile counters already name the next fold; the drain keeps this fold's.
+  const capture = m.signal("capture", u(1));
+  m.sync.set(capture, run.and(lastT));
+  m.comb.set(arr.capture, capture);
+  const capMb = m.signal("capture_mb", mb.shape), capNb = m.signal("capture_nb", nb.shape);
+  m.sync.set(capMb, mb);
+  m.sync.set(capNb, nb);
 
   // Drain: R rows leave the bottom of the array after each capture, row R-1 first.
   const drainCnt = counter(m, "drain_count", R);
   const drainRow = counter(m, "drain_row", g.Mp - 1);
   const drainNb = counter(m, "drain_nb", NB - 1);
-  m.if(arr.capture, () => {
+  m.if(capture, () => {
     m.sync.set(drainCnt, R);
-    m.sync.set(drainRow, affine(drainRow.width, R - 1, [mb, R]));
-    m.sync.set(drainNb, fit(nb, drainNb.width));
+    m.sync.set(drainRow, affine(drainRow.width, R - 1, [capMb, R]));
+    m.sync.set(drainNb, fit(capNb, drainNb.width));
   }).elif(drainCnt.ne(0), () => {
     m.sync.set(drainCnt, fit(drainCnt.sub(1), drainCnt.width));
     m.sync.set(drainRow, fit(drainRow.sub(1), drainRow.width));
@@ -103,7 +113,7 @@ export function makeOsCore(g: Geometry): CoreIo {
 
   f.state("IDLE", () => m.if(io.go, () => m.if(io.descValid, () => f.next("RUN")).else(() => f.next("DONE"))));
   f.state("RUN", () => m.if(tileEnd.and(io.descValid.not()), () => f.next("DRAIN")));
-  f.state("DRAIN", () => m.if(drainCnt.eq(1), () => f.next("DONE")));
+  f.state("DRAIN", () => m.if(drainCnt.eq(1).and(capture.not()), () => f.next("DONE")));
   f.state("DONE", () => m.if(io.go, () => m.if(io.descValid, () => f.next("RUN"))));
 
   m.comb.set(io.done, f.is("DONE"));

@@ -8,13 +8,19 @@
  *   is: fold (mb, kb) holds A[mb*C..][kb*R..] (transposed: PE (i, j) has A[mb*C+j][kb*R+i]),
  *       streams the tile's nr columns of B, len = nr.
  *
- * Fold timeline, t = 0 .. 2R+C+len-1:
+ * The sequencer's fold timeline is t = 0 .. 2R+C+len-3 (SCALE-Sim's 2R+C+len-2 cycles), folds and
+ * tiles back to back; the array runs one cycle behind it (the buffer read latency):
  *   t < R           read held-operand word R-1-t (data one cycle later);
  *   t = 1 .. R      load_w: the words shift down the columns (after R shifts row i has word i);
  *   R <= t < R+len  read moving word s = t-R and the running C word s (skipped on the first K fold);
  *   t = R+1+s       the vectors leave the feeders: row i delayed i, psum lane j delayed j;
  *   t = 2R+C+s      C word s leaves the deskew (lane j delayed C-1-j) and is written back.
- * Preload is not overlapped with streaming (no shadow registers): R+1 cycles per fold.
+ * The last MAC (PE (R-1, C-1), last vector) falls on the next fold's t = 0, before its first shift
+ * (t = 1), so the held operands need no shadow copy to run folds back to back. The last C words
+ * are written on the next fold's t = 0 and 1 (write enable and address travel R+C cycles behind
+ * their read, independent of the fold counter); after the last fold the core waits those 2 cycles
+ * (state TAIL). The C read is transparent: with R = 1 and len = 1 the next K fold reads a word in
+ * the cycle it is written.
  */
 import { Expr, Module, bitsFor, mux, u } from "../../hdl/index.js";
 import { makeStationaryArray } from "./array-stationary.js";
@@ -47,9 +53,9 @@ export function makeStationaryCore(g: Geometry): CoreIo {
   const blk = m.signal("block", u(bitsFor(blocks)));
   m.comb.set(blk, fit(blk0.add(fo), blk.width));
 
-  const f = m.fsm("ctrl", { states: ["IDLE", "RUN", "DONE"] as const, init: "IDLE" });
+  const f = m.fsm("ctrl", { states: ["IDLE", "RUN", "TAIL", "DONE"] as const, init: "IDLE" });
   const run = f.is("RUN");
-  const lastT = t.eq(len.add(2 * R + C - 1));
+  const lastT = t.eq(len.add(2 * R + C - 3));
   const lastK = kb.eq(KB - 1), lastFo = fo.add(1).eq(oF);
   const tileEnd = m.signal("tile_end", u(1));
   m.comb.set(tileEnd, run.and(lastT).and(lastK).and(lastFo));
@@ -101,9 +107,9 @@ export function makeStationaryCore(g: Geometry): CoreIo {
     const abs = s0.add(idx);
     return ws ? affine(io.cWrAddr.width, 0, [abs, g.NbC], [blk, 1]) : affine(io.cWrAddr.width, 0, [blk, g.Np], [abs, 1]);
   };
-  m.comb.set(io.cRdAddr!, cAddrOf(sIdx));
+  const reading = run.and(t.ge(R)).and(t.lt(len.add(R)));
   const streamValid = m.signal("stream_valid", u(1));
-  m.sync.set(streamValid, run.and(t.ge(R)).and(t.lt(len.add(R))));
+  m.sync.set(streamValid, reading);
   const accumulate = m.signal("accumulate", u(1)); // 0 on the first K fold: C starts from 0
   m.sync.set(accumulate, kb.ne(0));
   for (let i = 0; i < R; i++) {
@@ -115,20 +121,24 @@ export function makeStationaryCore(g: Geometry): CoreIo {
     m.comb.set(arr.north[j], delayLine(m, `skew_psum_c${j}`, v, j, g.accShape));
   }
 
-  // Output: deskew, then write C word t - (2R+C) during the last `len` cycles of the fold.
-  const wIdx = m.signal("write_idx", u(bitsFor(maxFoldLen)));
-  m.comb.set(wIdx, fit(t.sub(2 * R + C), wIdx.width));
-  m.comb.set(io.cWrEn, run.and(t.ge(2 * R + C)));
-  m.comb.set(io.cWrAddr, cAddrOf(wIdx));
+  // Output: deskew, then write C word s R+C cycles after it was read (t = 2R+C+s).
+  const readAddr = m.signal("c_read_addr", io.cWrAddr.shape);
+  m.comb.set(readAddr, cAddrOf(sIdx));
+  m.comb.set(io.cRdAddr!, readAddr);
+  m.comb.set(io.cWrEn, delayLine(m, "write_en", reading, R + C, u(1)));
+  m.comb.set(io.cWrAddr, delayLine(m, "write_addr", readAddr, R + C, io.cWrAddr.shape));
   for (let j = 0; j < C; j++) m.comb.set(io.cWrData[j], delayLine(m, `deskew_c${j}`, arr.south[j], C - 1 - j, g.accShape));
 
   f.state("IDLE", () => m.if(io.go, () => m.if(io.descValid, () => f.next("RUN")).else(() => f.next("DONE"))));
-  f.state("RUN", () => m.if(tileEnd.and(io.descValid.not()), () => f.next("DONE")));
+  f.state("RUN", () => m.if(tileEnd.and(io.descValid.not()), () => f.next("TAIL")));
+  const tail = counter(m, "tail", 1);
+  m.if(f.is("TAIL"), () => m.sync.set(tail, fit(tail.add(1), tail.width))).else(() => m.sync.set(tail, 0));
+  f.state("TAIL", () => m.if(tail.eq(1), () => f.next("DONE")));
   f.state("DONE", () => m.if(io.go, () => m.if(io.descValid, () => f.next("RUN"))));
 
   m.comb.set(io.done, f.is("DONE"));
   m.if(starting, () => m.sync.set(io.busyCycles, 0))
-    .elif(run, () => m.sync.set(io.busyCycles, fit(io.busyCycles.add(1), io.busyCycles.width)));
+    .elif(run.or(f.is("TAIL")), () => m.sync.set(io.busyCycles, fit(io.busyCycles.add(1), io.busyCycles.width)));
   m.if(starting, () => m.sync.set(io.tilesDone, 0)).elif(tileEnd, () => m.sync.set(io.tilesDone, fit(io.tilesDone.add(1), io.tilesDone.width)));
   return io;
 }

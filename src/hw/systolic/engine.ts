@@ -115,7 +115,8 @@ export function makeEngine(params: EngineParams): EngineIo {
     m.comb.set(sched.pop[c], core.descPop);
     connectReads(m, westBuf, core.westAddr, core.westData);
     connectReads(m, northBuf, core.northAddr, core.northData);
-    if (core.cRdAddr) connectReads(m, cBuf, core.cRdAddr, core.cRdData);
+    // Transparent: a ws/is core may read the C word it writes in the same cycle (see core-stationary.ts).
+    if (core.cRdAddr) connectReads(m, cBuf, core.cRdAddr, core.cRdData, true);
     cBuf.forEach((mem, j) => {
       const wp = mem.writePort();
       m.comb.set(wp.en, core.cWrEn);
@@ -188,9 +189,9 @@ export function makeEngine(params: EngineParams): EngineIo {
 }
 
 /** One sync read port per lane memory, all at `addr`, data to `data[lane]`. */
-function connectReads(m: Module, mems: Memory[], addr: Signal, data: Signal[]): void {
+function connectReads(m: Module, mems: Memory[], addr: Signal, data: Signal[], transparent = false): void {
   mems.forEach((mem, i) => {
-    const rp = mem.readPort({ domain: "sync" });
+    const rp = mem.readPort({ domain: "sync", transparent });
     m.comb.set(rp.addr, addr);
     m.comb.set(data[i], rp.data);
   });

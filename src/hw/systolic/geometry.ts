@@ -141,14 +141,27 @@ export function geometry(params: EngineParams): Geometry {
   };
 }
 
-/** Fold length of a stationary (ws/is) fold streaming `len` vectors: preload R+1, stream, skew R+C-1. */
+/**
+ * Fold length of a stationary (ws/is) fold streaming `len` vectors: preload R, stream len, skew
+ * R-1 + C-1 (SCALE-Sim v2's 2R+C+len-2). Folds run back to back: the buffer reads run one cycle
+ * ahead of the array, so the next fold's first read overlaps this fold's last MAC cycle.
+ */
 export function stationaryFoldCycles(R: number, C: number, len: number): number {
-  return 2 * R + C + len;
+  return 2 * R + C + len - 2;
 }
 
-/** Fold length of an output-stationary fold: read latency 1, K streamed, fill skew R-1 + C-1. */
+/** Fold length of an output-stationary fold: K streamed, fill skew R-1 + C-1 (SCALE-Sim v2's R+C+K-2). */
 export function osFoldCycles(R: number, C: number, K: number): number {
-  return K + R + C - 1;
+  return K + R + C - 2;
+}
+
+/**
+ * Cycles a core stays busy after the sequencer's last fold cycle, which the closed forms do not
+ * count: the array runs one cycle behind the buffer reads, then os drains R result rows and ws/is
+ * write the last psum through its output register (1).
+ */
+export function coreTailCycles(df: Dataflow, R: number): number {
+  return df === "os" ? R + 1 : 2;
 }
 
 /** Cycles a tile with mr real rows and nr real columns keeps its core busy. */

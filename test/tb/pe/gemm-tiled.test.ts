@@ -42,7 +42,7 @@ describe("gemm-tiled testbench == golden", () => {
     expectPassed(r);
     const an = analyticCycles({ rows: 4, cols: 4, dataflow: "os", m: 40, n: 36, k: 16, cores: 4, tileM: 16, tileN: 16, memLatency: 2 });
     expect(String(r.metrics.coreLoad)).toBe(an.coreBusy.join(","));
-    // 4 full tiles (16 folds of K+R+C-1 = 23 cycles) go one per core; the 5 partial ones are dealt back 3,2,1,0,0.
+    // 4 full tiles (16 folds of K+R+C-2 = 22 cycles) go one per core; the 5 partial ones are dealt back 3,2,1,0,0.
     expect(an.assignment.perCore.map((ts) => ts.length)).toEqual([3, 2, 2, 2]);
     expect(Number(r.metrics.loadImbalance)).toBeLessThan(1.3);
   }, 60_000);
