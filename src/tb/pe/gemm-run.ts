@@ -4,7 +4,7 @@
  * round-robin schedule (src/golden/systolic.ts), and global-memory traffic of exactly the real
  * elements, each once. Shared by the `systolic` and `gemm-tiled` testbenches and by bench/pe.
  */
-import { analyticCycles, peUtilization, SystolicConfig } from "../../golden/systolic.js";
+import { analyticCycles, peUtilization, SystolicConfig, tailCycles } from "../../golden/systolic.js";
 import { gemmTraffic, gemmWrapped } from "../../golden/gemm.js";
 import type { Geometry } from "../../hw/systolic/geometry.js";
 import type { EngineParams } from "../../hw/systolic/params.js";
@@ -119,6 +119,10 @@ export async function runGemm(name: string, cfg: GemmRunConfig, params: Params, 
     analyticCycles: an.total,
     loadCycles: an.load,
     computeCycles: an.compute,
+    // A core's busy cycles = its folds at SCALE-Sim's closed forms + this tail, which the closed
+    // forms do not count (the array one cycle behind its reads; os drains R rows, ws/is write the
+    // last partial sums through the output register).
+    tailCycles: tailCycles(g.df, g.R),
     storeCycles: an.store,
     folds: an.folds,
     tiles: g.tiles.length,
