@@ -13,6 +13,7 @@ import { COSIM_SIMULATORS, cosimCommand } from "./commands/cosim.js";
 import { parseShard, sweepCommand } from "./commands/sweep.js";
 import { reportCommand } from "./commands/report.js";
 import { newCommand } from "./commands/new.js";
+import { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR, SCALESIM_ENGINES, scaleSimCommand } from "./commands/scalesim.js";
 import { UsageError } from "./usage.js";
 import { oneLine } from "../io/user-error.js";
 
@@ -32,7 +33,7 @@ function intIn(lo: number, hi: number, what: string) {
 const TB_ARG = "a name from 'tessera list', or a file of testbenches: ./tb/my.tb.ts (name one of several as ./tb/my.tb.ts:name)";
 const TB_ARG_ALL = `${TB_ARG}, or 'all' (the project's testbenches where a tessera.config lists some, else the built-in ones)`;
 /** What commander's help-as-an-error (arguments but no command, e.g. `tessera --`) becomes: one line. */
-const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, new)\n";
+const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, scalesim, new)\n";
 const HELP_AFTER = "\nExit codes: 0 pass, 1 a check failed, 2 usage error.\n";
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const PARAM_HELP = "set a testbench parameter (repeatable: --param rows=16 --param cols=16); 'tessera list' shows them";
@@ -133,6 +134,19 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--study <k=v>", "a knob of the balancer study: iterations, traceSkew, drift, layers, threshold (repeatable)", collect, [])
     .option("--json", "machine-readable: {report, dir, files, passed}")
     .action(async (name, opts) => setCode(await reportCommand(name, opts, io)));
+
+  program
+    .command("scalesim")
+    .description("SCALE-Sim v2's config and topology in, its reports out: every layer's GEMM on one array (cycle model, or the RTL with --engine rtl)")
+    .requiredOption("-c, --config <file>", "SCALE-Sim v2 config (.cfg): [general] run_name, [architecture_presets] ArrayHeight, ArrayWidth, SRAM sizes, Dataflow, Bandwidth, [run_presets] InterfaceBandwidth")
+    .requiredOption("-t, --topology <file>", "SCALE-Sim v2 topology (.csv): conv rows, or GEMM rows 'Layer,M,N,K,'")
+    .option("-p, --path <dir>", `reports go to <dir>/<run_name>/ (default ${DEFAULT_SCALESIM_DIR})`)
+    .addOption(new Option("-i, --input-type <type>", "topology format (default: told from the header)").choices(["conv", "gemm"]))
+    .addOption(new Option("--engine <engine>", "model: the cycle model (any size); rtl: also run each layer on the RTL array, bit-exact, cycles checked against the model").choices([...SCALESIM_ENGINES]).default("model"))
+    .option("--seed <s>", "seed of the RTL runs' operands", seedArg, DEFAULT_SEED)
+    .option("--rtl-max-macs <n>", `largest layer --engine rtl simulates (default ${DEFAULT_RTL_MAX_MACS})`, intIn(1, Number.MAX_SAFE_INTEGER, "--rtl-max-macs"))
+    .option("--json", "machine-readable summary (also written to <dir>/<run_name>/tessera.json)")
+    .action(async (opts) => setCode(await scaleSimCommand(opts, io)));
 
   program
     .command("new")

@@ -1,0 +1,85 @@
+/**
+ * Run a SCALE-Sim v2 config and topology layer by layer (`tessera scalesim`): each layer's GEMM on
+ * one R x C array. The cycle model (`engine: "model"`) answers every layer from the golden model
+ * (src/golden/scalesim.ts: stall-free cycles at SCALE-Sim's closed forms, its utilisations, SRAM
+ * counts and CALC-mode memory system). `engine: "rtl"` also runs the layer's GEMM through the RTL
+ * engine (src/hw/systolic, one core, int8 operands, random data): C must come out bit-exact and the
+ * core's measured busy cycles, less the tail the closed forms do not count, must equal the model's
+ * stall-free cycles. Memory stalls come from the model in both cases: the RTL engine loads whole
+ * operands before computing and has no DRAM bandwidth model yet.
+ */
+import { scaleSimLayer, type ScaleSimArch, type ScaleSimLayerStats } from "../golden/scalesim.js";
+import { systolicTb } from "../tb/pe/systolic.js";
+import type { Params } from "../tb/types.js";
+import type { ScaleSimConfig } from "./config.js";
+import type { Topology, TopologyLayer } from "./topology.js";
+
+export const SCALESIM_ENGINES = ["model", "rtl"] as const;
+export type ScaleSimEngine = (typeof SCALESIM_ENGINES)[number];
+
+/** What the RTL run of one layer measured. */
+export interface RtlLayerRun {
+  readonly passed: boolean;
+  /** First failure when it did not pass. */
+  readonly failure?: string;
+  /** The engine's cycles from start to done (whole-operand load, compute, store). */
+  readonly cycles: number;
+  /** The core's busy cycles and the part of them the closed forms do not count. */
+  readonly busyCycles: number;
+  readonly tailCycles: number;
+  /** busyCycles - tailCycles: equal to the model's computeCycles when the RTL matches. */
+  readonly computeCycles: number;
+  readonly seed: number;
+}
+
+export interface ScaleSimLayerResult {
+  readonly index: number;
+  readonly layer: TopologyLayer;
+  readonly stats: ScaleSimLayerStats;
+  readonly rtl?: RtlLayerRun;
+}
+
+export interface ScaleSimRunOptions {
+  readonly engine: ScaleSimEngine;
+  /** Seed of the RTL runs' operands (layer i uses seed + i). */
+  readonly seed?: number;
+  /** Called after every layer (for a progress bar). */
+  readonly onLayer?: (done: number, total: number, r: ScaleSimLayerResult) => void;
+}
+
+export function archOf(cfg: ScaleSimConfig): ScaleSimArch {
+  return {
+    rows: cfg.arrayHeight, cols: cfg.arrayWidth, dataflow: cfg.dataflow,
+    ifmapSramKB: cfg.ifmapSramKB, filterSramKB: cfg.filterSramKB, ofmapSramKB: cfg.ofmapSramKB,
+  };
+}
+
+export async function runScaleSim(cfg: ScaleSimConfig, topo: Topology, o: ScaleSimRunOptions): Promise<ScaleSimLayerResult[]> {
+  const arch = archOf(cfg);
+  const out: ScaleSimLayerResult[] = [];
+  for (const [index, layer] of topo.layers.entries()) {
+    const stats = scaleSimLayer(arch, layer.gemm, { ifmapUniqueWords: layer.ifmapUniqueWords });
+    const rtl = o.engine === "rtl" ? await runLayerRtl(arch, layer, (o.seed ?? 1) + index) : undefined;
+    const r: ScaleSimLayerResult = { index, layer, stats, ...(rtl ? { rtl } : {}) };
+    out.push(r);
+    o.onLayer?.(index + 1, topo.layers.length, r);
+  }
+  return out;
+}
+
+/** The layer's GEMM through the RTL engine: one core, the whole GEMM as one tile, int8 operands. */
+export async function runLayerRtl(arch: ScaleSimArch, layer: TopologyLayer, seed: number): Promise<RtlLayerRun> {
+  const params: Params = Object.fromEntries(systolicTb.params.map((p) => [p.name, p.default]));
+  Object.assign(params, {
+    rows: arch.rows, cols: arch.cols, dataflow: arch.dataflow, m: layer.gemm.m, n: layer.gemm.n, k: layer.gemm.k,
+    cores: 1, aType: "int8", bType: "int8", data: "mixed",
+  });
+  const why = systolicTb.validate?.(params);
+  if (why) throw new Error(`layer ${layer.name}: the RTL engine cannot run it: ${why}`);
+  const r = await systolicTb.run({ params, seed, engine: "compiled" });
+  const busyCycles = Number(r.metrics.core0Busy), tailCycles = Number(r.metrics.tailCycles);
+  return {
+    passed: r.passed, ...(r.passed ? {} : { failure: r.failures[0] ?? "failed" }),
+    cycles: r.cycles, busyCycles, tailCycles, computeCycles: busyCycles - tailCycles, seed,
+  };
+}
