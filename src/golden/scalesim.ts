@@ -398,9 +398,10 @@ export function calcDramRead(x: CalcReadInput): DramOperand {
  * padded) and up to ceil(drain/bw) lines drain, one per cycle from the current cycle. Free space
  * comes back when a drain starts. A write that finds the buffer full while a drain runs waits for
  * its end. A drain counts lines*bw words less the padding of its last line only (a padded line in
- * the middle counts as full: a SCALE-Sim quirk kept here).
+ * the middle counts as full: a SCALE-Sim quirk kept here). Exported for the USER-mode model
+ * (scalesim-user.ts), where the same buffer drains at the user's Bandwidth instead of ArrayWidth.
  */
-class WriteBufferModel {
+export class WriteBufferModel {
   readonly total: number;
   readonly active: number;
   readonly drainSize: number;
@@ -537,13 +538,7 @@ export function calcWriteRun(arch: ScaleSimArch, gemm: ScaleSimGemm, drainBandwi
       n--;
     }
   };
-  forEachFold(arch, gemm, (f) => {
-    const x = operandBand(arch, st.t, "ofmap", f.rowsUsed, f.colsUsed);
-    const lo = Math.min(x.w, x.h), hi = Math.max(x.w, x.h), base = f.index * Lf + x.b;
-    for (let d = 0; d < lo - 1; d++) rowsOf(d + 1, base + d, 1); // skew fills
-    rowsOf(lo, base + lo - 1, hi - lo + 1); // every column busy
-    for (let d = hi; d < x.h + x.w - 1; d++) rowsOf(x.h + x.w - 1 - d, base + d, 1); // skew drains
-  });
+  forEachOfmapRun(arch, gemm, rowsOf);
   const stallsBefore = (row: number) => {
     let lo = 0, hi = stallRows.length; // count of stall rows < row
     while (lo < hi) {
@@ -617,7 +612,6 @@ export function scaleSimLayer(arch: ScaleSimArch, gemm: ScaleSimGemm, opts: Scal
   const { rowFolds, colFolds } = foldCounts(arch, gemm);
   const folds = rowFolds * colFolds, Lf = foldLength(arch, mapping.t);
   const computeCycles = folds * Lf;
-  const util = scaleSimUtilisation(arch, gemm);
   const sram = scaleSimSramCounts(arch, gemm);
   const run = calcWriteRun(arch, gemm);
   const printed = run.printedTotalCycles;
@@ -636,30 +630,67 @@ export function scaleSimLayer(arch: ScaleSimArch, gemm: ScaleSimGemm, opts: Scal
   const ifmap = calcDramRead({ arch, gemm, op: "ifmap", uniqueWords: opts.ifmapUniqueWords, cycleOf: run.cycleOf });
   const filter = calcDramRead({ arch, gemm, op: "filter", cycleOf: run.cycleOf });
   const ofmap = run.ofmapDram;
+  return assembleLayerStats({ arch, gemm, mapping, rowFolds, colFolds, computeCycles, printed, stallCycles: run.stallCycles, sram: { ...sram, ifmap: window("ifmap"), filter: window("filter"), ofmap: window("ofmap") }, dram: { ifmap, filter, ofmap } });
+}
+
+/** What a layer run found, before the report fields derived from it. */
+export interface LayerParts {
+  readonly arch: ScaleSimArray;
+  readonly gemm: ScaleSimGemm;
+  readonly mapping: SpatioTemporal;
+  readonly rowFolds: number;
+  readonly colFolds: number;
+  readonly computeCycles: number;
+  /** Total Cycles as SCALE-Sim prints it (the index of the last cycle). */
+  readonly printed: number;
+  readonly stallCycles: number;
+  readonly sram: ScaleSimLayerStats["sram"];
+  readonly dram: ScaleSimLayerStats["dram"];
+}
+
+/** The layer's stats: utilisations and bandwidths derived from what the run found (CALC or USER). */
+export function assembleLayerStats(x: LayerParts): ScaleSimLayerStats {
+  const { arch, gemm, printed, sram, dram } = x;
+  const util = scaleSimUtilisation(arch, gemm);
   const perCycle = (words: number) => words / Math.max(1, printed);
   const dramBw = (d: DramOperand) => d.words / (d.stopCycle - d.startCycle + 1);
   return {
     gemm,
-    mapping,
-    rowFolds,
-    colFolds,
+    mapping: x.mapping,
+    rowFolds: x.rowFolds,
+    colFolds: x.colFolds,
     macs: gemm.m * gemm.n * gemm.k,
-    computeCycles,
+    computeCycles: x.computeCycles,
     totalCycles: printed + 1,
     printedTotalCycles: printed,
-    stallCycles: run.stallCycles,
+    stallCycles: x.stallCycles,
     overallUtil: overallUtil(arch, gemm, printed),
     mappingEfficiency: util.mappingEfficiency,
     computeUtil: util.computeUtil,
-    sram: { ...sram, ifmap: window("ifmap"), filter: window("filter"), ofmap: window("ofmap") },
-    dram: { ifmap, filter, ofmap },
+    sram,
+    dram,
     bandwidth: {
       ifmapSram: perCycle(sram.ifmapReads),
       filterSram: perCycle(sram.filterReads),
       ofmapSram: perCycle(sram.ofmapWrites),
-      ifmapDram: dramBw(ifmap),
-      filterDram: dramBw(filter),
-      ofmapDram: dramBw(ofmap),
+      ifmapDram: dramBw(dram.ifmap),
+      filterDram: dramBw(dram.filter),
+      ofmapDram: dramBw(dram.ofmap),
     },
   };
+}
+
+/**
+ * The OFMAP writes of every fold in SCALE-Sim's order, as runs: `rows` consecutive demand rows from
+ * `first`, each writing `words` words (the skewed band fills, runs full width, then drains).
+ */
+export function forEachOfmapRun(arch: ScaleSimArray, gemm: ScaleSimGemm, run: (words: number, first: number, rows: number) => void): void {
+  const st = spatioTemporal(arch.dataflow, gemm), Lf = foldLength(arch, st.t);
+  forEachFold(arch, gemm, (f) => {
+    const x = operandBand(arch, st.t, "ofmap", f.rowsUsed, f.colsUsed);
+    const lo = Math.min(x.w, x.h), hi = Math.max(x.w, x.h), base = f.index * Lf + x.b;
+    for (let d = 0; d < lo - 1; d++) run(d + 1, base + d, 1); // skew fills
+    run(lo, base + lo - 1, hi - lo + 1); // every column busy
+    for (let d = hi; d < x.h + x.w - 1; d++) run(x.h + x.w - 1 - d, base + d, 1); // skew drains
+  });
 }

@@ -5,10 +5,12 @@
  * counts and CALC-mode memory system). `engine: "rtl"` also runs the layer's GEMM through the RTL
  * engine (src/hw/systolic, one core, int8 operands, random data): C must come out bit-exact and the
  * core's measured busy cycles, less the tail the closed forms do not count, must equal the model's
- * stall-free cycles. Memory stalls come from the model in both cases: the RTL engine loads whole
+ * stall-free cycles. Memory stalls come from the model in both cases (CALC: SCALE-Sim's estimated
+ * bandwidth; USER: the config's Bandwidth, src/golden/scalesim-user.ts): the RTL engine loads whole
  * operands before computing and has no DRAM bandwidth model yet.
  */
 import { scaleSimLayer, type ScaleSimArch, type ScaleSimLayerStats } from "../golden/scalesim.js";
+import { scaleSimLayerUser } from "../golden/scalesim-user.js";
 import { systolicTb } from "../tb/pe/systolic.js";
 import type { Params } from "../tb/types.js";
 import type { ScaleSimConfig } from "./config.js";
@@ -58,13 +60,19 @@ export async function runScaleSim(cfg: ScaleSimConfig, topo: Topology, o: ScaleS
   const arch = archOf(cfg);
   const out: ScaleSimLayerResult[] = [];
   for (const [index, layer] of topo.layers.entries()) {
-    const stats = scaleSimLayer(arch, layer.gemm, { ifmapUniqueWords: layer.ifmapUniqueWords });
+    const stats = layerStats(cfg, arch, layer);
     const rtl = o.engine === "rtl" ? await runLayerRtl(arch, layer, (o.seed ?? 1) + index) : undefined;
     const r: ScaleSimLayerResult = { index, layer, stats, ...(rtl ? { rtl } : {}) };
     out.push(r);
     o.onLayer?.(index + 1, topo.layers.length, r);
   }
   return out;
+}
+
+/** One layer under the config's memory mode: USER takes its Bandwidth (words/cycle), CALC estimates. */
+export function layerStats(cfg: ScaleSimConfig, arch: ScaleSimArch, layer: TopologyLayer): ScaleSimLayerStats {
+  const opts = { ifmapUniqueWords: layer.ifmapUniqueWords };
+  return cfg.interfaceBandwidth === "USER" ? scaleSimLayerUser(arch, layer.gemm, cfg.bandwidths[0], opts) : scaleSimLayer(arch, layer.gemm, opts);
 }
 
 /** The layer's GEMM through the RTL engine: one core, the whole GEMM as one tile, int8 operands. */

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scaleSimLayerUser } from "../../src/golden/scalesim-user.js";
 import { COMPUTE_REPORT_HEADER } from "../../src/scalesim/reports.js";
 import { runCli } from "../util/run-cli.js";
 
@@ -56,6 +57,22 @@ describe("tessera scalesim", () => {
       }
     }
   }, 120_000);
+
+  it("InterfaceBandwidth USER: stalls from the config's Bandwidth, as the USER-mode model gives them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scalesim-user-"));
+    const cfg = join(dir, "user.cfg");
+    writeFileSync(cfg, readFileSync(smallConfig(dir, "ws"), "utf8").replace(/InterfaceBandwidth:\s*CALC/, "InterfaceBandwidth: USER").replace(/IfmapSramSzkB:\s*\d+/, "IfmapSramSzkB: 1").replace(/FilterSramSzkB:\s*\d+/, "FilterSramSzkB: 1").replace(/Bandwidth : 10/, "Bandwidth : 2"));
+    const topo = join(dir, "t.csv");
+    writeFileSync(topo, "Layer,M,N,K,\nbig,96,40,70,\n");
+    const r = await runCli(["scalesim", "-c", cfg, "-t", topo, "-p", dir, "--json"]);
+    expect(r.code, r.err).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s.interfaceBandwidth).toBe("USER");
+    const want = scaleSimLayerUser({ rows: 8, cols: 6, dataflow: "ws", ifmapSramKB: 1, filterSramKB: 1, ofmapSramKB: 64 }, { m: 96, n: 40, k: 70 }, 2);
+    expect(s.layers[0].stallCycles).toBe(want.stallCycles);
+    expect(s.layers[0].totalCycles).toBe(want.totalCycles);
+    expect(want.stallCycles).toBeGreaterThan(0); // 1 kB buffers at 2 words/cycle cannot keep up
+  });
 
   it("bad input: a usage error naming the file, line and field", async () => {
     const dir = mkdtempSync(join(tmpdir(), "scalesim-bad-"));
