@@ -88,7 +88,7 @@ function detectFormat(header: string[], file: string): TopologyFormat {
   if (rest.length >= 3 && rest[0] === "M" && rest[1] === "N" && rest[2] === "K") return "gemm";
   if (rest.length >= 7 && /IFMAP/i.test(header[1] ?? "")) return "conv";
   throw new ScaleSimTopologyError(
-    `cannot tell from the header whether this is a conv topology ('Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,') or a GEMM one ('Layer, M, N, K,'); fix the header or give the format`,
+    `cannot tell from the header whether this is a conv topology ('Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter, Strides,') or a GEMM one ('Layer, M, N, K,'); fix the header or give the format (-i conv|gemm)`,
     { file, line: 1 },
   );
 }

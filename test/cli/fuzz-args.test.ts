@@ -12,7 +12,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, expect } from "vitest";
 import { Module, u } from "../../src/hdl/index.js";
@@ -72,7 +72,10 @@ const FLAGS = ["--param", "--seed", "--cycles", "--runs", "--vcd", "--no-vcd", "
 const VALUES = ["0", "1", "7", "-3", "4294967296", "1099511627776", "1.5", "1e3", "", " ", "abc", "k=v", "int=7", "int=99", "int=-1", "int=2.5",
   "num=0.25", "num=x", "num=", "en=b", "en=c", "bool=true", "bool=maybe", "file=f.txt", "file=d", "file=missing.csv", "file=b.bin", "=3",
   "interp", "compiled", "verilator", "icarus", "0/2", "3/2", "a/b", "d", "f.txt", "b.bin", "f.txt/x.vcd", "missing/dir/x.json", "/proc/nope/x",
-  "out/x.vcd", "waves", "x.v", "d/", "iterations=3", "wsc-moe"];
+  "out/x.vcd", "waves", "x.v", "d/", "iterations=3", "wsc-moe", "gemm", "conv", "model",
+  // The shipped SCALE-Sim files, so `scalesim` also runs for real with the cycle model (its outputs
+  // go to the test's folder; "rtl" is left out: a real topology on the RTL takes minutes).
+  resolve("topologies/scalesim-32x32-os.cfg"), resolve("topologies/gpt2-decoder-decode.csv"), resolve("topologies/conv-example.csv")];
 
 /** The options each command takes, with whether they take a value: most draws use these. */
 const OPTIONS: Record<string, [string, boolean][]> = {
@@ -84,6 +87,7 @@ const OPTIONS: Record<string, [string, boolean][]> = {
   sweep: [["--param", true], ["--seeds", true], ["--seed", true], ["--workers", true], ["--shard", true], ["--out", true], ["--rates", true], ["--json", false]],
   cosim: [["--sim", true], ["--cycles", true], ["--seed", true], ["--param", true], ["--json", false]],
   report: [["-o", true], ["--param", true], ["--seed", true], ["--study", true], ["--json", false]],
+  scalesim: [["-c", true], ["-t", true], ["-p", true], ["-i", true], ["--engine", true], ["--seed", true], ["--rtl-max-macs", true], ["--json", false]],
 };
 
 const value = fc.oneof(pick(VALUES), fc.integer({ min: -10, max: 1000 }).map(String), fc.string({ maxLength: 6 }));
@@ -100,6 +104,8 @@ const noise = fc.array(fc.oneof(pick(FLAGS), pick(VALUES), pick(NAMES), pick(Obj
 const argv: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 6, arbitrary: commandLine(["list", "run", "verify", "emit", "new"], NAMES) },
   { weight: 2, arbitrary: commandLine(["sweep", "cosim", "report"], REFUSED_NAMES).filter((a) => !(a[0] !== "cosim" && a[1] === "all")) },
+  // scalesim takes no name: options only (-c, -t drawn from real and broken files).
+  { weight: 1, arbitrary: fc.array(option("scalesim"), { maxLength: 5 }).map((opts) => ["scalesim", ...opts.flat()]) },
   { weight: 1, arbitrary: fc.tuple(pick(["help", "--help", "bogus", "-x", ""]), noise).map(([c, t]) => [c, ...t]) },
   { weight: 1, arbitrary: noise },
 );
