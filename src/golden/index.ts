@@ -15,6 +15,8 @@ export * from "./fp16.js";
 export * from "./gemm.js";
 export * from "./noc.js";
 export * from "./prng.js";
+export * from "./scalesim.js";
+export * from "./scalesim-user.js";
 export * from "./sofa-dlzs-timing.js";
 export * from "./sofa-pipeline.js";
 export * from "./sofa-sads-timing.js";
