@@ -10,6 +10,7 @@ export * from "./bitslice-brcr-timing.js";
 export * from "./bitslice-bstc-timing.js";
 export * from "./bitslice-bstc-words.js";
 export * from "./bitslice.js";
+export * from "./dram-port.js";
 export * from "./examples.js";
 export * from "./fp16.js";
 export * from "./gemm.js";

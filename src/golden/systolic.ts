@@ -1,7 +1,7 @@
 /**
  * Golden cycle model of the systolic GEMM engine (src/hw/systolic), and the symmetric round-robin
- * tile assignment of XY-Serve. Pure functions, no imports: this is the oracle the RTL's measured
- * cycle counts must equal exactly.
+ * tile assignment of XY-Serve. Pure functions (importing only the DRAM port's bandwidth rule): this
+ * is the oracle the RTL's measured cycle counts must equal exactly.
  *
  * R x C array, C (M x N) = A (M x K) * B (K x N), tiles of tm x tn outputs, P cores.
  *
@@ -20,8 +20,11 @@
  *
  * Whole run, from the edge that samples `start` to `done`:
  *   1 + (loadWords + latency) + (max over cores of busy + 1) + (storeWords + 1)
- * with loadWords/storeWords the real vector words moved (one per cycle, see globalWords).
+ * with loadWords/storeWords the real vector words moved (one per cycle, see globalWords), when the
+ * global-memory port takes a request every cycle; with a bandwidth (dramBytesPerCycle) the load and
+ * store units wait for the port as dram-port.ts rules, request by request (requestRuns).
  */
+import { DramPort } from "./dram-port.js";
 
 export type Dataflow = "os" | "ws" | "is";
 
@@ -37,6 +40,10 @@ export interface SystolicConfig {
   readonly tileN: number;
   /** Cycles from a read request to its response (>= 1). */
   readonly memLatency: number;
+  /** Global-memory bandwidth in bytes per cycle (dram-port.ts); 0 or absent: unlimited. */
+  readonly dramBytesPerCycle?: number;
+  /** Bytes per element of A, B and C (what a request of `count` lanes moves); needed with a bandwidth. */
+  readonly elementBytes?: { readonly a: number; readonly b: number; readonly c: number };
 }
 
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
@@ -125,6 +132,31 @@ export function assignTiles(costs: readonly number[], cores: number): Assignment
   return { order, perCore, load };
 }
 
+/** `repeat` requests in a row of `bytes` each. */
+export interface RequestRun {
+  readonly bytes: number;
+  readonly repeat: number;
+}
+
+/**
+ * The requests of the load unit (the west buffer's matrix, then the north buffer's) and of the
+ * store unit, in order, as runs of equal size: each walks vector words block by block, `inner`
+ * words per block of `lanes` real lanes (fewer in the last block).
+ */
+export function requestRuns(cfg: SystolicConfig): { load: RequestRun[]; store: RequestRun[] } {
+  const { rows: R, cols: C, m, n, k } = cfg;
+  const eb = cfg.elementBytes ?? { a: 1, b: 1, c: 1 };
+  const walk = (extent: number, lanes: number, inner: number, bytes: number): RequestRun[] => {
+    const blocks = cdiv(extent, lanes), last = extent - (blocks - 1) * lanes;
+    return [{ bytes: lanes * bytes, repeat: (blocks - 1) * inner }, { bytes: last * bytes, repeat: inner }].filter((r) => r.repeat > 0);
+  };
+  switch (cfg.dataflow) {
+    case "os": return { load: [...walk(m, R, k, eb.a), ...walk(n, C, k, eb.b)], store: walk(n, C, m, eb.c) };
+    case "ws": return { load: [...walk(k, R, m, eb.a), ...walk(n, C, k, eb.b)], store: walk(n, C, m, eb.c) };
+    case "is": return { load: [...walk(k, R, n, eb.b), ...walk(m, C, k, eb.a)], store: walk(m, C, n, eb.c) };
+  }
+}
+
 /** Vector words the load unit reads and the store unit writes (one request each). */
 export function globalWords(cfg: SystolicConfig): { load: number; store: number } {
   const { rows: R, cols: C, m, n, k } = cfg;
@@ -154,10 +186,18 @@ export function analyticCycles(cfg: SystolicConfig): CycleBreakdown {
   const asg = assignTiles(ts.map((t) => t.cost), cfg.cores);
   const tail = tailCycles(cfg.dataflow, cfg.rows);
   const coreBusy = asg.load.map((l, c) => l + (asg.perCore[c].length > 0 ? tail : 0));
-  const words = globalWords(cfg);
-  const load = words.load + cfg.memLatency;
   const compute = Math.max(...coreBusy) + 1;
-  const store = words.store + 1;
+  // The load unit offers its requests from cycle 1 on, one per cycle, as the port takes them; the
+  // last response comes memLatency cycles after the last is taken. The store unit offers its first
+  // request the cycle after STORE begins, and is done the cycle after its last is taken.
+  const port = new DramPort(cfg.dramBytesPerCycle ?? 0);
+  const runs = requestRuns(cfg);
+  let taken = 0;
+  for (const r of runs.load) for (let i = 0; i < r.repeat; i++) taken = port.accept(r.bytes, 1);
+  const load = taken + cfg.memLatency;
+  const storeStart = 1 + load + compute;
+  for (const r of runs.store) for (let i = 0; i < r.repeat; i++) taken = port.accept(r.bytes, storeStart + 1);
+  const store = taken - storeStart + 1;
   return {
     start: 1, load, compute, store, total: 1 + load + compute + store,
     coreBusy, coreTiles: asg.perCore.map((p) => p.length), folds: ts.reduce((s, t) => s + t.folds, 0), assignment: asg,

@@ -48,6 +48,7 @@ export function makeEngine(params: EngineParams): EngineIo {
   const reqRow = m.output("gm_req_row", u(COORD_BITS)), reqCol = m.output("gm_req_col", u(COORD_BITS));
   const reqCount = m.output("gm_req_count", u(w.countBits)), reqTag = m.output("gm_req_tag", u(w.tagBits));
   const wdata = Array.from({ length: w.writeLanes }, (_, j) => m.output(`gm_wdata_l${j}`, w.writeShape));
+  const reqReady = m.input("gm_req_ready", u(1)); // the memory takes the offered request this cycle
   const respValid = m.input("gm_resp_valid", u(1)), respTag = m.input("gm_resp_tag", u(w.tagBits));
   const rdata = Array.from({ length: w.readLanes }, (_, i) => m.input(`gm_rdata_l${i}`, u(w.dataBits)));
 
@@ -68,7 +69,9 @@ export function makeEngine(params: EngineParams): EngineIo {
   const ld = walkCursor(m, "load", walks, ldSel);
   const ldF = walks.map((wk) => walkFields(wk, ld.o, ld.x, w.countBits, w.addrBits));
   const ldCount = mux(ldSel, ldF[1].count, ldF[0].count);
-  const issuing = phase.is("LOAD").and(ldActive);
+  // The current word is offered until the memory takes it (bandwidth); the cursor moves on then.
+  const ldOffer = phase.is("LOAD").and(ldActive);
+  const issuing = ldOffer.and(reqReady);
   m.if(issuing, () => {
     ld.step();
     m.if(ld.last, () => m.if(ldSel, () => m.sync.set(ldActive, 0)).else(() => m.sync.set(ldSel, 1)));
@@ -136,27 +139,35 @@ export function makeEngine(params: EngineParams): EngineIo {
   const stActive = m.signal("store_active", u(1));
   const st = walkCursor(m, "store", [sw]);
   const stF = walkFields(sw, st.o, st.x, w.countBits, bitsFor(g.cDepth));
+  // A one-word pipeline: the C buffer read (sync) and the request fields are registered together;
+  // the register takes the next word when it is empty or its word is taken this cycle, else it
+  // (and the read port's data) holds.
+  const stValid = m.signal("store_valid", u(1)), stLast = m.signal("store_last", u(1));
+  const stFree = m.signal("store_free", u(1));
+  m.comb.set(stFree, stValid.not().or(reqReady));
   for (const mem of cBuf) {
     const rp = mem.readPort({ domain: "sync" });
     m.comb.set(rp.addr, stF.addr);
+    m.comb.set(rp.en, stFree);
     storeReads.push(rp);
   }
-  const stValid = m.signal("store_valid", u(1)), stLast = m.signal("store_last", u(1));
   const stRow = m.signal("store_row", u(COORD_BITS)), stCol = m.signal("store_col", u(COORD_BITS));
   const stCount = m.signal("store_count", u(w.countBits));
-  const storing = phase.is("STORE").and(stActive);
-  m.sync.set(stValid, storing);
-  m.sync.set(stLast, st.last);
-  m.sync.set(stRow, stF.row);
-  m.sync.set(stCol, stF.col);
-  m.sync.set(stCount, stF.count);
+  const storing = phase.is("STORE").and(stActive).and(stFree);
+  m.if(stFree, () => {
+    m.sync.set(stValid, storing);
+    m.sync.set(stLast, st.last);
+    m.sync.set(stRow, stF.row);
+    m.sync.set(stCol, stF.col);
+    m.sync.set(stCount, stF.count);
+  });
   m.if(storing, () => {
     st.step();
     m.if(st.last, () => m.sync.set(stActive, 0));
   });
 
   // --- global-memory request mux ---------------------------------------------------------------
-  m.comb.set(reqValid, issuing.or(stValid));
+  m.comb.set(reqValid, ldOffer.or(stValid));
   m.comb.set(reqWrite, stValid);
   m.comb.set(reqMat, mux(stValid, MAT_C, mux(ldSel, walks[1].mat, walks[0].mat)));
   m.comb.set(reqDir, mux(stValid, sw.dir, mux(ldSel, walks[1].dir, walks[0].dir)));
@@ -182,7 +193,7 @@ export function makeEngine(params: EngineParams): EngineIo {
       st.clear();
     }),
   );
-  phase.state("STORE", () => m.if(stValid.and(stLast), () => phase.next("DONE")));
+  phase.state("STORE", () => m.if(stValid.and(stLast).and(reqReady), () => phase.next("DONE")));
   phase.state("DONE", () => m.if(start, begin));
   m.comb.set(done, phase.is("DONE"));
   return { module: m, g, start, done, coreBusy, coreTiles };

@@ -1,5 +1,6 @@
 /**
- * The engine's port to global memory (HBM/DDR, modelled outside the RTL). One request per cycle:
+ * The engine's port to global memory (HBM/DDR, modelled outside the RTL). At most one request per
+ * cycle, taken when the memory raises req_ready (valid/ready: an offered request holds until taken):
  * `count` lanes of matrix `mat` starting at (row, col), along the row (col + lane) or down the
  * column (row + lane). Reads are answered in order some cycles later with the request's tag; the
  * lanes at or beyond `count` of a response are not part of the transfer (the engine zeroes them:
@@ -45,6 +46,8 @@ export function gmemModelPorts(g: Geometry): PortsDecl {
     req_col: input(u(COORD_BITS)),
     req_count: input(u(w.countBits)),
     req_tag: input(u(w.tagBits)),
+    // The port takes the offered request in a cycle where req_ready is 1 (bandwidth, dram-port.ts).
+    req_ready: output(u(1)),
     resp_valid: output(u(1)),
     resp_tag: output(u(w.tagBits)),
   };

@@ -21,9 +21,9 @@ function port(m: Module, name: string): Signal {
   return s;
 }
 
-export function buildGemmBench(p: EngineParams, A: ArrayLike<number>, B: ArrayLike<number>, memLatency: number, seed: number): GemmBench {
+export function buildGemmBench(p: EngineParams, A: ArrayLike<number>, B: ArrayLike<number>, memLatency: number, seed: number, dramBytesPerCycle = 0): GemmBench {
   const engine = makeEngine(p);
-  const memory = new GlobalMemoryModel(engine.g, A, B, memLatency, seed);
+  const memory = new GlobalMemoryModel(engine.g, A, B, memLatency, seed, dramBytesPerCycle);
   const top = new Module("gemm_tb");
   top.submodule("engine", engine.module);
   const gm = top.behaviouralBlock("gmem", memory);

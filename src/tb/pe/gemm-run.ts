@@ -5,7 +5,7 @@
  * elements, each once. Shared by the `systolic` and `gemm-tiled` testbenches and by bench/pe.
  */
 import { analyticCycles, peUtilization, SystolicConfig, tailCycles } from "../../golden/systolic.js";
-import { gemmTraffic, gemmWrapped } from "../../golden/gemm.js";
+import { elementBytes, gemmTraffic, gemmWrapped } from "../../golden/gemm.js";
 import type { Geometry } from "../../hw/systolic/geometry.js";
 import type { EngineParams } from "../../hw/systolic/params.js";
 import type { Simulator } from "../../sim/index.js";
@@ -17,6 +17,8 @@ import { DataMode, randomOperands } from "./operands.js";
 export interface GemmRunConfig {
   readonly engine: EngineParams;
   readonly memLatency: number;
+  /** Global-memory bandwidth, bytes per cycle (0: unlimited). */
+  readonly dramBytesPerCycle?: number;
   readonly data: DataMode;
 }
 
@@ -27,9 +29,10 @@ export interface GemmRunOutcome {
   readonly buildSeconds: number;
 }
 
-export function goldenConfig(g: Geometry, memLatency: number): SystolicConfig {
+export function goldenConfig(g: Geometry, memLatency: number, dramBytesPerCycle = 0): SystolicConfig {
   return {
     rows: g.R, cols: g.C, dataflow: g.df, m: g.M, n: g.N, k: g.K, cores: g.p.cores, tileM: g.tm, tileN: g.tn, memLatency,
+    dramBytesPerCycle, elementBytes: { a: elementBytes(g.aShape.width), b: elementBytes(g.bShape.width), c: elementBytes(g.accShape.width) },
   };
 }
 
@@ -39,12 +42,15 @@ export async function runGemm(name: string, cfg: GemmRunConfig, params: Params, 
   const p = cfg.engine;
   const A = randomOperands(r, p.aType, p.m * p.k, cfg.data);
   const B = randomOperands(r, p.bType, p.k * p.n, cfg.data);
-  const bench = buildGemmBench(p, A, B, cfg.memLatency, opts.seed);
+  const bw = cfg.dramBytesPerCycle ?? 0;
+  const bench = buildGemmBench(p, A, B, cfg.memLatency, opts.seed, bw);
   const { engine, memory } = bench;
   const g = engine.g;
   const want = gemmWrapped(A, B, g.M, g.N, g.K, g.accShape);
-  const gc = goldenConfig(g, cfg.memLatency);
+  const gc = goldenConfig(g, cfg.memLatency, bw);
   const an = analyticCycles(gc);
+  // What the bandwidth costs: the same run with a port that takes a request every cycle.
+  const unlimited = bw > 0 ? analyticCycles({ ...gc, dramBytesPerCycle: 0 }).total : an.total;
   const traffic = gemmTraffic(g.M, g.N, g.K, g.aShape.width, g.bShape.width, g.accShape.width);
   const check = new Checker();
 
@@ -124,6 +130,9 @@ export async function runGemm(name: string, cfg: GemmRunConfig, params: Params, 
     // last partial sums through the output register).
     tailCycles: tailCycles(g.df, g.R),
     storeCycles: an.store,
+    dramBytesPerCycle: bw,
+    // Cycles the global-memory bandwidth adds (load and store wait for the port).
+    dramStallCycles: an.total - unlimited,
     folds: an.folds,
     tiles: g.tiles.length,
     tileM: g.tm,

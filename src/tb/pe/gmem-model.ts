@@ -4,7 +4,9 @@
  * and byte that crosses the port. It is the judge of virtual padding: any lane outside the real
  * matrix (a padded row or column) is recorded as a violation, each element's reads and writes are
  * counted so the testbench can demand "exactly once", and the lanes of a response beyond `count`
- * carry garbage, so an engine that forgot to zero its padded lanes gives wrong results.
+ * carry garbage, so an engine that forgot to zero its padded lanes gives wrong results. With a
+ * bandwidth it takes requests as src/golden/dram-port.ts rules (a credit of bytes refilled every
+ * cycle), telling the engine through req_ready; the latency counts from the cycle a read is taken.
  */
 import type { BehaviouralBlock, BehaviouralIO, PortsDecl } from "../../hdl/index.js";
 import { gmemModelPorts, gmemWidths } from "../../hw/systolic/gmem-port.js";
@@ -40,6 +42,9 @@ export class GlobalMemoryModel implements BehaviouralBlock {
   private readonly dataMask: bigint;
   private readonly queue: Pending[] = [];
   private tickNo = 0;
+  /** DRAM port credit in bytes (dram-port.ts), and whether the port takes a request this cycle. */
+  private credit: number;
+  private ready = true;
   private readonly garbage: () => number;
   private readonly wnames: string[];
   private readonly rnames: string[];
@@ -52,8 +57,12 @@ export class GlobalMemoryModel implements BehaviouralBlock {
     readonly B: ArrayLike<number>,
     readonly latency = 1,
     seed = 1,
+    /** Bytes per cycle the port moves (0: unlimited, a request every cycle). */
+    readonly bytesPerCycle = 0,
   ) {
     if (!Number.isInteger(latency) || latency < 1) throw new Error(`GlobalMemoryModel: latency ${latency} must be a whole number >= 1`);
+    if (!Number.isInteger(bytesPerCycle) || bytesPerCycle < 0) throw new Error(`GlobalMemoryModel: bytesPerCycle ${bytesPerCycle} must be a whole number >= 0 (0: unlimited)`);
+    this.credit = bytesPerCycle;
     const w = gmemWidths(g);
     this.ports = gmemModelPorts(g);
     this.readLanes = w.readLanes;
@@ -79,12 +88,21 @@ export class GlobalMemoryModel implements BehaviouralBlock {
 
   reset(io: BehaviouralIO): void {
     this.queue.length = 0;
+    this.credit = this.bytesPerCycle;
+    this.ready = true;
     io.set("resp_valid", 0);
+    io.set("req_ready", 1);
   }
 
   tick(io: BehaviouralIO): void {
     const now = this.tickNo++;
-    if (io.getNumber("req_valid")) this.request(io, now);
+    const spent = io.getNumber("req_valid") && this.ready ? this.request(io, now) : 0;
+    const bw = this.bytesPerCycle;
+    if (bw > 0) {
+      this.credit = Math.min(bw, this.credit - spent + bw);
+      this.ready = this.credit > 0;
+      io.set("req_ready", this.ready ? 1 : 0);
+    }
     const head = this.queue[0];
     if (head && head.due === now) {
       this.queue.shift();
@@ -94,7 +112,8 @@ export class GlobalMemoryModel implements BehaviouralBlock {
     } else io.set("resp_valid", 0);
   }
 
-  private request(io: BehaviouralIO, now: number): void {
+  /** Serve a request taken this cycle; returns the bytes it moves. */
+  private request(io: BehaviouralIO, now: number): number {
     const write = io.getNumber("req_write") === 1;
     const mat = io.getNumber("req_mat"), dir = io.getNumber("req_dir");
     const row = io.getNumber("req_row"), col = io.getNumber("req_col"), count = io.getNumber("req_count");
@@ -139,5 +158,6 @@ export class GlobalMemoryModel implements BehaviouralBlock {
       this.bytesRead += bytes;
       this.queue.push({ due: now + this.latency - 1, tag: io.get("req_tag"), lanes: out });
     }
+    return bytes;
   }
 }

@@ -15,6 +15,7 @@ export const COMMON_PARAMS: readonly ParamSpec[] = [
   { name: "bType", description: "element type of B", type: "enum", default: "int8", values: OPERAND_TYPES },
   { name: "accWidth", description: "accumulator bits (C wraps modulo 2^accWidth; signed unless both operands are unsigned)", type: "int", default: 32, min: 2, max: 48, verify: { min: 8, max: 40 } },
   { name: "memLatency", description: "global-memory read latency in cycles", type: "int", default: 2, min: 1, max: 16, verify: { min: 1, max: 4 } },
+  { name: "dramBw", description: "global-memory bandwidth in bytes per cycle (0: unlimited, a request every cycle)", type: "int", default: 0, min: 0, max: 65536, verify: { min: 0, max: 12 } },
   { name: "data", description: "operand values: uniform, extremes (-128, 127, -32768, ...), or mixed", type: "enum", default: "mixed", values: DATA_MODES },
 ];
 
@@ -38,6 +39,8 @@ export function withDefaults(specs: readonly ParamSpec[], defaults: Params): Par
 export interface TbGemmConfig {
   readonly engine: EngineParams;
   readonly memLatency: number;
+  /** Global-memory bandwidth, bytes per cycle (0: unlimited). */
+  readonly dramBytesPerCycle: number;
   readonly data: DataMode;
 }
 
@@ -61,6 +64,7 @@ export function engineFromParams(p: Params, tiled: boolean): TbGemmConfig {
       accWidth: Number(p.accWidth), cores: tiled ? Number(p.cores) : 1, tileM, tileN,
     },
     memLatency: Number(p.memLatency),
+    dramBytesPerCycle: Number(p.dramBw ?? 0),
     data: data as DataMode,
   };
 }

@@ -19,15 +19,17 @@ const replay = await import("../../../src/verilog/replay.js").catch(() => undefi
 const emit = await import("../../../src/verilog/emit.js").catch(() => undefined);
 
 describe.skipIf(!haveIcarus || !cosim || !replay || !emit)("engine Verilog == our simulator (Icarus)", () => {
-  for (const dataflow of ["os", "ws", "is"] as const) {
-    it(`${dataflow}: 2 cores of 3x2, 7x5x4 int8 x uint8, 24-bit accumulator`, async () => {
+  // Bandwidth 0: the memory takes a request every cycle; 3 bytes per cycle: the load and store
+  // units wait on req_ready (a 24-bit C word of 2 lanes is 6 bytes).
+  for (const [dataflow, bw] of [["os", 0], ["ws", 0], ["is", 0], ["os", 3], ["is", 3]] as const) {
+    it(`${dataflow}: 2 cores of 3x2, 7x5x4 int8 x uint8, 24-bit accumulator, bandwidth ${bw || "unlimited"}`, async () => {
       const p: EngineParams = {
         rows: 3, cols: 2, dataflow, m: 7, n: 5, k: 4, aType: "int8", bType: "uint8", accWidth: 24, cores: 2,
         tileM: dataflow === "os" ? 3 : dataflow === "is" ? 2 : 4, tileN: dataflow === "is" ? 3 : 2,
       };
       const r = rng(5);
       const A = randomOperands(r, "int8", p.m * p.k, "mixed"), B = randomOperands(r, "uint8", p.k * p.n, "mixed");
-      const bench = buildGemmBench(p, A, B, 2, 1);
+      const bench = buildGemmBench(p, A, B, 2, 1, bw);
       const spec = cosim!.specFromEmitted(emit!.emitDesign(makeEngine(p).module));
       const sim = simulate(bench.top);
       const ins = spec.inputs.map((x) => x.hdlName ?? x.name);

@@ -25,6 +25,7 @@ describe("gemm-tiled testbench == golden", () => {
         m: fc.integer({ min: 1, max: 80 }), n: fc.integer({ min: 1, max: 80 }), k: fc.integer({ min: 1, max: 80 }),
         cores: fc.integer({ min: 1, max: 6 }), tileM: fc.integer({ min: 0, max: 40 }), tileN: fc.integer({ min: 0, max: 40 }),
         aType: fc.constantFrom("int8", "uint16"), bType: fc.constantFrom("int16", "uint8"),
+        dramBw: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 16 })),
       }),
       fc.integer({ min: 1, max: 2 ** 31 - 1 }),
     ],

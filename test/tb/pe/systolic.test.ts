@@ -30,6 +30,7 @@ describe("systolic testbench == golden (compiled engine)", () => {
           aType: fc.constantFrom(...OPERAND_TYPES), bType: fc.constantFrom(...OPERAND_TYPES),
           accWidth: fc.oneof(fc.constant(32), fc.integer({ min: 8, max: 40 })),
           memLatency: fc.integer({ min: 1, max: 4 }),
+          dramBw: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 16 })),
           data: fc.constantFrom("mixed", "extremes"),
         }),
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
