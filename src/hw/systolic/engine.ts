@@ -2,8 +2,9 @@
  * The tiled GEMM engine: `cores` systolic arrays sharing on-chip A, B and C buffers, a tile
  * scheduler, and load/store units talking to global memory.
  *
- *   IDLE --start--> LOAD: the load unit reads the real words of A and B (one request per cycle)
- *                         into the west/north buffers, zero-filling padded lanes;
+ *   IDLE --start--> LOAD: the load unit reads the real words of A and B (a request per cycle
+ *                         while the memory's gm_req_ready allows) into the west/north buffers,
+ *                         zero-filling padded lanes;
  *         COMPUTE: each core takes its tiles from the scheduler (symmetric round-robin over tiles
  *                  sorted by cost) and folds them onto its array, results going to the C buffer;
  *         STORE:   the store unit writes the real words of C back;
