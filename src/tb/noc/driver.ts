@@ -291,10 +291,6 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   let t = 0;
   for (; ; t++) {
     if (monitor && monitor.phase !== "done") samplingStep(monitor, t);
-    if (monitor && generating && !stable) {
-      generating = false;
-      genStoppedAt = t;
-    }
     if (t === windowStart && hasCounters) counterStart = readCounters(sim, p);
     if (t === windowEnd && hasCounters) counterEnd = readCounters(sim, p);
     if (generating && pickDst && t >= windowEnd) {
@@ -395,6 +391,10 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       else if (d === "stop-measuring") windowEnd = t;
       else if (d === "unstable") {
         stable = false;
+        if (generating) {
+          generating = false;
+          genStoppedAt = t;
+        }
         // Unstable before measuring: throughput and link loads are those of the last statistics
         // interval (no packet is measured: the window stays closed).
         if (windowStart === Infinity) {
@@ -464,11 +464,6 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   }
 
   // --- metrics ---------------------------------------------------------------------------------
-  // A window never closed (a trace or run that ended while measuring) ends where traffic stopped.
-  if (windowEnd === Infinity) {
-    windowEnd = genStoppedAt >= 0 ? genStoppedAt : t;
-    if (hasCounters) counterEnd = readCounters(sim, p);
-  }
   const from = Number.isFinite(windowStart) ? windowStart : rateStart;
   const windowCycles = Number.isFinite(from) ? Math.max(1, windowEnd - from) : 1;
   const windowLinkFlits = new Float64Array(N * 5);
