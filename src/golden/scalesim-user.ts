@@ -22,22 +22,19 @@
 import {
   WriteBufferModel,
   assembleLayerStats,
+  checkLayer,
+  sramWindows,
   forEachOfmapRun,
-  bandFirstRow,
-  bandLastRow,
   foldCounts,
   foldLength,
   forEachFold,
   operandBand,
-  scaleSimSramCounts,
   spatioTemporal,
   type DramOperand,
-  type Operand,
   type ScaleSimArch,
   type ScaleSimGemm,
   type ScaleSimLayerOptions,
   type ScaleSimLayerStats,
-  type SramWindow,
 } from "./scalesim.js";
 
 const cdiv = (a: number, b: number) => Math.ceil(a / b);
@@ -354,28 +351,11 @@ export function userDramRead(ev: ReadEvents, bw: number, exact = true): DramOper
  */
 export function scaleSimLayerUser(arch: ScaleSimArch, gemm: ScaleSimGemm, bandwidthWordsPerCycle: number, opts: ScaleSimLayerOptions = {}): ScaleSimLayerStats {
   const bw = bandwidthWordsPerCycle;
-  for (const [name, v] of Object.entries({ rows: arch.rows, cols: arch.cols, m: gemm.m, n: gemm.n, k: gemm.k, ifmapSramKB: arch.ifmapSramKB, filterSramKB: arch.filterSramKB, ofmapSramKB: arch.ofmapSramKB, bandwidth: bw })) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`scaleSimLayerUser: ${name} must be a whole number >= 1, got ${v}`);
-  }
-  const mapping = spatioTemporal(arch.dataflow, gemm);
-  const { rowFolds, colFolds } = foldCounts(arch, gemm);
-  const folds = rowFolds * colFolds, Lf = foldLength(arch, mapping.t);
-  const sram = scaleSimSramCounts(arch, gemm);
+  checkLayer("scaleSimLayerUser", arch, gemm, { bandwidth: bw });
   const ifEv = userReadEvents(arch, gemm, "ifmap", bw), flEv = userReadEvents(arch, gemm, "filter", bw);
   const run = userRun(arch, gemm, bw, ifEv, flEv);
-  const printed = run.printedTotalCycles;
-
-  const lastRows = Math.min(arch.rows, mapping.sr - (rowFolds - 1) * arch.rows);
-  const lastCols = Math.min(arch.cols, mapping.sc - (colFolds - 1) * arch.cols);
-  const firstRows = Math.min(arch.rows, mapping.sr), firstCols = Math.min(arch.cols, mapping.sc);
-  const window = (op: Operand): SramWindow => {
-    const r0 = bandFirstRow(operandBand(arch, mapping.t, op, firstRows, firstCols));
-    const r1 = (folds - 1) * Lf + bandLastRow(operandBand(arch, mapping.t, op, lastRows, lastCols));
-    if (op === "ofmap") return { startCycle: run.ofmapCycleOf(r0), stopCycle: run.ofmapCycleOf(r1) };
-    return { startCycle: run.readCycleOf(op, r0), stopCycle: run.readCycleOf(op, r1) };
-  };
+  const sram = sramWindows(arch, gemm, run.readCycleOf, run.ofmapCycleOf);
   const conv = opts.ifmapUniqueWords !== undefined && opts.ifmapUniqueWords !== gemm.m * gemm.k;
-  const ifmap = userDramRead(ifEv, bw, !conv), filter = userDramRead(flEv, bw);
-  const ofmap = run.ofmapDram;
-  return assembleLayerStats({ arch, gemm, mapping, rowFolds, colFolds, computeCycles: folds * Lf, printed, stallCycles: run.stallCycles, sram: { ...sram, ifmap: window("ifmap"), filter: window("filter"), ofmap: window("ofmap") }, dram: { ifmap, filter, ofmap } });
+  const dram = { ifmap: userDramRead(ifEv, bw, !conv), filter: userDramRead(flEv, bw), ofmap: run.ofmapDram };
+  return assembleLayerStats({ arch, gemm, printed: run.printedTotalCycles, stallCycles: run.stallCycles, sram, dram });
 }

@@ -68,42 +68,51 @@ export interface ScaleSimLayerOptions {
 }
 
 export function scaleSimLayer(arch: ScaleSimArch, gemm: ScaleSimGemm, opts: ScaleSimLayerOptions = {}): ScaleSimLayerStats {
-  for (const [name, v] of Object.entries({ rows: arch.rows, cols: arch.cols, m: gemm.m, n: gemm.n, k: gemm.k, ifmapSramKB: arch.ifmapSramKB, filterSramKB: arch.filterSramKB, ofmapSramKB: arch.ofmapSramKB })) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`scaleSimLayer: ${name} must be a whole number >= 1, got ${v}`);
+  checkLayer("scaleSimLayer", arch, gemm);
+  const run = calcWriteRun(arch, gemm);
+  // Reads are served a hit latency (1 cycle) after issue, writes in their (possibly delayed) cycle.
+  const sram = sramWindows(arch, gemm, (_op, row) => run.cycleOf(row) + 1, run.ofmapCycleOf);
+  const ifmap = calcDramRead({ arch, gemm, op: "ifmap", uniqueWords: opts.ifmapUniqueWords, cycleOf: run.cycleOf });
+  const filter = calcDramRead({ arch, gemm, op: "filter", cycleOf: run.cycleOf });
+  return assembleLayerStats({ arch, gemm, printed: run.printedTotalCycles, stallCycles: run.stallCycles, sram, dram: { ifmap, filter, ofmap: run.ofmapDram } });
+}
+
+/** Every size a layer run needs must be a whole number >= 1 (`extra` adds the run's own, e.g. a bandwidth). */
+export function checkLayer(fn: string, arch: ScaleSimArch, gemm: ScaleSimGemm, extra: Record<string, number> = {}): void {
+  const sizes = { rows: arch.rows, cols: arch.cols, m: gemm.m, n: gemm.n, k: gemm.k, ifmapSramKB: arch.ifmapSramKB, filterSramKB: arch.filterSramKB, ofmapSramKB: arch.ofmapSramKB, ...extra };
+  for (const [name, v] of Object.entries(sizes)) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${fn}: ${name} must be a whole number >= 1, got ${v}`);
   }
+}
+
+/**
+ * The SRAM counts and each operand's access window: from its first request in the first fold to
+ * its last in the last fold, demand rows turned into cycles by the memory system's own rules.
+ */
+export function sramWindows(
+  arch: ScaleSimArch,
+  gemm: ScaleSimGemm,
+  readCycleOf: (op: "ifmap" | "filter", row: number) => number,
+  ofmapCycleOf: (row: number) => number,
+): ScaleSimLayerStats["sram"] {
   const mapping = spatioTemporal(arch.dataflow, gemm);
   const { rowFolds, colFolds } = foldCounts(arch, gemm);
-  const folds = rowFolds * colFolds, Lf = foldLength(arch, mapping.t);
-  const computeCycles = folds * Lf;
-  const sram = scaleSimSramCounts(arch, gemm);
-  const run = calcWriteRun(arch, gemm);
-  const printed = run.printedTotalCycles;
-
-  // First request of the first fold, last request of the last fold; reads are served a hit latency
-  // (1 cycle) after issue, writes in their (possibly delayed) cycle.
+  const Lf = foldLength(arch, mapping.t);
   const lastRows = Math.min(arch.rows, mapping.sr - (rowFolds - 1) * arch.rows);
   const lastCols = Math.min(arch.cols, mapping.sc - (colFolds - 1) * arch.cols);
   const firstRows = Math.min(arch.rows, mapping.sr), firstCols = Math.min(arch.cols, mapping.sc);
   const window = (op: Operand): SramWindow => {
-    const first = operandBand(arch, mapping.t, op, firstRows, firstCols);
-    const last = operandBand(arch, mapping.t, op, lastRows, lastCols);
-    const r0 = bandFirstRow(first), r1 = (folds - 1) * Lf + bandLastRow(last);
-    return op === "ofmap" ? { startCycle: run.ofmapCycleOf(r0), stopCycle: run.ofmapCycleOf(r1) } : { startCycle: run.cycleOf(r0) + 1, stopCycle: run.cycleOf(r1) + 1 };
+    const r0 = bandFirstRow(operandBand(arch, mapping.t, op, firstRows, firstCols));
+    const r1 = (rowFolds * colFolds - 1) * Lf + bandLastRow(operandBand(arch, mapping.t, op, lastRows, lastCols));
+    return op === "ofmap" ? { startCycle: ofmapCycleOf(r0), stopCycle: ofmapCycleOf(r1) } : { startCycle: readCycleOf(op, r0), stopCycle: readCycleOf(op, r1) };
   };
-  const ifmap = calcDramRead({ arch, gemm, op: "ifmap", uniqueWords: opts.ifmapUniqueWords, cycleOf: run.cycleOf });
-  const filter = calcDramRead({ arch, gemm, op: "filter", cycleOf: run.cycleOf });
-  const ofmap = run.ofmapDram;
-  return assembleLayerStats({ arch, gemm, mapping, rowFolds, colFolds, computeCycles, printed, stallCycles: run.stallCycles, sram: { ...sram, ifmap: window("ifmap"), filter: window("filter"), ofmap: window("ofmap") }, dram: { ifmap, filter, ofmap } });
+  return { ...scaleSimSramCounts(arch, gemm), ifmap: window("ifmap"), filter: window("filter"), ofmap: window("ofmap") };
 }
 
 /** What a layer run found, before the report fields derived from it. */
 export interface LayerParts {
   readonly arch: ScaleSimArray;
   readonly gemm: ScaleSimGemm;
-  readonly mapping: SpatioTemporal;
-  readonly rowFolds: number;
-  readonly colFolds: number;
-  readonly computeCycles: number;
   /** Total Cycles as SCALE-Sim prints it (the index of the last cycle). */
   readonly printed: number;
   readonly stallCycles: number;
@@ -111,19 +120,21 @@ export interface LayerParts {
   readonly dram: ScaleSimLayerStats["dram"];
 }
 
-/** The layer's stats: utilisations and bandwidths derived from what the run found (CALC or USER). */
+/** The layer's stats: mapping, folds and stall-free cycles, utilisations and bandwidths, around what the run found (CALC or USER). */
 export function assembleLayerStats(x: LayerParts): ScaleSimLayerStats {
   const { arch, gemm, printed, sram, dram } = x;
+  const mapping = spatioTemporal(arch.dataflow, gemm);
+  const { rowFolds, colFolds } = foldCounts(arch, gemm);
   const util = scaleSimUtilisation(arch, gemm);
   const perCycle = (words: number) => words / Math.max(1, printed);
   const dramBw = (d: DramOperand) => d.words / (d.stopCycle - d.startCycle + 1);
   return {
     gemm,
-    mapping: x.mapping,
-    rowFolds: x.rowFolds,
-    colFolds: x.colFolds,
+    mapping,
+    rowFolds,
+    colFolds,
     macs: gemm.m * gemm.n * gemm.k,
-    computeCycles: x.computeCycles,
+    computeCycles: rowFolds * colFolds * foldLength(arch, mapping.t),
     totalCycles: printed + 1,
     printedTotalCycles: printed,
     stallCycles: x.stallCycles,

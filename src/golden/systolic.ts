@@ -159,12 +159,9 @@ export function requestRuns(cfg: SystolicConfig): { load: RequestRun[]; store: R
 
 /** Vector words the load unit reads and the store unit writes (one request each). */
 export function globalWords(cfg: SystolicConfig): { load: number; store: number } {
-  const { rows: R, cols: C, m, n, k } = cfg;
-  switch (cfg.dataflow) {
-    case "os": return { load: cdiv(m, R) * k + cdiv(n, C) * k, store: m * cdiv(n, C) };
-    case "ws": return { load: cdiv(k, R) * m + cdiv(n, C) * k, store: m * cdiv(n, C) };
-    case "is": return { load: cdiv(k, R) * n + cdiv(m, C) * k, store: n * cdiv(m, C) };
-  }
+  const runs = requestRuns(cfg);
+  const count = (rs: readonly RequestRun[]) => rs.reduce((a, r) => a + r.repeat, 0);
+  return { load: count(runs.load), store: count(runs.store) };
 }
 
 export interface CycleBreakdown {

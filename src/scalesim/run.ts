@@ -7,7 +7,8 @@
  * core's measured busy cycles, less the tail the closed forms do not count, must equal the model's
  * stall-free cycles. Memory stalls come from the model in both cases (CALC: SCALE-Sim's estimated
  * bandwidth; USER: the config's Bandwidth, src/golden/scalesim-user.ts): the RTL engine loads whole
- * operands before computing and has no DRAM bandwidth model yet.
+ * operands before computing (its load, compute and store do not overlap), so its own memory timing
+ * is not SCALE-Sim's and is not reported here.
  */
 import { scaleSimLayer, type ScaleSimArch, type ScaleSimLayerStats } from "../golden/scalesim.js";
 import { scaleSimLayerUser } from "../golden/scalesim-user.js";

@@ -16,6 +16,7 @@ import { bandwidthReport, computeReport, detailedAccessReport } from "../../scal
 import { type ScaleSimEngine, type ScaleSimLayerResult, runScaleSim } from "../../scalesim/run.js";
 export { SCALESIM_ENGINES } from "../../scalesim/run.js";
 import { type TopologyFormat, readTopology } from "../../scalesim/topology.js";
+import { table } from "../format.js";
 import type { Io } from "../io.js";
 import { progress } from "../progress.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
@@ -127,9 +128,6 @@ function formatTable(results: readonly ScaleSimLayerResult[], mode: string): str
       ...(r.rtl ? [r.rtl.passed && r.rtl.computeCycles === s.computeCycles ? `ok (busy ${r.rtl.busyCycles} = ${s.computeCycles} + tail ${r.rtl.tailCycles})` : "MISMATCH"] : []),
     ]);
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const lines = rows.map((row) => row.map((cell, c) => (c === 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  "));
   const tot = (f: (s: ScaleSimLayerResult["stats"]) => number) => sum(results.map((r) => f(r.stats)));
-  lines.push(`${results.length} layers: ${tot((s) => s.computeCycles)} stall-free cycles, ${tot((s) => s.totalCycles)} with stalls (${mode} bandwidth); cycles are counts (COMPUTE_REPORT.csv prints each layer's count - 1, as SCALE-Sim does)`);
-  return lines.join("\n") + "\n";
+  return table(rows) + `${results.length} layers: ${tot((s) => s.computeCycles)} stall-free cycles, ${tot((s) => s.totalCycles)} with stalls (${mode} bandwidth); cycles are counts (COMPUTE_REPORT.csv prints each layer's count - 1, as SCALE-Sim does)\n`;
 }

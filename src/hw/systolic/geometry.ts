@@ -155,15 +155,6 @@ export function osFoldCycles(R: number, C: number, K: number): number {
   return K + R + C - 2;
 }
 
-/**
- * Cycles a core stays busy after the sequencer's last fold cycle, which the closed forms do not
- * count: the array runs one cycle behind the buffer reads, then os drains R result rows and ws/is
- * write the last psum through its output register (1).
- */
-export function coreTailCycles(df: Dataflow, R: number): number {
-  return df === "os" ? R + 1 : 2;
-}
-
 /** Cycles a tile with mr real rows and nr real columns keeps its core busy. */
 function tileCycles(df: Dataflow, R: number, C: number, K: number, KB: number, mr: number, nr: number): number {
   if (df === "os") return ceil(mr, R) * ceil(nr, C) * osFoldCycles(R, C, K);
