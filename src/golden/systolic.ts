@@ -18,11 +18,13 @@
  * Folds per tile (mr x nr real outputs): os ceil(mr/R)*ceil(nr/C); ws ceil(nr/C)*ceil(K/R);
  * is ceil(mr/C)*ceil(K/R). A tile's cost is folds x fold length.
  *
- * Whole run, from the edge that samples `start` to `done`:
+ * Whole run (analyticCycles): the load unit fetches operand blocks in the order the cores' folds
+ * read them (loadOrder) over a read channel, the store unit writes tiles back in dispatch order
+ * over a write channel, each channel taking a request per cycle or as its bandwidth allows
+ * (dram-port.ts). With overlap (the default) a fold starts once its blocks are in and a tile is
+ * stored once written; without, the phases follow each other:
  *   1 + (loadWords + latency) + (max over cores of busy + 1) + (storeWords + 1)
- * with loadWords/storeWords the real vector words moved (one per cycle, see globalWords), when the
- * global-memory port takes a request every cycle; with a bandwidth (dramBytesPerCycle) the load and
- * store units wait for the port as dram-port.ts rules, request by request (requestRuns).
+ * with loadWords/storeWords the real vector words moved (globalWords) at a request per cycle.
  */
 import { DramPort } from "./dram-port.js";
 
@@ -42,6 +44,11 @@ export interface SystolicConfig {
   readonly memLatency: number;
   /** Global-memory bandwidth in bytes per cycle (dram-port.ts); 0 or absent: unlimited. */
   readonly dramBytesPerCycle?: number;
+  /**
+   * Overlap loading, computing and storing (default true), as the engine's `overlap` parameter:
+   * folds start once their blocks have arrived, tiles are stored once written.
+   */
+  readonly overlap?: boolean;
   /** Bytes per element of A, B and C (what a request of `count` lanes moves); needed with a bandwidth. */
   readonly elementBytes?: { readonly a: number; readonly b: number; readonly c: number };
 }
@@ -138,23 +145,109 @@ export interface RequestRun {
   readonly repeat: number;
 }
 
+/** One fold: the west and north blocks it reads, its length, and the output block it finishes. */
+export interface GoldenFold {
+  readonly west: number;
+  readonly north: number;
+  readonly cycles: number;
+  /**
+   * The store requests of the output block whose last C word this fold writes: os, the fold's own
+   * R x C results (a word per real row); ws/is, on the last K fold, the C-wide block of the tile's
+   * rows (ws) or columns (is), a word per row or column. Absent on ws/is folds before the last K.
+   */
+  readonly store?: RequestRun;
+}
+
 /**
- * The requests of the load unit (the west buffer's matrix, then the north buffer's) and of the
- * store unit, in order, as runs of equal size: each walks vector words block by block, `inner`
- * words per block of `lanes` real lanes (fewer in the last block).
+ * The folds of a tile, in the order its core runs them. A block is one outer step of a load walk:
+ * os — R rows of A (west) and C columns of B (north); ws — R columns of A (west) and C columns of
+ * B (north); is — R rows of B (west) and C rows of A (north). os folds run over row blocks, column
+ * blocks inside; ws/is over the held operand's blocks, K blocks inside.
  */
-export function requestRuns(cfg: SystolicConfig): { load: RequestRun[]; store: RequestRun[] } {
+export function tileFolds(cfg: SystolicConfig, t: GoldenTile): GoldenFold[] {
+  const { rows: R, cols: C, m, n, k } = cfg;
+  const cb = (cfg.elementBytes ?? { a: 1, b: 1, c: 1 }).c;
+  const out: GoldenFold[] = [];
+  if (cfg.dataflow === "os") {
+    const len = osFoldCycles(R, C, k);
+    for (let fo = 0; fo < cdiv(t.mr, R); fo++) {
+      const mb = t.row * (cfg.tileM / R) + fo;
+      for (let fi = 0; fi < cdiv(t.nr, C); fi++) {
+        const nb = t.col * (cfg.tileN / C) + fi;
+        out.push({ west: mb, north: nb, cycles: len, store: { bytes: Math.min(C, n - nb * C) * cb, repeat: Math.min(R, m - mb * R) } });
+      }
+    }
+    return out;
+  }
+  const ws = cfg.dataflow === "ws";
+  const len = stationaryFoldCycles(R, C, ws ? t.mr : t.nr);
+  const first = ws ? t.col * (cfg.tileN / C) : t.row * (cfg.tileM / C);
+  const KB = cdiv(k, R);
+  for (let fo = 0; fo < cdiv(ws ? t.nr : t.mr, C); fo++) {
+    const block = first + fo;
+    const store: RequestRun = { bytes: Math.min(C, (ws ? n : m) - block * C) * cb, repeat: ws ? t.mr : t.nr };
+    for (let kb = 0; kb < KB; kb++) out.push({ west: kb, north: block, cycles: len, ...(kb === KB - 1 ? { store } : {}) });
+  }
+  return out;
+}
+
+/** A load block: which buffer's walk (0 west, 1 north) and its outer index. */
+export interface GoldenBlock {
+  readonly sel: 0 | 1;
+  readonly block: number;
+}
+
+/**
+ * The order the load unit fetches blocks in: the cores' fold sequences round by round (fold 0 of
+ * each core, then fold 1, ...), each block the first time a fold reads it, west before north.
+ */
+export function loadOrder(cfg: SystolicConfig): GoldenBlock[] {
+  const ts = tiles(cfg);
+  const asg = assignTiles(ts.map((t) => t.cost), cfg.cores);
+  const folds = asg.perCore.map((list) => list.flatMap((i) => tileFolds(cfg, ts[i])));
+  const seen = [new Set<number>(), new Set<number>()];
+  const out: GoldenBlock[] = [];
+  const need = (sel: 0 | 1, block: number) => {
+    if (seen[sel].has(block)) return;
+    seen[sel].add(block);
+    out.push({ sel, block });
+  };
+  for (let r = 0; r < Math.max(...folds.map((f) => f.length)); r++) {
+    for (const f of folds) {
+      if (r >= f.length) continue;
+      need(0, f[r].west);
+      need(1, f[r].north);
+    }
+  }
+  return out;
+}
+
+/** Words of a load block and bytes per word (its real lanes times the element size). */
+function blockRequests(cfg: SystolicConfig, b: GoldenBlock): RequestRun {
   const { rows: R, cols: C, m, n, k } = cfg;
   const eb = cfg.elementBytes ?? { a: 1, b: 1, c: 1 };
-  const walk = (extent: number, lanes: number, inner: number, bytes: number): RequestRun[] => {
-    const blocks = cdiv(extent, lanes), last = extent - (blocks - 1) * lanes;
-    return [{ bytes: lanes * bytes, repeat: (blocks - 1) * inner }, { bytes: last * bytes, repeat: inner }].filter((r) => r.repeat > 0);
-  };
-  switch (cfg.dataflow) {
-    case "os": return { load: [...walk(m, R, k, eb.a), ...walk(n, C, k, eb.b)], store: walk(n, C, m, eb.c) };
-    case "ws": return { load: [...walk(k, R, m, eb.a), ...walk(n, C, k, eb.b)], store: walk(n, C, m, eb.c) };
-    case "is": return { load: [...walk(k, R, n, eb.b), ...walk(m, C, k, eb.a)], store: walk(m, C, n, eb.c) };
+  const lanes = (extent: number, width: number) => Math.min(width, extent - b.block * width);
+  if (b.sel === 0) {
+    switch (cfg.dataflow) {
+      case "os": return { bytes: lanes(m, R) * eb.a, repeat: k };
+      case "ws": return { bytes: lanes(k, R) * eb.a, repeat: m };
+      case "is": return { bytes: lanes(k, R) * eb.b, repeat: n };
+    }
   }
+  return cfg.dataflow === "is" ? { bytes: lanes(m, C) * eb.a, repeat: k } : { bytes: lanes(n, C) * eb.b, repeat: k };
+}
+
+/**
+ * The requests of the load unit (blocks in load order) and of the store unit (tiles in dispatch
+ * order, each tile's output blocks in the order its folds finish them), in order, as runs of equal size.
+ */
+export function requestRuns(cfg: SystolicConfig): { load: RequestRun[]; store: RequestRun[] } {
+  const ts = tiles(cfg);
+  const order = assignTiles(ts.map((t) => t.cost), cfg.cores).order;
+  return {
+    load: loadOrder(cfg).map((b) => blockRequests(cfg, b)),
+    store: order.flatMap((i) => tileFolds(cfg, ts[i]).flatMap((f) => (f.store ? [f.store] : []))),
+  };
 }
 
 /** Vector words the load unit reads and the store unit writes (one request each). */
@@ -167,37 +260,83 @@ export function globalWords(cfg: SystolicConfig): { load: number; store: number 
 export interface CycleBreakdown {
   /** The cycle that samples start. */
   readonly start: number;
+  /** Cycles from the first load request to the last response (cycles 1 .. load). */
   readonly load: number;
+  /** From the cores' first cycle to the cycle after the last core is done (max busy + 1). */
   readonly compute: number;
+  /** From then to done. */
   readonly store: number;
   readonly total: number;
-  /** Cycles each core is busy (running folds or draining). */
+  /** Whether load, compute and store overlapped (SystolicConfig.overlap). */
+  readonly overlap: boolean;
+  /** Cycles each core is busy (running folds, waiting for their operands, or in its tail). */
   readonly coreBusy: number[];
+  /** Cycles each core held a fold at its start waiting for the fold's blocks. */
+  readonly coreWait: number[];
   readonly coreTiles: number[];
   readonly folds: number;
   readonly assignment: Assignment;
 }
 
+/**
+ * Cycle by cycle, from the edge that samples `start` (cycle 0):
+ * - the load unit offers its requests from cycle 1 on, block by block in load order, as the read
+ *   channel takes them (dram-port.ts); a block is in the buffers, and a fold reading it may start,
+ *   memLatency + 1 cycles after its last request is taken;
+ * - the cores start in cycle 2 (overlap) or the cycle after the last response (not); each fold
+ *   starts when the previous one ends and (overlap) its blocks are in, and lasts its closed form;
+ *   a core is done `tailCycles` after its last fold, and an output block is written `tailCycles`
+ *   after the fold that finishes it (GoldenFold.store);
+ * - the store unit goes through the tiles in dispatch order and their output blocks in order,
+ *   reading a block's first word once it is written (and, without overlap, once every core is done), offers it the cycle after, and each next word the cycle after the last
+ *   is taken (the write channel, dram-port.ts); `done` rises the cycle after the last is taken.
+ */
 export function analyticCycles(cfg: SystolicConfig): CycleBreakdown {
+  const overlap = cfg.overlap ?? true;
   const ts = tiles(cfg);
   const asg = assignTiles(ts.map((t) => t.cost), cfg.cores);
   const tail = tailCycles(cfg.dataflow, cfg.rows);
-  const coreBusy = asg.load.map((l, c) => l + (asg.perCore[c].length > 0 ? tail : 0));
-  const compute = Math.max(...coreBusy) + 1;
-  // The load unit offers its requests from cycle 1 on, one per cycle, as the port takes them; the
-  // last response comes memLatency cycles after the last is taken. The store unit offers its first
-  // request the cycle after STORE begins, and is done the cycle after its last is taken.
-  const port = new DramPort(cfg.dramBytesPerCycle ?? 0);
-  const runs = requestRuns(cfg);
+  const bw = cfg.dramBytesPerCycle ?? 0;
+
+  const readPort = new DramPort(bw);
+  const ready = [new Map<number, number>(), new Map<number, number>()];
   let taken = 0;
-  for (const r of runs.load) for (let i = 0; i < r.repeat; i++) taken = port.accept(r.bytes, 1);
+  for (const b of loadOrder(cfg)) {
+    const r = blockRequests(cfg, b);
+    for (let i = 0; i < r.repeat; i++) taken = readPort.accept(r.bytes, 1);
+    ready[b.sel].set(b.block, taken + cfg.memLatency + 1);
+  }
   const load = taken + cfg.memLatency;
-  const storeStart = 1 + load + compute;
-  for (const r of runs.store) for (let i = 0; i < r.repeat; i++) taken = port.accept(r.bytes, storeStart + 1);
-  const store = taken - storeStart + 1;
+
+  const coreStart = overlap ? 2 : load + 1;
+  // Per tile, its output blocks' store requests and the cycle each is written (readable) from.
+  const written: { at: number; run: RequestRun }[][] = ts.map(() => []);
+  const coreBusy: number[] = [], coreWait: number[] = [];
+  for (const list of asg.perCore) {
+    let time = coreStart, wait = 0;
+    for (const i of list) {
+      for (const f of tileFolds(cfg, ts[i])) {
+        const s = overlap ? Math.max(time, ready[0].get(f.west)!, ready[1].get(f.north)!) : time;
+        wait += s - time;
+        time = s + f.cycles;
+        if (f.store) written[i].push({ at: time + tail, run: f.store });
+      }
+    }
+    coreBusy.push(list.length > 0 ? time + tail - coreStart : 0);
+    coreWait.push(wait);
+  }
+  const compute = Math.max(...coreBusy) + 1;
+  const storePhase = coreStart + compute;
+
+  const writePort = new DramPort(bw);
+  const storeOn = overlap ? 1 : storePhase;
+  for (const i of asg.order) {
+    for (const { at, run } of written[i]) for (let w = 0; w < run.repeat; w++) taken = writePort.accept(run.bytes, Math.max(at, storeOn) + 1);
+  }
+  const total = taken + 1;
   return {
-    start: 1, load, compute, store, total: 1 + load + compute + store,
-    coreBusy, coreTiles: asg.perCore.map((p) => p.length), folds: ts.reduce((s, t) => s + t.folds, 0), assignment: asg,
+    start: 1, load, compute, store: total - storePhase, total, overlap,
+    coreBusy, coreWait, coreTiles: asg.perCore.map((p) => p.length), folds: ts.reduce((s, t) => s + t.folds, 0), assignment: asg,
   };
 }
 

@@ -4,11 +4,13 @@
  * (src/golden/scalesim.ts: stall-free cycles at SCALE-Sim's closed forms, its utilisations, SRAM
  * counts and CALC-mode memory system). `engine: "rtl"` also runs the layer's GEMM through the RTL
  * engine (src/hw/systolic, one core, int8 operands, random data): C must come out bit-exact and the
- * core's measured busy cycles, less the tail the closed forms do not count, must equal the model's
- * stall-free cycles. Memory stalls come from the model in both cases (CALC: SCALE-Sim's estimated
- * bandwidth; USER: the config's Bandwidth, src/golden/scalesim-user.ts): the RTL engine loads whole
- * operands before computing (its load, compute and store do not overlap), so its own memory timing
- * is not SCALE-Sim's and is not reported here.
+ * core's measured busy cycles, less its waits for operands and the tail the closed forms do not
+ * count, must equal the model's stall-free cycles. The reports' stalls come from SCALE-Sim's memory
+ * model in both engines (CALC: its estimated bandwidth; USER: the config's Bandwidth through its
+ * double-buffered SRAMs, src/golden/scalesim-user.ts). The RTL run adds the engine's own total
+ * (load, compute and store overlapped, DRAM channels of the config's Bandwidth in USER mode) next
+ * to them in the JSON and the table: our engine's buffers hold whole operands, so it stalls only
+ * on the channels, where SCALE-Sim's stall on its SRAM sizes.
  */
 import { scaleSimLayer, type ScaleSimArch, type ScaleSimLayerStats } from "../golden/scalesim.js";
 import { scaleSimLayerUser } from "../golden/scalesim-user.js";
@@ -25,12 +27,22 @@ export interface RtlLayerRun {
   readonly passed: boolean;
   /** First failure when it did not pass. */
   readonly failure?: string;
-  /** The engine's cycles from start to done (whole-operand load, compute, store). */
+  /**
+   * The engine's own cycles from start to done: load, compute and store overlapped, over read and
+   * write channels of the config's Bandwidth in bytes per cycle each (USER; int8 words are bytes)
+   * or a request per cycle each (CALC). Not SCALE-Sim's memory model: the engine's buffers hold
+   * whole operands, so only the DRAM channels stall it.
+   */
   readonly cycles: number;
-  /** The core's busy cycles and the part of them the closed forms do not count. */
+  /** cycles - computeCycles: the start, waits for operands, the tail and the store after the last fold. */
+  readonly stallCycles: number;
+  /** The bandwidth the RTL run used (bytes per cycle per channel; 0: a request per cycle). */
+  readonly dramBw: number;
+  /** The core's busy cycles, and the parts of them the closed forms do not count: waits for operands, and the tail. */
   readonly busyCycles: number;
+  readonly waitCycles: number;
   readonly tailCycles: number;
-  /** busyCycles - tailCycles: equal to the model's computeCycles when the RTL matches. */
+  /** busyCycles - waitCycles - tailCycles: equal to the model's computeCycles when the RTL matches. */
   readonly computeCycles: number;
   readonly seed: number;
 }
@@ -62,7 +74,8 @@ export async function runScaleSim(cfg: ScaleSimConfig, topo: Topology, o: ScaleS
   const out: ScaleSimLayerResult[] = [];
   for (const [index, layer] of topo.layers.entries()) {
     const stats = layerStats(cfg, arch, layer);
-    const rtl = o.engine === "rtl" ? await runLayerRtl(arch, layer, (o.seed ?? 1) + index) : undefined;
+    const dramBw = cfg.interfaceBandwidth === "USER" ? cfg.bandwidths[0] : 0;
+    const rtl = o.engine === "rtl" ? await runLayerRtl(arch, layer, (o.seed ?? 1) + index, dramBw) : undefined;
     const r: ScaleSimLayerResult = { index, layer, stats, ...(rtl ? { rtl } : {}) };
     out.push(r);
     o.onLayer?.(index + 1, topo.layers.length, r);
@@ -77,18 +90,19 @@ export function layerStats(cfg: ScaleSimConfig, arch: ScaleSimArch, layer: Topol
 }
 
 /** The layer's GEMM through the RTL engine: one core, the whole GEMM as one tile, int8 operands. */
-export async function runLayerRtl(arch: ScaleSimArch, layer: TopologyLayer, seed: number): Promise<RtlLayerRun> {
+export async function runLayerRtl(arch: ScaleSimArch, layer: TopologyLayer, seed: number, dramBw = 0): Promise<RtlLayerRun> {
   const params: Params = Object.fromEntries(systolicTb.params.map((p) => [p.name, p.default]));
   Object.assign(params, {
     rows: arch.rows, cols: arch.cols, dataflow: arch.dataflow, m: layer.gemm.m, n: layer.gemm.n, k: layer.gemm.k,
-    cores: 1, aType: "int8", bType: "int8", data: "mixed",
+    cores: 1, aType: "int8", bType: "int8", data: "mixed", dramBw,
   });
   const why = systolicTb.validate?.(params);
   if (why) throw new Error(`layer ${layer.name}: the RTL engine cannot run it: ${why}`);
   const r = await systolicTb.run({ params, seed, engine: "compiled" });
-  const busyCycles = Number(r.metrics.core0Busy), tailCycles = Number(r.metrics.tailCycles);
+  const busyCycles = Number(r.metrics.core0Busy), waitCycles = Number(r.metrics.core0Wait), tailCycles = Number(r.metrics.tailCycles);
   return {
     passed: r.passed, ...(r.passed ? {} : { failure: r.failures[0] ?? "failed" }),
-    cycles: r.cycles, busyCycles, tailCycles, computeCycles: busyCycles - tailCycles, seed,
+    cycles: r.cycles, stallCycles: r.cycles - (busyCycles - waitCycles - tailCycles), dramBw,
+    busyCycles, waitCycles, tailCycles, computeCycles: busyCycles - waitCycles - tailCycles, seed,
   };
 }

@@ -42,7 +42,7 @@ describe("tessera scalesim", () => {
     for (const f of ["BANDWIDTH_REPORT.csv", "DETAILED_ACCESS_REPORT.csv"]) expect(readFileSync(join(out, f), "utf8")).toMatch(/^LayerID, /);
   });
 
-  it("--engine rtl: every layer bit-exact on the RTL array, busy cycles = closed form + tail, all dataflows", async () => {
+  it("--engine rtl: every layer bit-exact on the RTL array, busy cycles = closed form + waits + tail, all dataflows", async () => {
     const dir = mkdtempSync(join(tmpdir(), "scalesim-rtl-"));
     const topo = join(dir, "t.csv");
     writeFileSync(topo, "Layer,M,N,K,\nodd,13,17,9,\ntall,40,5,3,\nsquare,16,16,16,\n");
@@ -54,6 +54,7 @@ describe("tessera scalesim", () => {
       for (const l of s.layers) {
         expect(l.rtl.passed).toBe(true);
         expect(l.rtl.computeCycles).toBe(l.computeCycles);
+        expect(l.rtl.busyCycles).toBe(l.computeCycles + l.rtl.waitCycles + l.rtl.tailCycles);
       }
     }
   }, 120_000);
@@ -64,10 +65,16 @@ describe("tessera scalesim", () => {
     writeFileSync(cfg, readFileSync(smallConfig(dir, "ws"), "utf8").replace(/InterfaceBandwidth:\s*CALC/, "InterfaceBandwidth: USER").replace(/IfmapSramSzkB:\s*\d+/, "IfmapSramSzkB: 1").replace(/FilterSramSzkB:\s*\d+/, "FilterSramSzkB: 1").replace(/Bandwidth : 10/, "Bandwidth : 2"));
     const topo = join(dir, "t.csv");
     writeFileSync(topo, "Layer,M,N,K,\nbig,96,40,70,\n");
-    const r = await runCli(["scalesim", "-c", cfg, "-t", topo, "-p", dir, "--json"]);
+    const r = await runCli(["scalesim", "-c", cfg, "-t", topo, "-p", dir, "--engine", "rtl", "--json"]);
     expect(r.code, r.err).toBe(0);
     const s = JSON.parse(r.out);
     expect(s.interfaceBandwidth).toBe("USER");
+    // The RTL engine's own run, its DRAM channels at the config's 2 bytes (int8 words) per cycle.
+    const rtl = s.layers[0].rtl;
+    expect(rtl.passed).toBe(true);
+    expect(rtl.dramBw).toBe(2);
+    expect(rtl.stallCycles).toBe(rtl.cycles - s.layers[0].computeCycles);
+    expect(rtl.waitCycles).toBeGreaterThan(0); // 2 bytes per cycle cannot feed an 8x6 array
     const want = scaleSimLayerUser({ rows: 8, cols: 6, dataflow: "ws", ifmapSramKB: 1, filterSramKB: 1, ofmapSramKB: 64 }, { m: 96, n: 40, k: 70 }, 2);
     expect(s.layers[0].stallCycles).toBe(want.stallCycles);
     expect(s.layers[0].totalCycles).toBe(want.totalCycles);

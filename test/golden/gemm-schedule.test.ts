@@ -1,9 +1,9 @@
 /** The golden cycle model and the symmetric round-robin schedule. */
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { analyticCycles, assignTiles, globalWords, symmetricRoundRobin, tiles, SystolicConfig } from "../../src/golden/systolic.js";
+import { analyticCycles, assignTiles, globalWords, loadOrder, requestRuns, symmetricRoundRobin, tiles, SystolicConfig } from "../../src/golden/systolic.js";
 
-const base: SystolicConfig = { rows: 2, cols: 2, dataflow: "os", m: 3, n: 3, k: 3, cores: 1, tileM: 4, tileN: 4, memLatency: 2 };
+const base: SystolicConfig = { rows: 2, cols: 2, dataflow: "os", m: 3, n: 3, k: 3, cores: 1, tileM: 4, tileN: 4, memLatency: 2, overlap: false };
 
 describe("symmetric round-robin", () => {
   it("deals 0,1,2,3,3,2,1,0,0,1,... (the paper's 1,2,3,4,4,3,2,1)", () => {
@@ -40,6 +40,27 @@ describe("analytic cycles", () => {
       expect(c.compute).toBe(4 * 7 + 2 + 1);
       expect(c.total).toBe(1 + (2 * 3 + 2 * 3 + 2) + 31 + (6 + 1));
     }
+  });
+
+  it("os, 2x2 array, 3x3x3 with overlap: each fold waits for its blocks, each fold's results are stored once written", () => {
+    const cfg = { ...base, overlap: true };
+    // Load order W0 N0 (fold 0), N1 (fold 1), W1 (fold 2); 3 words each, taken in cycles 1..12,
+    // each block readable memLatency + 1 cycles after its last word: 6, 9, 12, 15.
+    expect(loadOrder(cfg)).toEqual([{ sel: 0, block: 0 }, { sel: 1, block: 0 }, { sel: 1, block: 1 }, { sel: 0, block: 1 }]);
+    const c = analyticCycles(cfg);
+    expect(c.load).toBe(12 + 2);
+    // Cores start at cycle 2; fold 0 waits for N0 until 9 (7 cycles), then folds of 5 back to back
+    // (fold 2 needs W1 at 15 and starts at 19), ending at 14, 19, 24, 29; the R+1 = 3 cycles of
+    // capture and drain write each fold's rows by 17, 22, 27, 32.
+    expect(c.coreWait).toEqual([7]);
+    expect(c.coreBusy).toEqual([32 - 2]);
+    expect(c.compute).toBe(31);
+    // Each fold's words (2, 2, 1, 1 rows) are offered the cycle after they are written: taken in
+    // 18, 19, 23, 24, 28 and 33; done at 34, one cycle into the store phase.
+    expect(requestRuns(cfg).store).toEqual([{ bytes: 2, repeat: 2 }, { bytes: 1, repeat: 2 }, { bytes: 2, repeat: 1 }, { bytes: 1, repeat: 1 }]);
+    expect(c.store).toBe(1);
+    expect(c.total).toBe(34);
+    expect(c.total).toBeLessThan(analyticCycles(base).total);
   });
 
   it("partial tiles cost less and come last", () => {

@@ -125,7 +125,7 @@ function formatTable(results: readonly ScaleSimLayerResult[], mode: string): str
     rows.push([
       String(r.index), r.layer.name, `${s.gemm.m} x ${s.gemm.n} x ${s.gemm.k}`, String(s.computeCycles), String(s.totalCycles), String(s.stallCycles),
       s.overallUtil.toFixed(2), s.mappingEfficiency.toFixed(2), s.computeUtil.toFixed(2),
-      ...(r.rtl ? [r.rtl.passed && r.rtl.computeCycles === s.computeCycles ? `ok (busy ${r.rtl.busyCycles} = ${s.computeCycles} + tail ${r.rtl.tailCycles})` : "MISMATCH"] : []),
+      ...(r.rtl ? [r.rtl.passed && r.rtl.computeCycles === s.computeCycles ? `ok (busy ${r.rtl.busyCycles} = ${s.computeCycles} + wait ${r.rtl.waitCycles} + tail ${r.rtl.tailCycles}; ${r.rtl.cycles} in all)` : "MISMATCH"] : []),
     ]);
   }
   const tot = (f: (s: ScaleSimLayerResult["stats"]) => number) => sum(results.map((r) => f(r.stats)));

@@ -14,6 +14,10 @@
  * The drain chain writes the R finished rows to the C buffer, bottom row first, one row per cycle,
  * while the next fold runs. After the last fold the core waits the capture and those R cycles
  * (state DRAIN, R+1 cycles), then reports done.
+ *
+ * A fold whose A and B blocks have not arrived yet (fold_ready low) holds at t = 0: no reads, zeros
+ * into the array (the accumulators add nothing), the previous fold's capture and drain going on.
+ * Each fold's output block counts as written (blocks_written) once the drain has written its last row.
  */
 import { Module, bitsFor, mux, u } from "../../hdl/index.js";
 import { makeOsArray } from "./array-os.js";
@@ -39,13 +43,19 @@ export function makeOsCore(g: Geometry): CoreIo {
   const nb = m.signal("nb", u(bitsFor(NB)));
   m.comb.set(mb, fit(mb0.add(fo), mb.width));
   m.comb.set(nb, fit(nb0.add(fi), nb.width));
+  m.comb.set(io.needWest, fit(mb, io.needWest.width));
+  m.comb.set(io.needNorth, fit(nb, io.needNorth.width));
 
   const f = m.fsm("ctrl", { states: ["IDLE", "RUN", "DRAIN", "DONE"] as const, init: "IDLE" });
   const run = f.is("RUN");
+  // The sequencer advances unless the fold is at its first cycle and its operands are not in yet.
+  const hold = m.signal("hold", u(1));
+  m.comb.set(hold, run.and(t.eq(0)).and(io.foldReady.not()));
+  const adv = run.and(hold.not());
   const lastT = t.eq(foldLen - 1);
   const lastFi = fi.add(1).eq(nF), lastFo = fo.add(1).eq(mF);
   const tileEnd = m.signal("tile_end", u(1));
-  m.comb.set(tileEnd, run.and(lastT).and(lastFi).and(lastFo));
+  m.comb.set(tileEnd, adv.and(lastT).and(lastFi).and(lastFo));
   const starting = f.is("IDLE").or(f.is("DONE")).and(io.go);
   const take = m.signal("take", u(1));
   m.comb.set(take, starting.or(tileEnd).and(io.descValid));
@@ -63,7 +73,7 @@ export function makeOsCore(g: Geometry): CoreIo {
     m.sync.set(t, 0);
     m.sync.set(fo, 0);
     m.sync.set(fi, 0);
-  }).elif(run, () => {
+  }).elif(adv, () => {
     m.if(lastT, () => {
       m.sync.set(t, 0);
       m.if(lastFi, () => {
@@ -77,7 +87,7 @@ export function makeOsCore(g: Geometry): CoreIo {
   m.comb.set(io.westAddr, affine(io.westAddr.width, 0, [mb, K], [t, 1]));
   m.comb.set(io.northAddr, affine(io.northAddr.width, 0, [nb, K], [t, 1]));
   const feedValid = m.signal("feed_valid", u(1));
-  m.sync.set(feedValid, run.and(t.lt(K)));
+  m.sync.set(feedValid, adv.and(t.lt(K)));
   for (let i = 0; i < R; i++) {
     const v = mux(feedValid, io.westData[i], 0);
     m.comb.set(arr.west[i], delayLine(m, `skew_west_r${i}`, v, i, g.westShape));
@@ -89,7 +99,7 @@ export function makeOsCore(g: Geometry): CoreIo {
   // The array is one cycle behind the sequencer: the fold ends (capture) the cycle after its last
   // t, when the fold and tile counters already name the next fold; the drain keeps this fold's.
   const capture = m.signal("capture", u(1));
-  m.sync.set(capture, run.and(lastT));
+  m.sync.set(capture, adv.and(lastT));
   m.comb.set(arr.capture, capture);
   const capMb = m.signal("capture_mb", mb.shape), capNb = m.signal("capture_nb", nb.shape);
   m.sync.set(capMb, mb);
@@ -120,5 +130,8 @@ export function makeOsCore(g: Geometry): CoreIo {
   m.if(starting, () => m.sync.set(io.busyCycles, 0))
     .elif(run.or(f.is("DRAIN")), () => m.sync.set(io.busyCycles, fit(io.busyCycles.add(1), io.busyCycles.width)));
   m.if(starting, () => m.sync.set(io.tilesDone, 0)).elif(tileEnd, () => m.sync.set(io.tilesDone, fit(io.tilesDone.add(1), io.tilesDone.width)));
+  m.if(starting, () => m.sync.set(io.waitCycles, 0)).elif(hold, () => m.sync.set(io.waitCycles, fit(io.waitCycles.add(1), io.waitCycles.width)));
+  m.if(starting, () => m.sync.set(io.blocksWritten, 0))
+    .elif(drainCnt.eq(1), () => m.sync.set(io.blocksWritten, fit(io.blocksWritten.add(1), io.blocksWritten.width)));
   return io;
 }

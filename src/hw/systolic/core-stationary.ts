@@ -21,6 +21,11 @@
  * their read, independent of the fold counter); after the last fold the core waits those 2 cycles
  * (state TAIL). The C read is transparent: with R = 1 and len = 1 the next K fold reads a word in
  * the cycle it is written.
+ *
+ * A fold whose blocks have not arrived yet (fold_ready low) holds at t = 0: no reads, no shifts;
+ * the previous fold's vectors and writes go on (they travel behind their reads, not the counter).
+ * The output block of an outer fold counts as written (blocks_written) once its last K fold has
+ * written its last C word.
  */
 import { Expr, Module, bitsFor, mux, u } from "../../hdl/index.js";
 import { makeStationaryArray } from "./array-stationary.js";
@@ -52,13 +57,19 @@ export function makeStationaryCore(g: Geometry): CoreIo {
   const s0 = counter(m, "stream0", streamExtent - 1);
   const blk = m.signal("block", u(bitsFor(blocks)));
   m.comb.set(blk, fit(blk0.add(fo), blk.width));
+  m.comb.set(io.needWest, fit(kb, io.needWest.width));
+  m.comb.set(io.needNorth, fit(blk, io.needNorth.width));
 
   const f = m.fsm("ctrl", { states: ["IDLE", "RUN", "TAIL", "DONE"] as const, init: "IDLE" });
   const run = f.is("RUN");
+  // The sequencer advances unless the fold is at its first cycle and its operands are not in yet.
+  const hold = m.signal("hold", u(1));
+  m.comb.set(hold, run.and(t.eq(0)).and(io.foldReady.not()));
+  const adv = run.and(hold.not());
   const lastT = t.eq(len.add(2 * R + C - 3));
   const lastK = kb.eq(KB - 1), lastFo = fo.add(1).eq(oF);
   const tileEnd = m.signal("tile_end", u(1));
-  m.comb.set(tileEnd, run.and(lastT).and(lastK).and(lastFo));
+  m.comb.set(tileEnd, adv.and(lastT).and(lastK).and(lastFo));
   const starting = f.is("IDLE").or(f.is("DONE")).and(io.go);
   const take = m.signal("take", u(1));
   m.comb.set(take, starting.or(tileEnd).and(io.descValid));
@@ -79,7 +90,7 @@ export function makeStationaryCore(g: Geometry): CoreIo {
     m.sync.set(t, 0);
     m.sync.set(fo, 0);
     m.sync.set(kb, 0);
-  }).elif(run, () => {
+  }).elif(adv, () => {
     m.if(lastT, () => {
       m.sync.set(t, 0);
       m.if(lastK, () => {
@@ -94,7 +105,7 @@ export function makeStationaryCore(g: Geometry): CoreIo {
   m.comb.set(preloadIdx, fit(affine(bitsFor(g.Kp) + 1, R - 1, [kb, R]).sub(t), preloadIdx.width));
   m.comb.set(io.northAddr, affine(io.northAddr.width, 0, [blk, g.Kp], [preloadIdx, 1]));
   const loadW = m.signal("load_w", u(1));
-  m.sync.set(loadW, run.and(t.lt(R)));
+  m.sync.set(loadW, adv.and(t.lt(R)));
   m.comb.set(arr.loadW, loadW);
   for (let j = 0; j < C; j++) m.comb.set(arr.northW[j], io.northData[j]);
 
@@ -107,7 +118,7 @@ export function makeStationaryCore(g: Geometry): CoreIo {
     const abs = s0.add(idx);
     return ws ? affine(io.cWrAddr.width, 0, [abs, g.NbC], [blk, 1]) : affine(io.cWrAddr.width, 0, [blk, g.Np], [abs, 1]);
   };
-  const reading = run.and(t.ge(R)).and(t.lt(len.add(R)));
+  const reading = adv.and(t.ge(R)).and(t.lt(len.add(R)));
   const streamValid = m.signal("stream_valid", u(1));
   m.sync.set(streamValid, reading);
   const accumulate = m.signal("accumulate", u(1)); // 0 on the first K fold: C starts from 0
@@ -127,6 +138,9 @@ export function makeStationaryCore(g: Geometry): CoreIo {
   m.comb.set(io.cRdAddr!, readAddr);
   m.comb.set(io.cWrEn, delayLine(m, "write_en", reading, R + C, u(1)));
   m.comb.set(io.cWrAddr, delayLine(m, "write_addr", readAddr, R + C, io.cWrAddr.shape));
+  // The output block's last C word (last vector of its last K fold) travels with its write.
+  const lastRead = reading.and(t.eq(len.add(R - 1))).and(lastK);
+  const lastWrite = delayLine(m, "write_last", lastRead, R + C, u(1));
   for (let j = 0; j < C; j++) m.comb.set(io.cWrData[j], delayLine(m, `deskew_c${j}`, arr.south[j], C - 1 - j, g.accShape));
 
   f.state("IDLE", () => m.if(io.go, () => m.if(io.descValid, () => f.next("RUN")).else(() => f.next("DONE"))));
@@ -140,5 +154,7 @@ export function makeStationaryCore(g: Geometry): CoreIo {
   m.if(starting, () => m.sync.set(io.busyCycles, 0))
     .elif(run.or(f.is("TAIL")), () => m.sync.set(io.busyCycles, fit(io.busyCycles.add(1), io.busyCycles.width)));
   m.if(starting, () => m.sync.set(io.tilesDone, 0)).elif(tileEnd, () => m.sync.set(io.tilesDone, fit(io.tilesDone.add(1), io.tilesDone.width)));
+  m.if(starting, () => m.sync.set(io.waitCycles, 0)).elif(hold, () => m.sync.set(io.waitCycles, fit(io.waitCycles.add(1), io.waitCycles.width)));
+  m.if(starting, () => m.sync.set(io.blocksWritten, 0)).elif(lastWrite, () => m.sync.set(io.blocksWritten, fit(io.blocksWritten.add(1), io.blocksWritten.width)));
   return io;
 }

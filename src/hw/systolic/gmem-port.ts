@@ -1,10 +1,12 @@
 /**
- * The engine's port to global memory (HBM/DDR, modelled outside the RTL). At most one request per
- * cycle, taken when the memory raises req_ready (valid/ready: an offered request holds until taken):
- * `count` lanes of matrix `mat` starting at (row, col), along the row (col + lane) or down the
- * column (row + lane). Reads are answered in order some cycles later with the request's tag; the
- * lanes at or beyond `count` of a response are not part of the transfer (the engine zeroes them:
- * the padding of a partial tile is made on chip and never read from or written to memory).
+ * The engine's port to global memory (HBM/DDR, modelled outside the RTL): a read channel and a
+ * write channel, each taking at most one request per cycle when the memory raises its ready
+ * (valid/ready: an offered request holds until taken), as AXI's AR and AW/W channels do.
+ * A request moves `count` lanes of a matrix starting at (row, col), along the row (col + lane) or
+ * down the column (row + lane). Reads (of A or B) are answered in order some cycles later with the
+ * request's tag; writes (of C) carry their data. The lanes at or beyond `count` are not part of the
+ * transfer (the engine zeroes them: the padding of a partial tile is made on chip and never read
+ * from or written to memory).
  */
 import { PortsDecl, Shape, bitsFor, input, output, u } from "../../hdl/index.js";
 import type { Geometry } from "./geometry.js";
@@ -30,7 +32,8 @@ export function gmemWidths(g: Geometry): GmemWidths {
   const countBits = counterBits(readLanes);
   return {
     readLanes, writeLanes: g.C, dataBits: Math.max(g.aShape.width, g.bShape.width), countBits, addrBits,
-    tagBits: 1 + countBits + addrBits, writeShape: g.accShape,
+    // Tag: block end, buffer, real lanes, buffer address (engine.ts).
+    tagBits: 2 + countBits + addrBits, writeShape: g.accShape,
   };
 }
 
@@ -39,17 +42,22 @@ export function gmemModelPorts(g: Geometry): PortsDecl {
   const w = gmemWidths(g);
   const d: Record<string, ReturnType<typeof input>> = {
     req_valid: input(u(1)),
-    req_write: input(u(1)),
     req_mat: input(u(2)),
     req_dir: input(u(1)),
     req_row: input(u(COORD_BITS)),
     req_col: input(u(COORD_BITS)),
     req_count: input(u(w.countBits)),
     req_tag: input(u(w.tagBits)),
-    // The port takes the offered request in a cycle where req_ready is 1 (bandwidth, dram-port.ts).
+    // A channel takes the offered request in a cycle where its ready is 1 (bandwidth, dram-port.ts).
     req_ready: output(u(1)),
     resp_valid: output(u(1)),
     resp_tag: output(u(w.tagBits)),
+    wr_valid: input(u(1)),
+    wr_dir: input(u(1)),
+    wr_row: input(u(COORD_BITS)),
+    wr_col: input(u(COORD_BITS)),
+    wr_count: input(u(w.countBits)),
+    wr_ready: output(u(1)),
   };
   for (let j = 0; j < w.writeLanes; j++) d[`wdata_l${j}`] = input(w.writeShape);
   for (let i = 0; i < w.readLanes; i++) d[`rdata_l${i}`] = output(u(w.dataBits));

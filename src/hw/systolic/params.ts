@@ -31,6 +31,13 @@ export interface EngineParams {
    */
   readonly tileM?: number;
   readonly tileN?: number;
+  /**
+   * Overlap loading, computing and storing (default true): every fold starts as soon as the operand
+   * blocks it reads have arrived, and every tile is stored as soon as its core has written it, while
+   * later blocks load and later tiles compute. false: one phase after the other (load everything,
+   * compute, store everything), the engine's reference timing.
+   */
+  readonly overlap?: boolean;
 }
 
 /** Largest matrix dimension (request row/column fields are 16 bits). */
@@ -80,5 +87,5 @@ export function checkParams(p: EngineParams): Required<EngineParams> {
     need(tileN, p.cols, "tileN", "cols");
   } else if (p.dataflow === "ws") need(tileN, p.cols, "tileN", "cols");
   else need(tileM, p.cols, "tileM", "cols");
-  return { ...p, tileM, tileN };
+  return { ...p, tileM, tileN, overlap: p.overlap ?? true };
 }

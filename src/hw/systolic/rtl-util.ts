@@ -42,3 +42,29 @@ export function delayLine(m: Module, name: string, input: Expr, depth: number, s
   }
   return cur;
 }
+
+/**
+ * A ROM of records (fields packed low to high in the order given), for the engine's fixed tables.
+ * `read(addr)` adds a combinational read port and returns each field as an unsigned expression.
+ */
+export function tableRom<F extends string>(
+  m: Module, name: string, fields: Readonly<Record<F, number>>, rows: readonly NoInfer<Readonly<Record<F, number>>>[],
+): { read(addr: Expr): Record<F, Expr> } {
+  const names = Object.keys(fields) as F[];
+  const width = names.reduce((s, f) => s + fields[f], 0);
+  const init = rows.map((r) => names.reduceRight((acc, f) => (acc << BigInt(fields[f])) | BigInt(r[f]), 0n));
+  const rom = m.memory({ name, shape: u(width), depth: Math.max(1, rows.length), init: init.length ? init : [0n] });
+  return {
+    read(addr: Expr): Record<F, Expr> {
+      const port = rom.readPort({ domain: "comb" });
+      m.comb.set(port.addr, fit(addr, port.addr.width));
+      const out = {} as Record<F, Expr>;
+      let lo = 0;
+      for (const f of names) {
+        out[f] = port.data.slice(lo + fields[f] - 1, lo);
+        lo += fields[f];
+      }
+      return out;
+    },
+  };
+}

@@ -32,7 +32,7 @@ export interface GemmRunOutcome {
 export function goldenConfig(g: Geometry, memLatency: number, dramBytesPerCycle = 0): SystolicConfig {
   return {
     rows: g.R, cols: g.C, dataflow: g.df, m: g.M, n: g.N, k: g.K, cores: g.p.cores, tileM: g.tm, tileN: g.tn, memLatency,
-    dramBytesPerCycle, elementBytes: { a: elementBytes(g.aShape.width), b: elementBytes(g.bShape.width), c: elementBytes(g.accShape.width) },
+    dramBytesPerCycle, overlap: g.p.overlap, elementBytes: { a: elementBytes(g.aShape.width), b: elementBytes(g.bShape.width), c: elementBytes(g.accShape.width) },
   };
 }
 
@@ -57,7 +57,7 @@ export async function runGemm(name: string, cfg: GemmRunConfig, params: Params, 
   const sim = openSim(bench.top, opts);
   const t1 = performance.now();
   let cycles = 0;
-  const coreBusy: number[] = [], coreTiles: number[] = [];
+  const coreBusy: number[] = [], coreWait: number[] = [], coreTiles: number[] = [];
   try {
     const start = sim.accessor(bench.start), done = sim.accessor(bench.done);
     sim.reset();
@@ -78,6 +78,7 @@ export async function runGemm(name: string, cfg: GemmRunConfig, params: Params, 
     }
     for (let c = 0; c < g.p.cores; c++) {
       coreBusy.push(sim.peekNumber(engine.coreBusy[c]));
+      coreWait.push(sim.peekNumber(engine.coreWait[c]));
       coreTiles.push(sim.peekNumber(engine.coreTiles[c]));
     }
   } finally {
@@ -103,6 +104,7 @@ export async function runGemm(name: string, cfg: GemmRunConfig, params: Params, 
   check.equal("cycles from start to done (measured vs analytic)", cycles, an.total);
   for (let c = 0; c < g.p.cores; c++) {
     check.equal(`core ${c} busy cycles (measured vs symmetric round-robin schedule)`, coreBusy[c], an.coreBusy[c]);
+    check.equal(`core ${c} cycles waiting for operands`, coreWait[c], an.coreWait[c]);
     check.equal(`core ${c} tiles`, coreTiles[c], an.coreTiles[c]);
   }
   // Traffic: exactly the real elements, each once; padding never reaches memory.
@@ -119,20 +121,29 @@ export async function runGemm(name: string, cfg: GemmRunConfig, params: Params, 
   notOnce(memory.writesC, "C (written)");
   check.ok(`no padded lane reaches global memory${memory.violationCount ? `: ${memory.violations.join("; ")}` : ""}`, memory.violationCount === 0);
 
+  const tail = tailCycles(g.df, g.R);
+  const stallFree = Math.max(...coreBusy.map((b, c) => (coreTiles[c] > 0 ? b - coreWait[c] - tail : 0)));
   const busyMean = coreBusy.reduce((s, x) => s + x, 0) / Math.max(1, coreBusy.length);
   const metrics: TbResult["metrics"] = {
     cycles,
     analyticCycles: an.total,
+    overlap: an.overlap,
     loadCycles: an.load,
     computeCycles: an.compute,
-    // A core's busy cycles = its folds at SCALE-Sim's closed forms + this tail, which the closed
+    // Cycles the cores held folds waiting for their operands (all cores).
+    waitCycles: coreWait.reduce((a, b) => a + b, 0),
+    // A core's busy cycles = its folds at SCALE-Sim's closed forms + waits + this tail, which the closed
     // forms do not count (the array one cycle behind its reads; os drains R rows, ws/is write the
     // last partial sums through the output register).
-    tailCycles: tailCycles(g.df, g.R),
+    tailCycles: tail,
     storeCycles: an.store,
     dramBytesPerCycle: bw,
-    // Cycles the global-memory bandwidth adds (load and store wait for the port).
+    // Cycles the global-memory bandwidth adds (load and store wait for their channels).
     dramStallCycles: an.total - unlimited,
+    // The busiest core's folds at SCALE-Sim's closed forms, and everything else (SCALE-Sim's
+    // total = compute + stalls): the start, waits for operands, the tail, the store after the last fold.
+    stallFreeCycles: stallFree,
+    stallCycles: cycles - stallFree,
     folds: an.folds,
     tiles: g.tiles.length,
     tileM: g.tm,
@@ -151,6 +162,7 @@ export async function runGemm(name: string, cfg: GemmRunConfig, params: Params, 
     cyclesPerSecond: Math.round(cycles / Math.max(1e-9, (t2 - t1) / 1000)),
   };
   coreBusy.forEach((b, c) => (metrics[`core${c}Busy`] = b));
+  coreWait.forEach((b, c) => (metrics[`core${c}Wait`] = b));
   return { result: check.result(name, cycles, opts.seed, params, metrics), simSeconds: (t2 - t1) / 1000, buildSeconds: (t1 - t0) / 1000 };
 }
 

@@ -5,8 +5,9 @@
  * matrix (a padded row or column) is recorded as a violation, each element's reads and writes are
  * counted so the testbench can demand "exactly once", and the lanes of a response beyond `count`
  * carry garbage, so an engine that forgot to zero its padded lanes gives wrong results. With a
- * bandwidth it takes requests as src/golden/dram-port.ts rules (a credit of bytes refilled every
- * cycle), telling the engine through req_ready; the latency counts from the cycle a read is taken.
+ * bandwidth each channel (read, write) takes requests as src/golden/dram-port.ts rules (a credit of
+ * bytes refilled every cycle), telling the engine through req_ready and wr_ready; the latency counts
+ * from the cycle a read is taken.
  */
 import type { BehaviouralBlock, BehaviouralIO, PortsDecl } from "../../hdl/index.js";
 import { gmemModelPorts, gmemWidths } from "../../hw/systolic/gmem-port.js";
@@ -42,9 +43,9 @@ export class GlobalMemoryModel implements BehaviouralBlock {
   private readonly dataMask: bigint;
   private readonly queue: Pending[] = [];
   private tickNo = 0;
-  /** DRAM port credit in bytes (dram-port.ts), and whether the port takes a request this cycle. */
-  private credit: number;
-  private ready = true;
+  /** Each channel's credit in bytes (dram-port.ts), and whether it takes a request this cycle. */
+  private readonly read = { credit: 0, ready: true };
+  private readonly write = { credit: 0, ready: true };
   private readonly garbage: () => number;
   private readonly wnames: string[];
   private readonly rnames: string[];
@@ -62,7 +63,6 @@ export class GlobalMemoryModel implements BehaviouralBlock {
   ) {
     if (!Number.isInteger(latency) || latency < 1) throw new Error(`GlobalMemoryModel: latency ${latency} must be a whole number >= 1`);
     if (!Number.isInteger(bytesPerCycle) || bytesPerCycle < 0) throw new Error(`GlobalMemoryModel: bytesPerCycle ${bytesPerCycle} must be a whole number >= 0 (0: unlimited)`);
-    this.credit = bytesPerCycle;
     const w = gmemWidths(g);
     this.ports = gmemModelPorts(g);
     this.readLanes = w.readLanes;
@@ -88,20 +88,26 @@ export class GlobalMemoryModel implements BehaviouralBlock {
 
   reset(io: BehaviouralIO): void {
     this.queue.length = 0;
-    this.credit = this.bytesPerCycle;
-    this.ready = true;
+    for (const ch of [this.read, this.write]) {
+      ch.credit = this.bytesPerCycle;
+      ch.ready = true;
+    }
     io.set("resp_valid", 0);
     io.set("req_ready", 1);
+    io.set("wr_ready", 1);
   }
 
   tick(io: BehaviouralIO): void {
     const now = this.tickNo++;
-    const spent = io.getNumber("req_valid") && this.ready ? this.request(io, now) : 0;
+    const spentRead = io.getNumber("req_valid") && this.read.ready ? this.request(io, now, false) : 0;
+    const spentWrite = io.getNumber("wr_valid") && this.write.ready ? this.request(io, now, true) : 0;
     const bw = this.bytesPerCycle;
     if (bw > 0) {
-      this.credit = Math.min(bw, this.credit - spent + bw);
-      this.ready = this.credit > 0;
-      io.set("req_ready", this.ready ? 1 : 0);
+      for (const [ch, spent, ready] of [[this.read, spentRead, "req_ready"], [this.write, spentWrite, "wr_ready"]] as const) {
+        ch.credit = Math.min(bw, ch.credit - spent + bw);
+        ch.ready = ch.credit > 0;
+        io.set(ready, ch.ready ? 1 : 0);
+      }
     }
     const head = this.queue[0];
     if (head && head.due === now) {
@@ -112,15 +118,15 @@ export class GlobalMemoryModel implements BehaviouralBlock {
     } else io.set("resp_valid", 0);
   }
 
-  /** Serve a request taken this cycle; returns the bytes it moves. */
-  private request(io: BehaviouralIO, now: number): number {
-    const write = io.getNumber("req_write") === 1;
-    const mat = io.getNumber("req_mat"), dir = io.getNumber("req_dir");
-    const row = io.getNumber("req_row"), col = io.getNumber("req_col"), count = io.getNumber("req_count");
+  /** Serve a request taken this cycle on the read or the write channel; returns the bytes it moves. */
+  private request(io: BehaviouralIO, now: number, write: boolean): number {
+    const f = write ? "wr" : "req";
+    const mat = write ? MAT_C : io.getNumber("req_mat"), dir = io.getNumber(`${f}_dir`);
+    const row = io.getNumber(`${f}_row`), col = io.getNumber(`${f}_col`), count = io.getNumber(`${f}_count`);
     const what = `${write ? "write" : "read"} of ${"ABC"[mat] ?? `matrix ${mat}`} at (${row}, ${col}) ${dir === DIR_ALONG_ROW ? "along the row" : "down the column"}, ${count} lanes`;
     const lanes = write ? this.writeLanes : this.readLanes;
     if (count < 1 || count > lanes) this.violation(`${what}: count must be 1..${lanes}`);
-    if (write !== (mat === MAT_C)) this.violation(`${what}: A and B are only read, C only written`);
+    if (!write && mat === MAT_C) this.violation(`${what}: C is only written (on the write channel)`);
     const [rows, cols] = this.dims[mat] ?? [0, 0];
     const out: number[] = [];
     for (let l = 0; l < lanes; l++) {

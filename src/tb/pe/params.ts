@@ -15,7 +15,8 @@ export const COMMON_PARAMS: readonly ParamSpec[] = [
   { name: "bType", description: "element type of B", type: "enum", default: "int8", values: OPERAND_TYPES },
   { name: "accWidth", description: "accumulator bits (C wraps modulo 2^accWidth; signed unless both operands are unsigned)", type: "int", default: 32, min: 2, max: 48, verify: { min: 8, max: 40 } },
   { name: "memLatency", description: "global-memory read latency in cycles", type: "int", default: 2, min: 1, max: 16, verify: { min: 1, max: 4 } },
-  { name: "dramBw", description: "global-memory bandwidth in bytes per cycle (0: unlimited, a request every cycle)", type: "int", default: 0, min: 0, max: 65536, verify: { min: 0, max: 12 } },
+  { name: "dramBw", description: "global-memory bandwidth in bytes per cycle, of the read and of the write channel each (0: unlimited, a request every cycle)", type: "int", default: 0, min: 0, max: 65536, verify: { min: 0, max: 12 } },
+  { name: "overlap", description: "load, compute and store overlap (a fold starts once its operand blocks arrive, an output block is stored once written); false: one phase after the other", type: "bool", default: true },
   { name: "data", description: "operand values: uniform, extremes (-128, 127, -32768, ...), or mixed", type: "enum", default: "mixed", values: DATA_MODES },
 ];
 
@@ -61,7 +62,7 @@ export function engineFromParams(p: Params, tiled: boolean): TbGemmConfig {
     engine: {
       rows, cols, dataflow, m: Number(p.m), n: Number(p.n), k: Number(p.k),
       aType: parseOperandType(p.aType, "parameter aType"), bType: parseOperandType(p.bType, "parameter bType"),
-      accWidth: Number(p.accWidth), cores: tiled ? Number(p.cores) : 1, tileM, tileN,
+      accWidth: Number(p.accWidth), cores: tiled ? Number(p.cores) : 1, tileM, tileN, overlap: p.overlap !== false,
     },
     memLatency: Number(p.memLatency),
     dramBytesPerCycle: Number(p.dramBw ?? 0),

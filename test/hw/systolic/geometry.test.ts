@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { geometry, words } from "../../../src/hw/systolic/geometry.js";
 import { EngineParams } from "../../../src/hw/systolic/params.js";
-import { assignTiles, globalWords, tiles as goldenTiles } from "../../../src/golden/systolic.js";
+import { assignTiles, globalWords, loadOrder, requestRuns, tiles as goldenTiles } from "../../../src/golden/systolic.js";
+import { engineTables } from "../../../src/hw/systolic/tables.js";
 
 const paramsArb = fc
   .record({
@@ -36,6 +37,31 @@ describe("engine geometry == golden model", () => {
       const size = w.mat === 0 ? p.m * p.k : w.mat === 1 ? p.k * p.n : p.m * p.n;
       expect(lanes).toBe(size);
     }
+  });
+
+  test.prop([paramsArb], { numRuns: 300 })("load order and store blocks (tables.ts) == the golden model's, every C word stored once", (p) => {
+    const g = geometry(p);
+    const cfg = { rows: p.rows, cols: p.cols, dataflow: p.dataflow, m: p.m, n: p.n, k: p.k, cores: p.cores, tileM: g.tm, tileN: g.tn, memLatency: 1 };
+    const t = engineTables(g);
+    expect(t.loadOrder).toEqual(loadOrder(cfg));
+    t.loadOrder.forEach((b, i) => expect(t.loadPos[b.sel][b.block]).toBe(i));
+    // Each store tile's output blocks, as (words, real lanes), against the golden store requests in order.
+    const sw = g.storeWalk;
+    const lanes = (o: number) => (o === sw.outer - 1 ? sw.countLast : sw.countFull);
+    const seen = new Set<number>();
+    const ours = t.storeTiles.flatMap((st) => {
+      const out: { bytes: number; repeat: number }[] = [];
+      for (let a = 0; a < st.groups; a++) {
+        for (let b = 0; b < st.blocks; b++) {
+          const words = a === st.groups - 1 ? st.lastWords : p.rows;
+          for (let i = 0; i < words; i++) seen.add((st.o0 + b) * sw.inner + st.x0 + a * p.rows + i);
+          out.push({ bytes: lanes(st.o0 + b), repeat: words });
+        }
+      }
+      return out;
+    });
+    expect(ours).toEqual(requestRuns({ ...cfg, elementBytes: { a: 1, b: 1, c: 1 } }).store);
+    expect(seen.size).toBe(words(sw));
   });
 });
 

@@ -20,11 +20,13 @@ const emit = await import("../../../src/verilog/emit.js").catch(() => undefined)
 
 describe.skipIf(!haveIcarus || !cosim || !replay || !emit)("engine Verilog == our simulator (Icarus)", () => {
   // Bandwidth 0: the memory takes a request every cycle; 3 bytes per cycle: the load and store
-  // units wait on req_ready (a 24-bit C word of 2 lanes is 6 bytes).
-  for (const [dataflow, bw] of [["os", 0], ["ws", 0], ["is", 0], ["os", 3], ["is", 3]] as const) {
-    it(`${dataflow}: 2 cores of 3x2, 7x5x4 int8 x uint8, 24-bit accumulator, bandwidth ${bw || "unlimited"}`, async () => {
+  // units wait on req_ready and wr_ready (a 24-bit C word of 2 lanes is 6 bytes). Overlapped
+  // (the default) and one phase after the other.
+  const configs = [["os", 0, true], ["ws", 0, true], ["is", 0, true], ["os", 3, true], ["is", 3, true], ["ws", 3, false]] as const;
+  for (const [dataflow, bw, overlap] of configs) {
+    it(`${dataflow}: 2 cores of 3x2, 7x5x4 int8 x uint8, 24-bit accumulator, bandwidth ${bw || "unlimited"}, overlap ${overlap}`, async () => {
       const p: EngineParams = {
-        rows: 3, cols: 2, dataflow, m: 7, n: 5, k: 4, aType: "int8", bType: "uint8", accWidth: 24, cores: 2,
+        rows: 3, cols: 2, dataflow, m: 7, n: 5, k: 4, aType: "int8", bType: "uint8", accWidth: 24, cores: 2, overlap,
         tileM: dataflow === "os" ? 3 : dataflow === "is" ? 2 : 4, tileN: dataflow === "is" ? 3 : 2,
       };
       const r = rng(5);

@@ -41,10 +41,23 @@ describe("GlobalMemoryModel", () => {
 
   it("writes only C, counting elements and bytes of the accumulator width", () => {
     const mem = new GlobalMemoryModel(g, A, B, 1, 1);
-    mem.tick(io({ req_valid: 1, req_write: 1, req_mat: MAT_C, req_dir: DIR_ALONG_ROW, req_row: 2, req_col: 1, req_count: 2, wdata_l0: -5, wdata_l1: 6 }, {}));
+    mem.tick(io({ wr_valid: 1, wr_dir: DIR_ALONG_ROW, wr_row: 2, wr_col: 1, wr_count: 2, wdata_l0: -5, wdata_l1: 6 }, {}));
     expect(Array.from(mem.C)).toEqual([0, 0, 0, 0, 0, 0, 0, -5, 6]);
     expect(mem.bytesWritten).toBe(8);
-    mem.tick(io({ req_valid: 1, req_write: 1, req_mat: MAT_A, req_count: 1 }, {}));
-    expect(mem.violations.at(-1)).toMatch(/A and B are only read, C only written/);
+    mem.tick(io({ req_valid: 1, req_mat: MAT_C, req_count: 1 }, {}));
+    expect(mem.violations.at(-1)).toMatch(/C is only written/);
+  });
+
+  it("takes a read and a write in the same cycle, each channel with its own bandwidth credit", () => {
+    const mem = new GlobalMemoryModel(g, A, B, 1, 1, 4);
+    const out: Record<string, number | bigint> = {};
+    mem.reset(io({}, out));
+    // A 3-lane int8 read (3 bytes) and a 2-lane 32-bit write (8 bytes), both taken this cycle.
+    mem.tick(io({ req_valid: 1, req_mat: MAT_A, req_dir: DIR_DOWN_COL, req_count: 3, wr_valid: 1, wr_dir: DIR_ALONG_ROW, wr_count: 2 }, out));
+    expect([mem.readRequests, mem.writeRequests]).toEqual([1, 1]);
+    // Read credit 4 - 3 + 4 -> 4 (capped): ready; write credit 4 - 8 + 4 = 0: not ready.
+    expect([out.req_ready, out.wr_ready]).toEqual([1, 0]);
+    mem.tick(io({}, out));
+    expect([out.req_ready, out.wr_ready]).toEqual([1, 1]);
   });
 });
