@@ -58,17 +58,19 @@ export function wrapInt8(v: number): number {
  * A is m x k, B is k x n, C is m x n. Products of int8 values fit in 16 bits, and each partial sum is
  * wrapped to int32 after every addition (the same as wrapping once at the end, modulo 2^32).
  */
-export function gemmInt8(a: readonly number[], b: readonly number[], m: number, k: number, n: number): Int32Array {
+export function gemmInt8(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Int32Array {
   if (a.length !== m * k) throw new Error(`gemmInt8: A has ${a.length} elements, expected m*k = ${m}*${k}`);
   if (b.length !== k * n) throw new Error(`gemmInt8: B has ${b.length} elements, expected k*n = ${k}*${n}`);
-  for (const v of a) if (!Number.isInteger(v) || v < -128 || v > 127) throw new Error(`gemmInt8: A holds ${v}, not an int8`);
-  for (const v of b) if (!Number.isInteger(v) || v < -128 || v > 127) throw new Error(`gemmInt8: B holds ${v}, not an int8`);
+  for (let i = 0; i < a.length; i++) if (!Number.isInteger(a[i]) || a[i] < -128 || a[i] > 127) throw new Error(`gemmInt8: A holds ${a[i]}, not an int8`);
+  for (let i = 0; i < b.length; i++) if (!Number.isInteger(b[i]) || b[i] < -128 || b[i] > 127) throw new Error(`gemmInt8: B holds ${b[i]}, not an int8`);
+  // Row i of C accumulates A[i][t] times row t of B: the inner loop runs over contiguous rows
+  // (testbenches call this once per GEMM, every few dozen cycles).
   const c = new Int32Array(m * n);
   for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let acc = 0;
-      for (let t = 0; t < k; t++) acc = (acc + a[i * k + t] * b[t * n + j]) | 0;
-      c[i * n + j] = acc;
+    const co = i * n;
+    for (let t = 0; t < k; t++) {
+      const av = a[i * k + t], bo = t * n;
+      for (let j = 0; j < n; j++) c[co + j] = (c[co + j] + av * b[bo + j]) | 0;
     }
   }
   return c;

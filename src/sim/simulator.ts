@@ -6,7 +6,7 @@ import { Signal } from "../hdl/expr.js";
 import type { Design } from "../hdl/elaborate.js";
 import { shapeToString } from "../hdl/shape.js";
 import type { Value } from "./api.js";
-import { CompiledEngine } from "./compiled.js";
+import { ActivityMode, CompiledEngine } from "./compiled.js";
 import type { Engine, EngineName } from "./engine.js";
 import { formatValue } from "./format.js";
 import { InterpEngine } from "./interp.js";
@@ -26,6 +26,11 @@ export interface ClockSpec {
 
 export interface SimOptions {
   engine?: EngineName;
+  /**
+   * Compiled engine: evaluate only the logic whose inputs changed (see compiled.ts) — "auto"
+   * (default; also TESSERA_ACTIVITY) decides as the design runs, "on" always, "off" never.
+   */
+  activity?: ActivityMode;
   /** Periods per clock domain; unlisted domains get period 10. */
   clocks?: Record<string, ClockSpec>;
   /** VCD timescale (default "1ns"). */
@@ -75,7 +80,7 @@ export class Simulator {
     this.net = buildNetlist(top);
     this.design = this.net.design;
     this.domains = this.net.domains;
-    this.engine = (opts.engine ?? "compiled") === "interp" ? new InterpEngine(this.net) : new CompiledEngine(this.net);
+    this.engine = (opts.engine ?? "compiled") === "interp" ? new InterpEngine(this.net) : new CompiledEngine(this.net, opts.activity);
     this.timescale = opts.timescale ?? "1ns";
     for (const name of Object.keys(opts.clocks ?? {})) {
       if (!this.domains.includes(name)) throw new Error(`clocks: design '${this.design.top.name}' has no clock domain '${name}'; its domains are ${this.domains.join(", ") || "(none)"}`);
@@ -260,6 +265,36 @@ export class Simulator {
       commit() {
         apply();
         sim.dirty = true;
+      },
+    };
+  }
+
+  /**
+   * The mirror of `inputBank`: a bank of signals (outputs or any other, up to 52 bits) read in
+   * one generated function. `read()` settles the design if inputs changed, copies every signal's
+   * value into `values` (one per signal, in order) and returns it — no call per signal.
+   */
+  outputBank(signals: readonly (Signal | string)[]): { values: Float64Array; read(): Float64Array } {
+    const nodes = signals.map((sg) => this.node(sg));
+    for (const n of nodes) {
+      if (n.shape.width > 52) throw new Error(`outputBank: '${n.name}' is ${n.shape.width} bits; banks take signals up to 52 bits (peek wider ones)`);
+    }
+    const values = new Float64Array(nodes.length);
+    const eng = this.engine, lay = eng.layout, st = eng.stores;
+    let copy: () => void;
+    if (st && lay && nodes.every((n) => lay.store[n.id] !== STORE_B)) {
+      const lines = nodes.map((n, i) => `V[${i}] = ${STORE_NAMES[lay.store[n.id]]}[${lay.index[n.id]}];`);
+      copy = new Function("V", "I", "U", "F", `return function read() { ${lines.join(" ")} };`)(values, st.I, st.U, st.F);
+    } else {
+      copy = () => nodes.forEach((n, i) => (values[i] = eng.getNumber(n)));
+    }
+    const sim = this;
+    return {
+      values,
+      read() {
+        if (sim.dirty) sim.settle();
+        copy();
+        return values;
       },
     };
   }

@@ -156,12 +156,16 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const ports = (valid: (i: number) => string, pkt: (i: number) => string, ready: (i: number) => string) => ({
     valid: Array.from({ length: N }, (_, i) => sim.accessor(valid(i))),
     pkt: Array.from({ length: N }, (_, i) => sim.accessor(pkt(i))),
-    ready: Array.from({ length: N }, (_, i) => sim.accessor(ready(i))),
+    ready: Array.from({ length: N }, (_, i) => ready(i)),
   });
   const inj = [ports(meshNames.injValid, meshNames.injPkt, meshNames.injReady)];
   if (classes === 2) inj.push(ports(meshNames.injLoValid, meshNames.injLoPkt, meshNames.injLoReady));
   const ej = Array.from({ length: N }, (_, i) => sim.accessor(meshNames.ej(i)));
-  const ejRows = Array.from({ length: h }, (_, y) => sim.accessor(meshNames.ejValidRow(y)));
+  // Read with one call per cycle each: every interface's ready (class c of node i at c*N + i),
+  // after the step that decides them and before the offers of the next cycle; the per-row masks
+  // of ejection registers holding a flit.
+  const readyBank = sim.outputBank(inj.flatMap((port) => port.ready));
+  const ejBank = sim.outputBank(Array.from({ length: h }, (_, y) => meshNames.ejValidRow(y)));
   const hasCounters = p.linkCounters;
 
   // --- packets, sources ------------------------------------------------------------------------
@@ -340,14 +344,16 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     }
     // Offer each source's oldest waiting packet of each class to its network interface; a low
     // packet only when no high packet of that source is waiting.
+    const ready = readyBank.read();
     for (let i = 0; i < N; i++) {
-      offer(0, i, t, true);
-      if (classes === 2) offer(1, i, t, queueHead[0][i] >= queues[0][i].length);
+      offer(0, i, t, true, ready[i]);
+      if (classes === 2) offer(1, i, t, queueHead[0][i] >= queues[0][i].length, ready[N + i]);
     }
     sim.step();
     // Read only the ejection registers that hold a flit (the per-row valid masks say which).
+    const ejRows = ejBank.read();
     for (let y = 0; y < h; y++) {
-      let mask = ejRows[y].get();
+      let mask = ejRows[y];
       while (mask !== 0) {
         const x = 31 - Math.clz32(mask & -mask);
         mask -= 2 ** x;
@@ -359,9 +365,9 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   }
   o.onProgress?.(progressTotal, progressTotal);
 
-  function offer(c: number, i: number, t: number, allowed: boolean): void {
+  function offer(c: number, i: number, t: number, allowed: boolean, ready: number): void {
     const q = queues[c][i], head = queueHead[c], port = inj[c];
-    if (allowed && head[i] < q.length && port.ready[i].get() !== 0) {
+    if (allowed && head[i] < q.length && ready !== 0) {
       const id = q[head[i]++];
       const pk = packets[id];
       port.pkt[i].set(descriptor(L, pk.dst, seqs[id], pk.size));
