@@ -8,5 +8,7 @@ export { buildNetlist } from "./netlist.js";
 export type { Netlist, NetNode } from "./netlist.js";
 export type { Engine, EngineName } from "./engine.js";
 export { ENGINE_NAMES } from "./engine.js";
+export { ACTIVITY_MODES } from "./compiled.js";
+export type { ActivityMode } from "./compiled.js";
 export { streamSource, streamSink } from "./streams.js";
 export type { StreamSourceOptions, StreamSinkOptions } from "./streams.js";

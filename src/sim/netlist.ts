@@ -409,21 +409,22 @@ function materialize(
   const uses = new Map<Expr, number>();
   const seen = new Set<Expr>();
   const order: Expr[] = []; // post-order
-  const stack: { e: Expr; i: number }[] = [];
+  // Each frame keeps its children (children() allocates; a deep design has millions of steps).
+  const stack: { e: Expr; ch: readonly Expr[]; i: number }[] = [];
   for (const r of roots) {
     uses.set(r, (uses.get(r) ?? 0) + 1);
     if (seen.has(r)) continue;
     seen.add(r);
-    stack.push({ e: r, i: 0 });
+    stack.push({ e: r, ch: children(r), i: 0 });
     while (stack.length) {
       const top = stack[stack.length - 1];
-      const ch = children(top.e);
+      const ch = top.ch;
       if (top.i < ch.length) {
         const c = ch[top.i++];
         uses.set(c, (uses.get(c) ?? 0) + 1);
         if (!seen.has(c)) {
           seen.add(c);
-          stack.push({ e: c, i: 0 });
+          stack.push({ e: c, ch: children(c), i: 0 });
         }
       } else {
         stack.pop();
