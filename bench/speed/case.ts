@@ -1,0 +1,107 @@
+/**
+ * One measurement of the simulator-speed bench (issue 16), run in a process of its own so JIT
+ * state never carries over: prints one JSON line. See bench/speed/run.ts.
+ *
+ *   mesh-tb <rate> <cycles>    the noc testbench's driver on the 8x8 mesh (4 VCs x 4 flits,
+ *                              1-flit packets): whole run and steady cycles/s (last half)
+ *   mesh-engine <mode> <gap>   the 8x8 mesh alone, one packet every <gap> cycles, activity mode
+ *                              off/auto/on: steady cycles/s after 60k cycles
+ *   mac-grid-tb <n> <cycles>   the mac-grid testbench, every check on: steady cycles/s
+ *   mac-grid-bare <n> <mode>   the bare n x n grid with an input bank: steady cycles/s
+ *   start-mesh <n>             elaboration, netlist+compile, first cycle of an n x n mesh
+ *   start-grid <n>             the same for an n x n mac-grid
+ */
+import { NOC_PARAMS, nocParamsOf, runOptionsOf } from "../../src/tb/noc/noc.js";
+import { makeMesh, meshNames } from "../../src/hw/noc/mesh.js";
+import { descriptor, flitLayout } from "../../src/hw/noc/flit.js";
+import { runNoc } from "../../src/tb/noc/driver.js";
+import { macGrid, macGridNames as N } from "../../src/hw/examples/mac-grid.js";
+import { macGridTb } from "../../src/tb/examples/mac-grid.js";
+import { simulate, type ActivityMode } from "../../src/sim/index.js";
+
+const [kind, a1, a2] = process.argv.slice(2);
+const now = () => performance.now() / 1000;
+const out = (o: Record<string, unknown>) => console.log(JSON.stringify({ case: kind, ...o }));
+const meshParams = (extra: Record<string, unknown> = {}) => {
+  const params: Record<string, unknown> = Object.fromEntries(NOC_PARAMS.map((x) => [x.name, x.default]));
+  return Object.assign(params, { w: 8, h: 8, vcs: 4, bufDepth: 4, packetSize: 1 }, extra) as never;
+};
+
+if (kind === "mesh-tb") {
+  const cycles = Number(a2);
+  const params = meshParams({ rate: Number(a1), measure: cycles });
+  const t0 = now();
+  const p = nocParamsOf(params);
+  const sim = simulate(makeMesh(p));
+  const t1 = now();
+  let half = NaN, halfAt = NaN;
+  const res = runNoc(sim, p, { ...runOptionsOf(params, p, 1), onProgress: (done) => {
+    if (Number.isNaN(half) && done >= cycles / 2) [half, halfAt] = [done, now()];
+  } });
+  const t2 = now();
+  out({ rate: Number(a1), cycles: res.cycles, passed: res.passed, buildSeconds: t1 - t0, runSeconds: t2 - t1, cyclesPerSec: res.cycles / (t2 - t1), steadyCyclesPerSec: (res.cycles - half) / (t2 - halfAt) });
+} else if (kind === "mesh-engine") {
+  const mode = a1 as ActivityMode, gap = Number(a2);
+  const p = nocParamsOf(meshParams());
+  const sim = simulate(makeMesh(p), { activity: mode });
+  const L = flitLayout(8, 8);
+  const valid = Array.from({ length: 64 }, (_, i) => sim.accessor(meshNames.injValid(i)));
+  const pkt = Array.from({ length: 64 }, (_, i) => sim.accessor(meshNames.injPkt(i)));
+  sim.reset();
+  let c = 0;
+  const run = (n: number) => {
+    for (let k = 0; k < n; k++, c++) {
+      const i = c % 64, inject = gap > 0 && c % gap === 0;
+      if (inject) {
+        pkt[i].set(descriptor(L, (i * 37 + 11) % 64, c & 7, 1));
+        valid[i].set(1);
+      }
+      sim.step();
+      if (inject) valid[i].set(0);
+    }
+  };
+  run(60000);
+  const t0 = now();
+  run(40000);
+  out({ mode, gap, cyclesPerSec: 40000 / (now() - t0) });
+} else if (kind === "mac-grid-tb") {
+  const n = Number(a1), cycles = Number(a2);
+  const params = Object.fromEntries(macGridTb.params.map((x) => [x.name, x.default]));
+  Object.assign(params, { rows: n, cols: n });
+  // A first run warms the JIT; the second is the steady state.
+  await macGridTb.run({ params, seed: 1, engine: "compiled", cycles: Math.min(cycles, 300000) });
+  const t0 = now();
+  const r = await macGridTb.run({ params, seed: 2, engine: "compiled", cycles });
+  out({ n, cycles: r.cycles, passed: r.passed, checks: r.checks, cyclesPerSec: r.cycles / (now() - t0) });
+} else if (kind === "mac-grid-bare") {
+  const n = Number(a1), mode = (a2 ?? "auto") as ActivityMode;
+  const sim = simulate(macGrid({ rows: n, cols: n }), { activity: mode });
+  const bank = sim.inputBank([...Array.from({ length: n }, (_, i) => N.a(i)), ...Array.from({ length: n }, (_, j) => N.b(j))]);
+  let x = 1;
+  const run = (k: number) => {
+    for (let c = 0; c < k; c++) {
+      for (let i = 0; i < 2 * n; i++) {
+        x = (x * 1103515245 + 12345) & 0x7fffffff;
+        bank.values[i] = ((x >> 8) % 256) - 128;
+      }
+      bank.commit();
+      sim.step();
+    }
+  };
+  const per = Math.max(20000, Math.round(2e7 / (n * n)));
+  run(per);
+  const t0 = now();
+  run(per * 2);
+  out({ n, mode, cyclesPerSec: (per * 2) / (now() - t0) });
+} else if (kind === "start-mesh" || kind === "start-grid") {
+  const n = Number(a1);
+  const t0 = now();
+  const m = kind === "start-mesh" ? makeMesh(nocParamsOf(meshParams({ w: n, h: n }))) : macGrid({ rows: n, cols: n });
+  const t1 = now();
+  const sim = simulate(m);
+  const t2 = now();
+  sim.reset();
+  sim.step();
+  const t3 = now();
+  out({ n, nodes: sim.net.nodes.length, elaborateSeconds: t1 - t0, compileSeconds: t2 - t1, firstCycleSeconds: t3 - t2, totalSeconds: t3 - t0 });
+} else throw new Error(`bench/speed/case.ts: unknown case '${kind}'`);

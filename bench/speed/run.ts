@@ -1,0 +1,49 @@
+/**
+ * Simulator speed where users feel it (issue 16): the NoC testbench at 0.1 load, the mac-grid
+ * testbench with every check, the bare grid (activity auto vs off), the mesh with and without
+ * activity-driven evaluation at several activity levels, and start-up of large designs. Each case
+ * runs in its own process (bench/speed/case.ts). Prints a markdown table; writes
+ * bench/results/speed.json.
+ *
+ *   node --no-concurrent-recompilation --interrupt-budget=16000 --import tsx bench/speed/run.ts
+ *   (or BENCH_ONLY=speed npm run bench)
+ */
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { machine, markdownTable, writeResults } from "../report.js";
+
+const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
+const flags = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
+const run = (...args: string[]): Record<string, number | string | boolean> => {
+  const r = spawnSync(process.execPath, [...flags, "bench/speed/case.ts", ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error(`bench/speed/case.ts ${args.join(" ")} failed with exit ${r.status}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+};
+const log = (s: string) => process.stderr.write(s + "\n");
+const f = (x: number | string | boolean) => (typeof x === "number" ? Math.round(x).toLocaleString("en-US") : String(x));
+const s2 = (x: number | string | boolean) => Number(x).toFixed(2);
+
+log("speed: noc testbench, 8x8, 0.1 load, 100k cycles");
+const tb = run("mesh-tb", "0.1", "100000");
+log("speed: mesh engine by activity");
+const engine: Record<string, number | string | boolean>[] = [];
+for (const gap of ["0", "10", "1"]) for (const mode of ["off", "auto", "on"]) engine.push(run("mesh-engine", mode, gap));
+log("speed: mac-grid");
+const mgTb = run("mac-grid-tb", "16", "3000000");
+const bare = ["16", "32"].flatMap((n) => ["off", "auto"].map((mode) => run("mac-grid-bare", n, mode)));
+log("speed: start-up");
+const start = [run("start-mesh", "8"), run("start-mesh", "32"), run("start-grid", "64")];
+writeResults("speed", { machine: machine(), tb, engine, macGridTb: mgTb, bare, start });
+
+const rows: string[][] = [["measurement", "cycles/s", "target", "notes"]];
+rows.push(["`tessera run noc` 8x8, 4 VCs x 4 flits, 1-flit packets, 0.1 load: steady (second half of 100k cycles)", f(tb.steadyCyclesPerSec), "80,000", `whole run ${f(tb.cyclesPerSec)} cycles/s; build ${s2(tb.buildSeconds)} s + run ${s2(tb.runSeconds)} s (target: 100k cycles in < 4 s)`]);
+for (const e of engine) rows.push([`8x8 mesh alone, ${e.gap === 0 ? "idle" : `a packet every ${e.gap} cycle(s)`}, activity ${e.mode}`, f(e.cyclesPerSec), "", ""]);
+rows.push(["`tessera run mac-grid` 16x16, every check on (steady)", f(mgTb.cyclesPerSec), "1,000,000", `${mgTb.passed ? "pass" : "FAIL"}, ${f(mgTb.checks)} checks`]);
+for (const b of bare) rows.push([`mac-grid ${b.n}x${b.n} bare, input bank, activity ${b.mode}`, f(b.cyclesPerSec), "no slower than before", ""]);
+const table1 = markdownTable(rows);
+const table2 = markdownTable([
+  ["design", "nodes", "elaborate s", "netlist + compile s", "first cycle s", "total s"],
+  ...start.map((s) => [`${s.case === "start-mesh" ? "mesh" : "mac-grid"} ${s.n}x${s.n}`, f(s.nodes), s2(s.elaborateSeconds), s2(s.compileSeconds), s2(s.firstCycleSeconds), s2(s.totalSeconds)]),
+]);
+process.stdout.write(`${table1}\n\nStart-up (target: a 32x32 mesh's first cycle within 10 s):\n\n${table2}\n`);
