@@ -406,26 +406,24 @@ function materialize(
   for (const n of nodes) if (n.expr) roots.push(n.expr);
   for (const mem of memories) for (const w of mem.writes) roots.push(w.addr, w.data, w.en);
 
+  // Uses per expression; an expression is seen once it has an entry.
   const uses = new Map<Expr, number>();
-  const seen = new Set<Expr>();
   const order: Expr[] = []; // post-order
   // Each frame keeps its children (children() allocates; a deep design has millions of steps).
   const stack: { e: Expr; ch: readonly Expr[]; i: number }[] = [];
   for (const r of roots) {
-    uses.set(r, (uses.get(r) ?? 0) + 1);
-    if (seen.has(r)) continue;
-    seen.add(r);
+    const ur = uses.get(r);
+    uses.set(r, (ur ?? 0) + 1);
+    if (ur !== undefined) continue;
     stack.push({ e: r, ch: children(r), i: 0 });
     while (stack.length) {
       const top = stack[stack.length - 1];
       const ch = top.ch;
       if (top.i < ch.length) {
         const c = ch[top.i++];
-        uses.set(c, (uses.get(c) ?? 0) + 1);
-        if (!seen.has(c)) {
-          seen.add(c);
-          stack.push({ e: c, ch: children(c), i: 0 });
-        }
+        const uc = uses.get(c);
+        uses.set(c, (uc ?? 0) + 1);
+        if (uc === undefined) stack.push({ e: c, ch: children(c), i: 0 });
       } else {
         stack.pop();
         order.push(top.e);
