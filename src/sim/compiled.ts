@@ -47,7 +47,7 @@ type MemArray = Int32Array | Uint32Array | Float64Array | bigint[];
  * Designs with more than one clock domain always run full. TESSERA_ACTIVITY_DEBUG=1 prints every
  * look and probe to stderr.
  *
- * Measured on the 8x8 mesh (bench/sim-activity.ts): idle, activity mode runs
+ * Measured on the 8x8 mesh (bench/speed/run.ts): idle, activity mode runs
  * 4-5x the full evaluation's cycles/s; with one packet every 10 cycles in the whole mesh 2.5x; at
  * 0.1 flits/node/cycle every router's allocator changes most cycles and the full evaluation wins.
  */
