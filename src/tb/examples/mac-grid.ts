@@ -58,12 +58,12 @@ export const macGridTb: Testbench = {
     // with one (sim.inputBank / sim.outputBank); the accumulators are read once per tile.
     const drive = sim.inputBank(["clear", ...Array.from({ length: rows }, (_, i) => N.a(i)), ...Array.from({ length: cols }, (_, j) => N.b(j))]);
     const edges = sim.outputBank([...Array.from({ length: rows }, (_, i) => N.aOut(i)), ...Array.from({ length: cols }, (_, j) => N.bOut(j))]);
-    const acc = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => sim.accessor(N.acc(i, j))));
+    const accs = sim.outputBank(Array.from({ length: rows * cols }, (_, x) => N.acc(Math.floor(x / cols), x % cols)));
 
     // What was driven at each edge, for the edge-output checks: an operand leaves row i's right
-    // edge `cols` edges after it entered (one register per PE), so keep the last `cols` of them.
-    const histA = Array.from({ length: rows }, () => new Int32Array(cols));
-    const histB = Array.from({ length: cols }, () => new Int32Array(rows));
+    // edge `cols` edges after it entered (one register per PE), so keep the last `cols` input
+    // vectors of A (and the last `rows` of B) in rings, one vector per edge.
+    const ringA = new Int32Array(cols * rows), ringB = new Int32Array(rows * cols);
     let edge = 0;
     const aVals = new Int32Array(rows), bVals = new Int32Array(cols);
     const inV = drive.values;
@@ -73,24 +73,25 @@ export const macGridTb: Testbench = {
       inV[0] = clr ? 1 : 0;
       inV.set(aVals, 1);
       inV.set(bVals, 1 + rows);
-      for (let i = 0; i < rows; i++) histA[i][edge % cols] = aVals[i];
-      for (let j = 0; j < cols; j++) histB[j][edge % rows] = bVals[j];
+      ringA.set(aVals, (edge % cols) * rows);
+      ringB.set(bVals, (edge % rows) * cols);
       drive.commit();
       sim.step();
       const out = edges.read();
-      const fromA = edge - (cols - 1), fromB = edge - (rows - 1);
+      // The vectors driven cols-1 (rows-1) edges ago, or zeros before there were any.
+      const fromA = edge >= cols - 1 ? ((edge + 1) % cols) * rows : -1, fromB = edge >= rows - 1 ? ((edge + 1) % rows) * cols : -1;
+      let ok = 0;
       for (let i = 0; i < rows; i++) {
-        const want = fromA >= 0 ? histA[i][fromA % cols] : 0;
-        const got = out[i];
-        if (got !== want) check.equal(`${N.aOut(i)} at cycle ${sim.cycle}`, got, want, i8);
-        else check.checks++;
+        const want = fromA >= 0 ? ringA[fromA + i] : 0;
+        if (out[i] !== want) check.equal(`${N.aOut(i)} at cycle ${sim.cycle}`, out[i], want, i8);
+        else ok++;
       }
       for (let j = 0; j < cols; j++) {
-        const want = fromB >= 0 ? histB[j][fromB % rows] : 0;
-        const got = out[rows + j];
-        if (got !== want) check.equal(`${N.bOut(j)} at cycle ${sim.cycle}`, got, want, i8);
-        else check.checks++;
+        const want = fromB >= 0 ? ringB[fromB + j] : 0;
+        if (out[rows + j] !== want) check.equal(`${N.bOut(j)} at cycle ${sim.cycle}`, out[rows + j], want, i8);
+        else ok++;
       }
+      check.checks += ok;
       edge++;
     };
 
@@ -115,19 +116,26 @@ export const macGridTb: Testbench = {
             aVals.fill(0);
             bVals.fill(0);
             clockEdge(true);
-            // Skewed feed: row i gets A[i0+i][t-i], column j gets B[t-j][j0+j].
+            // Skewed feed: row i gets A[i0+i][t-i], column j gets B[t-j][j0+j] (rows and columns
+            // past the tile's edge stay 0 from the fill above).
             const last = macGridTileCycles(k, tr, tc) - 1;
             for (let t = 0; t < last; t++) {
-              for (let i = 0; i < rows; i++) aVals[i] = i < tr && t - i >= 0 && t - i < k ? A[(i0 + i) * k + (t - i)] : 0;
-              for (let j = 0; j < cols; j++) bVals[j] = j < tc && t - j >= 0 && t - j < k ? B[(t - j) * n + (j0 + j)] : 0;
+              for (let i = 0; i < tr; i++) {
+                const q = t - i;
+                aVals[i] = q >= 0 && q < k ? A[(i0 + i) * k + q] : 0;
+              }
+              for (let j = 0; j < tc; j++) {
+                const q = t - j;
+                bVals[j] = q >= 0 && q < k ? B[q * n + j0 + j] : 0;
+              }
               clockEdge(false);
             }
+            const got = accs.read();
             for (let i = 0; i < rows; i++) {
               for (let j = 0; j < cols; j++) {
                 const want = i < tr && j < tc ? C[(i0 + i) * n + (j0 + j)] : 0;
-                const got = acc[i][j].get();
                 // The message is built only on a mismatch: this runs for every PE of every tile.
-                if (got !== want) check.equal(`${N.acc(i, j)} = C[${i0 + i}][${j0 + j}] after tile (${ti}, ${tj}) of GEMM ${gemms}, cycle ${sim.cycle}`, got, want, i32);
+                if (got[i * cols + j] !== want) check.equal(`${N.acc(i, j)} = C[${i0 + i}][${j0 + j}] after tile (${ti}, ${tj}) of GEMM ${gemms}, cycle ${sim.cycle}`, got[i * cols + j], want, i32);
                 else check.checks++;
               }
             }
