@@ -56,6 +56,8 @@ export interface VcdWriterOptions extends TraceFilter {
 }
 
 const MAX_WIDTH = 65536;
+/** The kernel's page: the unit a killed process's write can stop at (see flush). */
+const PAGE = 4096;
 const STORE_LIMITS = [32, 32, 53, MAX_WIDTH]; // widest var each store can hold
 const STORE_KEYS = ["I", "U", "F", "B"] as const;
 
@@ -329,9 +331,25 @@ export class VcdWriter {
     return 0;
   }
 
+  /**
+   * Write buf[0, pos) (whole lines) so that a kill leaves only whole lines in the file: Linux may
+   * stop a write to a file at a page boundary when the process gets a fatal signal (SIGKILL or an
+   * unhandled SIGTERM), so each write stays inside one page of the file and ends at a line end;
+   * only a line longer than the rest of its page is written across pages.
+   */
   private flush(): void {
+    const buf = this.buf, base = this.flushedBytes;
     let off = 0;
-    while (off < this.pos) off += fs.writeSync(this.fd, this.buf, off, this.pos - off);
+    while (off < this.pos) {
+      const pageEnd = off + (PAGE - ((base + off) % PAGE));
+      let end = this.pos;
+      if (pageEnd < this.pos) {
+        const nl = buf.lastIndexOf(10, pageEnd - 1);
+        const next = nl >= off ? -1 : buf.indexOf(10, pageEnd);
+        end = nl >= off ? nl + 1 : next >= 0 && next < this.pos ? next + 1 : this.pos;
+      }
+      while (off < end) off += fs.writeSync(this.fd, buf, off, end - off);
+    }
     this.flushedBytes += this.pos;
     this.pos = 0;
     this.flushes++;
