@@ -55,6 +55,8 @@ export function generateActivity(net: Netlist, lay: Layout, plan: ActivityPlan, 
   const slot = (n: NetNode) => `${STORE_NAMES[lay.store[n.id]]}[${lay.index[n.id]}]`;
   const nextSlot = (n: NetNode) => `${STORE_NAMES[lay.store[n.id]]}[${lay.index[n.id] + lay.regCount[lay.store[n.id]]}]`;
   const wake = (n: NetNode) => [...plan.partReaders[n.id].map((p) => `D[${p}] = 1;`), ...plan.groupReaders[n.id].map((g) => `RD[${g}] = 1;`)].join(" ");
+  /** Store `value` (a local) into `target` and wake `w` only when it differs from what is there. */
+  const storeIfChanged = (target: string, value: string, w: string) => `if (${value} !== ${target}) { ${target} = ${value};${w ? ` ${w}` : ""} }`;
   const memWake = (id: number) => [...plan.memParts[id].map((p) => `D[${p}] = 1;`), ...plan.memGroups[id].map((g) => `RD[${g}] = 1;`)].join(" ");
 
   /** An expression generator whose stored reads are cached in `locals` (one block's). */
@@ -90,7 +92,7 @@ export function generateActivity(net: Netlist, lay: Layout, plan: ActivityPlan, 
       lines.push(...body);
       const l = `v${n.id}`;
       const w = wake(n);
-      lines.push(`const ${l} = ${code};`, w ? `if (${l} !== ${slot(n)}) { ${slot(n)} = ${l}; ${w} }` : `${slot(n)} = ${l};`);
+      lines.push(`const ${l} = ${code};`, w ? storeIfChanged(slot(n), l, w) : `${slot(n)} = ${l};`);
       locals.set(n.id, l);
     }
     lines.push("}");
@@ -135,8 +137,7 @@ export function generateActivity(net: Netlist, lay: Layout, plan: ActivityPlan, 
   groupRuns(inPlace.order[0], inplace, (n, lines) => {
     const body: string[] = [];
     const code = gen(body, new Map()).gen(n.expr!);
-    const w = wake(n);
-    lines.push("{", ...body, `const x = ${code}; if (x !== ${slot(n)}) { ${slot(n)} = x;${w ? ` ${w}` : ""} }`, "}");
+    lines.push("{", ...body, `const x = ${code}; ${storeIfChanged(slot(n), "x", wake(n))}`, "}");
   });
   inplace.emit(out);
   const memw = new BlockFunction("amemw0");
@@ -147,7 +148,7 @@ export function generateActivity(net: Netlist, lay: Layout, plan: ActivityPlan, 
       const g = gen(lines, new Map());
       const en = g.gen(wr.en), addr = g.gen(wr.addr), data = g.gen(wr.data);
       const w = memWake(m.id);
-      lines.push(`if (${en} !== 0) { const a = ${addr}; if (a < ${m.depth}) { const x = ${data}; if (M${m.id}[a] !== x) { M${m.id}[a] = x;${w ? ` ${w}` : ""} } } }`);
+      lines.push(`if (${en} !== 0) { const a = ${addr}; if (a < ${m.depth}) { const x = ${data}; ${storeIfChanged(`M${m.id}[a]`, "x", w)} } }`);
       memw.block([`{`, ...lines, `}`], 1);
     });
   }
@@ -155,16 +156,12 @@ export function generateActivity(net: Netlist, lay: Layout, plan: ActivityPlan, 
   const commit = new BlockFunction("acommit0");
   groupRuns(bufferedRegs, commit, (n, lines) => {
     // (EV counts the group twice over nextq and commit; both are work.)
-    const w = wake(n);
-    lines.push(`if (${nextSlot(n)} !== ${slot(n)}) { ${slot(n)} = ${nextSlot(n)};${w ? ` ${w}` : ""} }`);
+    lines.push(storeIfChanged(slot(n), nextSlot(n), wake(n)));
   });
   // Behavioural outputs are set at every edge.
   for (const b of net.behavs) {
     if (b.domain !== 0) continue;
-    const lines = b.outputs.map((p) => {
-      const n = p.node, w = wake(n);
-      return `if (${nextSlot(n)} !== ${slot(n)}) { ${slot(n)} = ${nextSlot(n)};${w ? ` ${w}` : ""} }`;
-    });
+    const lines = b.outputs.map((p) => storeIfChanged(slot(p.node), nextSlot(p.node), wake(p.node)));
     commit.block(lines, lines.length);
   }
   commit.emit(out);
