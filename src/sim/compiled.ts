@@ -16,6 +16,7 @@ import { Layout, STORE_B, STORE_F, STORE_I, STORE_NAMES, STORE_U, layout, storeO
 import { Levelized, fanout, levelize } from "./levelize.js";
 import { memoryReaders } from "./memreaders.js";
 import { InPlacePlan, planInPlace } from "./inplace.js";
+import { phaseTimer } from "./timing.js";
 import { planActivity } from "./activity.js";
 import { generateActivity } from "./activity-gen.js";
 import type { Netlist, NetNode } from "./netlist.js";
@@ -70,6 +71,7 @@ interface Compiled {
   settleAll(): void;
   settleIn(): void;
   settle: (() => void)[];
+  /** Every register's next value, per domain; only designs with several domains have them. */
   next: (() => void)[];
   memw: (() => void)[];
   tick: (() => void)[];
@@ -208,9 +210,12 @@ export class CompiledEngine implements Engine {
   constructor(readonly net: Netlist, activity: ActivityMode = (process.env.TESSERA_ACTIVITY as ActivityMode | undefined) ?? "auto") {
     if (!(ACTIVITY_MODES as readonly string[]).includes(activity)) throw new Error(`activity = '${activity}': use ${ACTIVITY_MODES.join(", ")} (TESSERA_ACTIVITY)`);
     this.activityMode = net.domains.length === 1 ? activity : "off";
+    const timer = phaseTimer("compiled");
     this.lv = levelize(net);
+    timer.lap("levelize");
     this.plan = process.env.TESSERA_INPLACE === "0" ? { buffered: new Set(net.nodes.map((n) => n.id)), order: net.domains.map(() => []) } : planInPlace(net);
     this.layout = layout(net, (n) => this.plan.buffered.has(n.id));
+    timer.lap("inplace+layout");
     // At least 64 words per store: V8 keeps typed arrays of 64 bytes or less on the JS heap, where
     // every access must reload their base address (measured 1.5x slower on a 16x16 grid).
     const sz = this.layout.sizes.map((n) => Math.max(n, 64));
@@ -235,9 +240,11 @@ export class CompiledEngine implements Engine {
       return arr;
     });
     this.resetSlot = net.resets.map((r) => ({ store: this.layout.store[r.id], index: this.layout.index[r.id] }));
+    timer.lap("stores");
     this.fns = this.compile();
     this.behavIO = net.domains.map((_, d) => net.behavs.filter((b) => b.domain === d).map((b) => ({ block: b.block, ...this.makeBehavIO(b) })));
     this.fns.settleAll();
+    timer.lap("settleAll");
     if (this.activityMode === "on") this.enterActivity(Infinity);
     else if (this.activityMode === "auto") this.probeLeft = Math.floor(FIRST_PROBE_EDGES / SAMPLES);
   }
@@ -351,6 +358,7 @@ export class CompiledEngine implements Engine {
 
   private compile(): Compiled {
     const net = this.net, lay = this.layout, lv = this.lv;
+    const timer = phaseTimer("compiled");
     const out: string[] = [];
     const build = (name: string, fill: (fb: FunctionBuilder) => void) => {
       const fb = new FunctionBuilder(name, lay, net);
@@ -359,8 +367,15 @@ export class CompiledEngine implements Engine {
     };
     const computeAll = (nodes: NetNode[]) => (fb: FunctionBuilder) => nodes.forEach((n) => fb.compute(n));
 
-    build("settleAll", computeAll(lv.order));
-    build("settleIn", computeAll(fanout(lv, net.inputs, net.nodes.length)));
+    // settleAll is not code of its own (that would double the generated code of a large design
+    // and its compile time): it runs the nodes no input or register reaches, then settleIn, then
+    // every domain's settle. A node's last evaluation in that sequence is in the last function
+    // that holds it, and everything it reads is final by then: a read node in a later function
+    // would put the reader there too, since each function holds all of its sources' fan-out.
+    const covered = new Uint8Array(net.nodes.length);
+    const settleIn = fanout(lv, net.inputs, net.nodes.length);
+    for (const n of settleIn) covered[n.id] = 1;
+    build("settleIn", computeAll(settleIn));
     const memReaders = memoryReaders(net, lv);
     net.domains.forEach((_, d) => {
       const sources: NetNode[] = net.nodes.filter((n) => (n.kind === "reg" || n.kind === "behav") && n.domain === d);
@@ -368,8 +383,10 @@ export class CompiledEngine implements Engine {
       const direct = written.flatMap((m) => memReaders.get(m.id) ?? []);
       const downstream = fanout(lv, sources.concat(direct), net.nodes.length);
       const set = new Set(downstream.concat(direct));
+      for (const n of set) covered[n.id] = 1;
       build(`settle${d}`, computeAll(lv.order.filter((n) => set.has(n))));
-      build(`next${d}`, (fb) => {
+      // Every register's next value in one function, for edges of several domains at once (edge()).
+      if (net.domains.length > 1) build(`next${d}`, (fb) => {
         for (const n of net.nodes) if (n.kind === "reg" && n.domain === d) fb.computeNext(n);
       });
       build(`nextq${d}`, (fb) => {
@@ -416,14 +433,17 @@ export class CompiledEngine implements Engine {
           `settle${d}();\n}`,
       );
     });
+    build("settleRest", computeAll(lv.order.filter((n) => !covered[n.id])));
     const d = net.domains.map((_, i) => i);
+    out.push(`function settleAll() { settleRest(); settleIn(); ${d.map((i) => `settle${i}();`).join(" ")} }`);
     const header = [
       `"use strict";`,
       `const I = S.I, U = S.U, F = S.F, B = S.B;`,
       ...net.memories.map((m) => `const M${m.id} = MEM[${m.id}];`),
     ];
-    const footer = `return { settleAll, settleIn, settle: [${d.map((i) => `settle${i}`).join(", ")}], next: [${d.map((i) => `next${i}`).join(", ")}], memw: [${d.map((i) => `memw${i}`).join(", ")}], tick: [${d.map((i) => `tick${i}`).join(", ")}], commit: [${d.map((i) => `commit${i}`).join(", ")}] };`;
+    const footer = `return { settleAll, settleIn, settle: [${d.map((i) => `settle${i}`).join(", ")}], next: [${d.length > 1 ? d.map((i) => `next${i}`).join(", ") : ""}], memw: [${d.map((i) => `memw${i}`).join(", ")}], tick: [${d.map((i) => `tick${i}`).join(", ")}], commit: [${d.map((i) => `commit${i}`).join(", ")}] };`;
     const src = [...header, ...out, footer].join("\n");
+    timer.lap(`codegen (${(src.length / 1e6).toFixed(1)} MB)`);
     const dumpDir = process.env.TESSERA_SIM_DUMP;
     if (dumpDir) {
       fs.mkdirSync(dumpDir, { recursive: true });
@@ -431,6 +451,7 @@ export class CompiledEngine implements Engine {
     }
     const factory = new Function("S", "MEM", "H", "HOOKS", src) as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown) => Compiled;
     const hooks = { reset: (d: number) => this.resetDomain(d), behav: (d: number) => this.tickBehavioural(d) };
+    timer.lap("new Function");
     return factory(this.stores, this.mems, H, hooks);
   }
 

@@ -11,6 +11,8 @@
 import {
   BinaryExpr, CatExpr, Const, Expr, MemReadExpr, MuxExpr, Signal, UnaryExpr, children,
 } from "../hdl/expr.js";
+import { phaseTimer } from "./timing.js";
+import { ExprInts, ExprMap } from "./exprtable.js";
 import { Design, elaborate, pathOf, resetName } from "../hdl/elaborate.js";
 import { Module, driversOf } from "../hdl/module.js";
 import type { Memory } from "../hdl/memory.js";
@@ -70,7 +72,7 @@ export interface Netlist {
   readonly design: Design;
   readonly nodes: NetNode[];
   /** Expressions that are computed once and stored: every signal, and shared/deep subtrees. */
-  readonly materialized: Map<Expr, NetNode>;
+  readonly materialized: ExprMap<NetNode>;
   readonly memories: NetMemory[];
   readonly memoryIndex: Map<Memory, NetMemory>;
   readonly behavs: NetBehav[];
@@ -87,13 +89,15 @@ export interface Netlist {
 const MAX_INLINE_DEPTH = 24;
 
 export function buildNetlist(topOrDesign: Module | Design): Netlist {
+  const timer = phaseTimer("netlist");
   const design = topOrDesign instanceof Module ? elaborate(topOrDesign) : topOrDesign;
+  timer.lap("elaborate");
   const domains = design.domains;
   const domainIndex = new Map(domains.map((d, i) => [d, i]));
   const nodes: NetNode[] = [];
   const bySignal = new Map<Signal, NetNode>();
   const byName = new Map<string, NetNode>();
-  const materialized = new Map<Expr, NetNode>();
+  const materialized = new ExprMap<NetNode>();
 
   const addNode = (n: Omit<NetNode, "id">): NetNode => {
     const node = { ...n, id: nodes.length } as NetNode;
@@ -237,8 +241,11 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
     });
   }
 
+  timer.lap("nodes");
   resolveAliases(nodes, materialized);
+  timer.lap("aliases");
   materialize(nodes, memories, materialized, addNode);
+  timer.lap("materialize");
 
   return {
     design, nodes, materialized, memories, memoryIndex, behavs, domains, resets,
@@ -253,7 +260,7 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
  * becomes an alias: it shares the other's storage and costs nothing to simulate. Flattened
  * hierarchies are mostly such wires.
  */
-function resolveAliases(nodes: NetNode[], materialized: Map<Expr, NetNode>): void {
+function resolveAliases(nodes: NetNode[], materialized: ExprMap<NetNode>): void {
   const targetOf = (n: NetNode): NetNode | undefined => {
     if (n.kind !== "comb" || !(n.expr instanceof Signal)) return undefined;
     const t = materialized.get(n.expr);
@@ -399,31 +406,31 @@ function lowerBlock(stmts: readonly Stmt[], scope: LowerScope, initial: (s: Sign
 function materialize(
   nodes: NetNode[],
   memories: NetMemory[],
-  materialized: Map<Expr, NetNode>,
+  materialized: ExprMap<NetNode>,
   addNode: (n: Omit<NetNode, "id">) => NetNode,
 ): void {
   const roots: Expr[] = [];
   for (const n of nodes) if (n.expr) roots.push(n.expr);
   for (const mem of memories) for (const w of mem.writes) roots.push(w.addr, w.data, w.en);
 
-  // Uses per expression; an expression is seen once it has an entry.
-  const uses = new Map<Expr, number>();
+  // Uses per expression (by id); an expression is seen once it has a count.
+  const uses = new ExprInts();
   const order: Expr[] = []; // post-order
   // Each frame keeps its children (children() allocates; a deep design has millions of steps).
   const stack: { e: Expr; ch: readonly Expr[]; i: number }[] = [];
   for (const r of roots) {
-    const ur = uses.get(r);
-    uses.set(r, (ur ?? 0) + 1);
-    if (ur !== undefined) continue;
+    const ur = uses.get(r.id);
+    uses.set(r.id, ur + 1);
+    if (ur !== 0) continue;
     stack.push({ e: r, ch: children(r), i: 0 });
     while (stack.length) {
       const top = stack[stack.length - 1];
       const ch = top.ch;
       if (top.i < ch.length) {
         const c = ch[top.i++];
-        const uc = uses.get(c);
-        uses.set(c, (uc ?? 0) + 1);
-        if (uc === undefined) stack.push({ e: c, ch: children(c), i: 0 });
+        const uc = uses.get(c.id);
+        uses.set(c.id, uc + 1);
+        if (uc === 0) stack.push({ e: c, ch: children(c), i: 0 });
       } else {
         stack.pop();
         order.push(top.e);
@@ -433,47 +440,54 @@ function materialize(
   // Comb nodes' own expressions can stand for themselves where the same object is used elsewhere.
   for (const n of nodes) {
     if ((n.kind === "comb") && n.expr && !(n.expr instanceof Signal) && !(n.expr instanceof Const) && !materialized.has(n.expr)) {
-      if ((uses.get(n.expr) ?? 0) > 1) materialized.set(n.expr, n);
+      if (uses.get(n.expr.id) > 1) materialized.set(n.expr, n);
     }
   }
-  const depth = new Map<Expr, number>();
+  // Inline depth below each expression (0 where it is stored).
+  const depth = new ExprInts();
   let tempCount = 0;
   for (const e of order) {
-    if (e instanceof Signal || e instanceof Const) {
-      depth.set(e, 0);
-      continue;
-    }
+    if (e instanceof Signal || e instanceof Const) continue;
     let d = 0;
-    for (const c of children(e)) d = Math.max(d, materialized.has(c) ? 0 : depth.get(c)!);
+    for (const c of children(e)) d = Math.max(d, depth.get(c.id));
     d += 1;
-    const shared = (uses.get(e) ?? 0) > 1;
-    if (!materialized.has(e) && (shared || d > MAX_INLINE_DEPTH)) {
+    if (materialized.has(e)) continue;
+    if (uses.get(e.id) > 1 || d > MAX_INLINE_DEPTH) {
       const name = `$t${tempCount++}`;
       materialized.set(e, addNode({
         name, shape: e.shape, kind: "temp", reset: 0n, domain: -1, expr: e, signal: undefined, scope: [], localName: name, hidden: true,
       }));
-      d = 0;
+      continue;
     }
-    depth.set(e, materialized.has(e) ? 0 : d);
+    depth.set(e.id, d);
   }
 }
 
+/** Which directDeps call last saw an expression (a stamp per call, so nothing is cleared). */
+const depsSeen = new ExprInts();
+let depsStamp = 0;
+
 /** Nodes an expression reads directly (stopping at stored nodes), without recursion. */
-export function directDeps(root: Expr, materialized: Map<Expr, NetNode>, self: NetNode | undefined): NetNode[] {
-  const out = new Set<NetNode>();
+export function directDeps(root: Expr, materialized: ExprMap<NetNode>, self: NetNode | undefined): NetNode[] {
+  const out: NetNode[] = [];
+  let many: Set<NetNode> | undefined; // once `out` is long, a set keeps the duplicate test O(1)
+  const stamp = ++depsStamp;
   const stack: Expr[] = [root];
-  const seen = new Set<Expr>();
   while (stack.length) {
     const e = stack.pop()!;
-    if (seen.has(e)) continue;
-    seen.add(e);
+    if (depsSeen.get(e.id) === stamp) continue;
+    depsSeen.set(e.id, stamp);
     const n = materialized.get(e);
     // A stored node is a dependency, except at the root of its own definition.
     if (n !== undefined && (n !== self || e !== root)) {
-      out.add(n);
+      if (many ? !many.has(n) : !out.includes(n)) {
+        out.push(n);
+        if (many) many.add(n);
+        else if (out.length > 32) many = new Set(out);
+      }
       continue;
     }
     for (const c of children(e)) stack.push(c);
   }
-  return [...out];
+  return out;
 }
