@@ -49,7 +49,7 @@ export class JsExprGen {
       case "cat": return this.cat(e as CatExpr);
       case "mux": {
         const m = e as MuxExpr;
-        return `(${this.gen(m.sel)} !== 0 ? ${this.gen(m.t)} : ${this.gen(m.f)})`;
+        return `(${this.truth(m.sel)} ? ${this.gen(m.t)} : ${this.gen(m.f)})`;
       }
       case "memread": {
         const r = e as MemReadExpr;
@@ -72,12 +72,40 @@ export class JsExprGen {
     return this.gen(e);
   }
 
+  /**
+   * A JS boolean that is true when `e` is not zero: a comparison or reduction as itself rather
+   * than turned into 0/1 and compared again (a select is most often one).
+   */
+  private truth(e: Expr): string {
+    if (this.ctx.ref(e, false) === undefined) {
+      if (e instanceof BinaryExpr && !isBig(e.a) && !isBig(e.b)) {
+        const op = ({ eq: "===", ne: "!==", lt: "<", le: "<=", gt: ">", ge: ">=" } as Record<string, string>)[e.op];
+        if (op) return `(${this.gen(e.a)} ${op} ${this.gen(e.b)})`;
+      }
+      if (e instanceof UnaryExpr && e.op === "reduceOr" && !isBig(e.arg)) return `(${this.gen(e.arg)} !== 0)`;
+    }
+    return `(${this.gen(e)} !== ${isBig(e) ? "0n" : "0"})`;
+  }
+
+  /**
+   * An exact integer number congruent to `e` modulo 2^min(e.width, 32), for consumers that keep
+   * only those low bits (masks, slices, 32-bit conversions): the sign extension or mask of a
+   * narrowing resize, and signedness casts, add nothing there and are left out.
+   */
+  private lowBits(e: Expr): string {
+    if (!isBig(e) && this.ctx.ref(e, false) === undefined) {
+      if (e instanceof ResizeExpr && e.width < e.arg.width && e.width <= 32) return isBig(e.arg) ? this.mod32(e.arg) : this.lowBits(e.arg);
+      if (e instanceof UnaryExpr && (e.op === "asSigned" || e.op === "asUnsigned") && !isBig(e.arg)) return this.lowBits(e.arg);
+    }
+    return this.gen(e);
+  }
+
   /** Unsigned bit pattern of a <= 52-bit value as a number. */
   private pattern(e: Expr): string {
-    const c = this.gen(e);
-    if (!e.signed) return c;
+    if (!e.signed) return this.gen(e);
     const w = e.width;
-    if (w < 32) return `(${c} & ${mask(w)})`;
+    if (w < 32) return `(${this.lowBits(e)} & ${mask(w)})`;
+    const c = this.gen(e);
     if (w === 32) return `(${c} >>> 0)`;
     return `H.toU(${c}, ${p2(w)})`;
   }
@@ -123,6 +151,10 @@ export class JsExprGen {
         // A product known to fit 32 bits is computed with Math.imul: V8 then needs no speculation
         // (a plain `*` deopts to float arithmetic once its feedback sees a large value).
         if (e.op === "mul" && e.width <= 32) {
+          // A product with one unsigned bit is the other operand or 0 (a gate): an and with 0 or -1.
+          const bit = (x: Expr) => x.width === 1 && !x.signed;
+          if (bit(b) && a.width <= 31) return `(${this.gen(a)} & -${this.gen(b)})`;
+          if (bit(a) && b.width <= 31) return `(${this.gen(b)} & -${this.gen(a)})`;
           const r = `Math.imul(${this.gen(a)}, ${this.gen(b)})`;
           return !e.signed && e.width === 32 ? `(${r} >>> 0)` : r;
         }
@@ -152,12 +184,16 @@ export class JsExprGen {
       }
       case "shlv": {
         if (isBig(e)) return `(${this.asBig(a)} << ${this.asBig(b)})`;
+        // The widest result still fits an int32: a 32-bit shift is exact.
+        if (e.width <= 31) return `(${this.gen(a)} << ${this.gen(b)})`;
         return `(${this.gen(a)} * H.P2[${this.gen(b)}])`;
       }
       case "shrv": {
         const amt = isBig(b) ? `H.clampShift(${this.gen(b)})` : this.gen(b);
         if (isBig(e)) return `(${this.gen(a)} >> BigInt(${amt}))`;
         const w = a.width;
+        // Amounts that cannot reach 32 need no clamp (JS shifts take the amount modulo 32).
+        if (w <= 32 && !isBig(b) && 2 ** b.width - 1 < 32) return `(${this.gen(a)} ${a.signed ? ">>" : ">>>"} ${amt})`;
         if (w <= 32) {
           return a.signed
             ? `H.sar32(${this.gen(a)}, ${amt})`
@@ -194,9 +230,10 @@ export class JsExprGen {
       return isBig(e) ? r : `Number(${r})`;
     }
     if (a.width <= 32) {
-      if (n === 32) return `(${this.gen(a)} >>> 0)`;
-      if (lo === 0) return `(${this.gen(a)} & ${mask(n)})`;
-      return `((${this.gen(a)} >>> ${lo}) & ${mask(n)})`;
+      const v = this.lowBits(a);
+      if (n === 32) return `(${v} >>> 0)`;
+      if (lo === 0) return `(${v} & ${mask(n)})`;
+      return `((${v} >>> ${lo}) & ${mask(n)})`;
     }
     return `H.slice52(${this.gen(a)}, ${p2(lo)}, ${p2(n)})`;
   }
@@ -209,7 +246,7 @@ export class JsExprGen {
       return this.gen(a);
     }
     if (n <= 32) {
-      const v = isBig(a) ? this.mod32(a) : this.gen(a);
+      const v = isBig(a) ? this.mod32(a) : this.lowBits(a);
       if (e.signed) return n === 32 ? `(${v} | 0)` : `((${v} << ${32 - n}) >> ${32 - n})`;
       return n === 32 ? `(${v} >>> 0)` : `(${v} & ${mask(n)})`;
     }
