@@ -61,16 +61,22 @@ export function wrapInt8(v: number): number {
 export function gemmInt8(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Int32Array {
   if (a.length !== m * k) throw new Error(`gemmInt8: A has ${a.length} elements, expected m*k = ${m}*${k}`);
   if (b.length !== k * n) throw new Error(`gemmInt8: B has ${b.length} elements, expected k*n = ${k}*${n}`);
-  for (let i = 0; i < a.length; i++) if (!Number.isInteger(a[i]) || a[i] < -128 || a[i] > 127) throw new Error(`gemmInt8: A holds ${a[i]}, not an int8`);
-  for (let i = 0; i < b.length; i++) if (!Number.isInteger(b[i]) || b[i] < -128 || b[i] > 127) throw new Error(`gemmInt8: B holds ${b[i]}, not an int8`);
-  // Row i of C accumulates A[i][t] times row t of B: the inner loop runs over contiguous rows
-  // (testbenches call this once per GEMM, every few dozen cycles).
+  // An Int8Array holds int8 values by construction; anything else is checked and copied into one,
+  // so the loop below always reads the same array type (testbenches call this once per GEMM,
+  // every few dozen cycles, and it showed in their profiles when it read mixed types).
+  const int8 = (x: ArrayLike<number>, what: string): Int8Array => {
+    if (x instanceof Int8Array) return x;
+    for (let i = 0; i < x.length; i++) if (!Number.isInteger(x[i]) || x[i] < -128 || x[i] > 127) throw new Error(`gemmInt8: ${what} holds ${x[i]}, not an int8`);
+    return Int8Array.from(x);
+  };
+  const A = int8(a, "A"), B = int8(b, "B");
+  // Row i of C accumulates A[i][t] times row t of B: the inner loop runs over contiguous rows.
   const c = new Int32Array(m * n);
   for (let i = 0; i < m; i++) {
     const co = i * n;
     for (let t = 0; t < k; t++) {
-      const av = a[i * k + t], bo = t * n;
-      for (let j = 0; j < n; j++) c[co + j] = (c[co + j] + av * b[bo + j]) | 0;
+      const av = A[i * k + t], bo = t * n;
+      for (let j = 0; j < n; j++) c[co + j] = (c[co + j] + av * B[bo + j]) | 0;
     }
   }
   return c;
