@@ -47,14 +47,7 @@ const haveTools = findTool("verilator") && findTool("iverilog");
 if (only.has("verilog") && haveTools) {
   log("== side by side with Verilator and Icarus");
   const rows: SideBySide[] = [];
-  const designs: Record<string, () => import("../src/hdl/index.js").Module> = { ...VERILOG_BENCH_DESIGNS };
-  try {
-    const noc = await import("./noc/design.js" as string).catch(() => undefined);
-    if (noc?.benchMesh) designs["noc-mesh-8x8"] = noc.benchMesh;
-  } catch {
-    // no mesh bench design yet
-  }
-  for (const [name, make] of Object.entries(designs)) rows.push(await sideBySide(name, make, seconds));
+  for (const [name, make] of Object.entries(VERILOG_BENCH_DESIGNS)) rows.push(await sideBySide(name, make, seconds));
   const tools = { verilator: toolVersion("verilator"), iverilog: toolVersion("iverilog"), verilatorFlags: "--cc --exe --build -O3 (single-threaded, no trace)" };
   writeResults("verilog", { machine: now, tools, results: rows });
   sections.push("### Side by side with Verilator and Icarus (`bench/verilog/compare.ts`)\n\n" + sideBySideTable(rows) +

@@ -17,6 +17,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Module } from "../../src/hdl/index.js";
 import { macGrid } from "../../src/hw/examples/mac-grid.js";
+import { benchMesh } from "../noc/design.js";
 import { simulate } from "../../src/sim/index.js";
 import { benchStimulus, buildCosim, checksumStep, runBench, specFromEmitted } from "../../src/verilog/cosim.js";
 import type { BenchResult, CosimSimulator, CosimSpec } from "../../src/verilog/cosim.js";
@@ -30,6 +31,7 @@ export const VERILOG_BENCH_DESIGNS: Record<string, () => Module> = {
   "mac-grid-8x8": () => macGrid({ rows: 8, cols: 8 }),
   "mac-grid-16x16": () => macGrid({ rows: 16, cols: 16 }),
   "mac-grid-32x32": () => macGrid({ rows: 32, cols: 32 }),
+  "noc-mesh-8x8": benchMesh,
 };
 
 export interface SideBySide {
