@@ -49,7 +49,7 @@ type MemArray = Int32Array | Uint32Array | Float64Array | bigint[];
  * look and probe to stderr.
  *
  * Measured on the 8x8 mesh (bench/speed/run.ts): idle, activity mode runs
- * 4-5x the full evaluation's cycles/s; with one packet every 10 cycles in the whole mesh 2.5x; at
+ * 5-6x the full evaluation's cycles/s; with one packet every 10 cycles in the whole mesh 2.3x; at
  * 0.1 flits/node/cycle every router's allocator changes most cycles and the full evaluation wins.
  */
 export const ACTIVITY_MODES = ["auto", "on", "off"] as const;
@@ -57,7 +57,9 @@ export type ActivityMode = (typeof ACTIVITY_MODES)[number];
 const PROBE_EDGES = 256, FIRST_PROBE_EDGES = 4096, REPROBE_EDGES = 16384, MAX_REPROBE_EDGES = 1 << 22;
 /** Register-change samples before a probe, and the share of registers changing per edge above which auto does not probe. */
 const SAMPLES = 8, REG_CHANGE_LIMIT = 0.1;
-const ACTIVE_LIMIT = Number(process.env.TESSERA_ACTIVE_LIMIT ?? 0.02);
+// Where activity mode pays, measured on the 8x8 mesh (bench/speed/case.ts mesh-engine): evaluating
+// 3% of the design per edge it ran 2.3x the full evaluation, 7% 1.1x, 19% 0.6x.
+const ACTIVE_LIMIT = Number(process.env.TESSERA_ACTIVE_LIMIT ?? 0.05);
 
 interface ActivityFns {
   asettle(): void;
