@@ -16,7 +16,7 @@ import { Layout, STORE_B, STORE_F, STORE_I, STORE_NAMES, STORE_U, layout, storeO
 import { Levelized, fanout, levelize } from "./levelize.js";
 import { memoryReaders } from "./memreaders.js";
 import { InPlacePlan, planInPlace } from "./inplace.js";
-import { phaseTimer } from "./timing.js";
+import { PhaseTimer, phaseTimer } from "./timing.js";
 import { planActivity } from "./activity.js";
 import { generateActivity } from "./activity-gen.js";
 import type { Netlist, NetNode } from "./netlist.js";
@@ -243,7 +243,7 @@ export class CompiledEngine implements Engine {
     });
     this.resetSlot = net.resets.map((r) => ({ store: this.layout.store[r.id], index: this.layout.index[r.id] }));
     timer.lap("stores");
-    this.fns = this.compile();
+    this.fns = this.compile(timer);
     this.behavIO = net.domains.map((_, d) => net.behavs.filter((b) => b.domain === d).map((b) => ({ block: b.block, ...this.makeBehavIO(b) })));
     this.fns.settleAll();
     timer.lap("settleAll");
@@ -358,9 +358,8 @@ export class CompiledEngine implements Engine {
     else (st[STORE_NAMES[s]] as Float64Array)[i] = Number(v);
   }
 
-  private compile(): Compiled {
+  private compile(timer: PhaseTimer): Compiled {
     const net = this.net, lay = this.layout, lv = this.lv;
-    const timer = phaseTimer("compiled");
     const out: string[] = [];
     const build = (name: string, fill: (fb: FunctionBuilder) => void) => {
       const fb = new FunctionBuilder(name, lay, net);
