@@ -1,7 +1,9 @@
 /**
  * `tessera/system`: models above the RTL units, timed by them. Today: the wafer-scale MoE studies
- * (expert-load traces, invasive and non-invasive balancers, the wsc-moe report), as `wsc`.
+ * (expert-load traces, invasive and non-invasive balancers, the wsc-moe report), as `wsc`, and the
+ * discrete-event engine the system-level models run on, as `des`.
  *
  * @module tessera/system
  */
 export * as wsc from "./wsc/index.js";
+export * as des from "./des/index.js";
