@@ -2,10 +2,12 @@
  * `tessera/system`: models above the RTL units, timed by them. Today: the wafer-scale MoE studies
  * (expert-load traces, invasive and non-invasive balancers, the wsc-moe report), as `wsc`, and the
  * discrete-event engine the system-level models run on, as `des`, with their platforms (meshes of
- * dies of tiles, presets, a validating reader) as `platform`.
+ * dies of tiles, presets, a validating reader) as `platform`, and the link-as-resource network with
+ * p2p transfers and ring collectives as `comm`.
  *
  * @module tessera/system
  */
 export * as wsc from "./wsc/index.js";
 export * as des from "./des/index.js";
 export * as platform from "./platform/index.js";
+export * as comm from "./comm/index.js";
