@@ -2,8 +2,9 @@
  * `tessera/system`: models above the RTL units, timed by them. Today: the wafer-scale MoE studies
  * (expert-load traces, invasive and non-invasive balancers, the wsc-moe report), as `wsc`, and the
  * discrete-event engine the system-level models run on, as `des`, with their platforms (meshes of
- * dies of tiles, presets, a validating reader) as `platform`, and the link-as-resource network with
- * p2p transfers and ring collectives as `comm`.
+ * dies of tiles, presets, a validating reader) as `platform`, the link-as-resource network with
+ * p2p transfers and ring collectives as `comm`, transformer workloads as `workload`, and runs of a
+ * workload on a platform (placement, dataflow choice, virtual tile aggregation) as `run`.
  *
  * @module tessera/system
  */
@@ -11,3 +12,5 @@ export * as wsc from "./wsc/index.js";
 export * as des from "./des/index.js";
 export * as platform from "./platform/index.js";
 export * as comm from "./comm/index.js";
+export * as workload from "./workload/index.js";
+export * as run from "./run/index.js";

@@ -1,0 +1,7 @@
+export { runSystem, tilesUsed } from "./executor.js";
+export type { OpSpan, RunOptions, SystemRun } from "./executor.js";
+export { placeGroups, snakeOrder } from "./placement.js";
+export type { Mapping } from "./placement.js";
+export { fetchBytes, stageDataflow } from "./dataflow.js";
+export type { Dataflow, StageDataflow } from "./dataflow.js";
+export { opComputeTime } from "./timing.js";

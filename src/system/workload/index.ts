@@ -1,0 +1,4 @@
+export { ELEMENT_BYTES, MODEL_PRESETS, modelPreset, phaseShape } from "./model.js";
+export type { MoeSpec, Phase, TransformerSpec } from "./model.js";
+export { layerMacs, layerOps } from "./ops.js";
+export type { LayerOp, OpKind } from "./ops.js";
