@@ -27,11 +27,11 @@ import { findTool, toolVersion } from "../src/verilog/tools.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system").split(","));
 const log = (s: string) => process.stderr.write(s + "\n");
 const sections: string[] = [];
 const now = machine();
-const ALL = "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed";
+const ALL = "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system";
 const partial = ALL.split(",").some((k) => !only.has(k));
 sections.push(`Measured ${now.date.slice(0, 10)} on ${now.cpu}, ${now.cores} cores, Node ${now.node} (load average ${now.loadAverage.join(", ")} at the start)` +
   (partial ? `; this run measured ${[...only].join(", ")}, the other sections are from earlier runs on the same machine.` : "."));
@@ -78,7 +78,7 @@ if (only.has("startup")) {
 
 // Component benches run in their own processes (each is a script that writes its JSON).
 const flags = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
-for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["scalesim", "bench/pe/scalesim.ts", "SCALE-Sim topologies"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"], ["speq", "bench/speq/run.ts", "SPEQ speculative decoding"], ["speed", "bench/speed/run.ts", "Simulator speed on idle-heavy designs and testbench I/O"]] as const) {
+for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["scalesim", "bench/pe/scalesim.ts", "SCALE-Sim topologies"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"], ["speq", "bench/speq/run.ts", "SPEQ speculative decoding"], ["speed", "bench/speed/run.ts", "Simulator speed on idle-heavy designs and testbench I/O"], ["system", "bench/system/run.ts", "System-level model"]] as const) {
   if (!only.has(key) || !fs.existsSync(path.join(root, script))) continue;
   log(`== ${title} (${script})`);
   const r = spawnSync(process.execPath, [...flags, script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } });

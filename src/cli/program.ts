@@ -14,6 +14,8 @@ import { parseShard, sweepCommand } from "./commands/sweep.js";
 import { reportCommand } from "./commands/report.js";
 import { newCommand } from "./commands/new.js";
 import { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR, SCALESIM_ENGINES, scaleSimCommand } from "./commands/scalesim.js";
+import { SYSTEM_DEFAULTS, systemCommand } from "./commands/system.js";
+import { MODEL_PRESETS } from "../system/workload/model.js";
 import { UsageError } from "./usage.js";
 import { oneLine } from "../io/user-error.js";
 
@@ -33,7 +35,7 @@ function intIn(lo: number, hi: number, what: string) {
 const TB_ARG = "a name from 'tessera list', or a file of testbenches: ./tb/my.tb.ts (name one of several as ./tb/my.tb.ts:name)";
 const TB_ARG_ALL = `${TB_ARG}, or 'all' (the project's testbenches where a tessera.config lists some, else the built-in ones)`;
 /** What commander's help-as-an-error (arguments but no command, e.g. `tessera --`) becomes: one line. */
-const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, scalesim, new)\n";
+const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, scalesim, system, new)\n";
 const HELP_AFTER = "\nExit codes: 0 pass, 1 a check failed, 2 usage error.\n";
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const PARAM_HELP = "set a testbench parameter (repeatable: --param rows=16 --param cols=16); 'tessera list' shows them";
@@ -147,6 +149,26 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--rtl-max-macs <n>", `largest layer --engine rtl simulates (default ${DEFAULT_RTL_MAX_MACS})`, intIn(1, Number.MAX_SAFE_INTEGER, "--rtl-max-macs"))
     .option("--json", "machine-readable summary (also written to <dir>/<run_name>/tessera.json)")
     .action(async (opts) => setCode(await scaleSimCommand(opts, io)));
+
+  const count = (what: string) => intIn(1, 1 << 20, what);
+  program
+    .command("system")
+    .description("a transformer's prefill or decode on a tiled or wafer-scale platform (event-driven, PALM-style): latency, tokens/s, utilization, Perfetto trace")
+    .argument("[model]", `a model preset (${Object.keys(MODEL_PRESETS).join(", ")}) or a model JSON file (default ${SYSTEM_DEFAULTS.model})`)
+    .option("--platform <preset|file>", `a platform preset or JSON file (default ${SYSTEM_DEFAULTS.platform}); --list shows the presets`)
+    .addOption(new Option("--phase <phase>", "prefill a sequence, or one decode step").choices(["prefill", "decode"]).default("prefill"))
+    .option("--batch <n>", `sequences (default ${SYSTEM_DEFAULTS.batch})`, count("--batch"))
+    .option("--seq <n>", `prefill: tokens per sequence (default ${SYSTEM_DEFAULTS.seq})`, count("--seq"))
+    .option("--context <n>", `decode: tokens already in each sequence's KV cache (default ${SYSTEM_DEFAULTS.context})`, count("--context"))
+    .option("--tp <n>", "tensor-parallel tiles per group (default 1)", count("--tp"))
+    .option("--pp <n>", "pipeline stages (default 1)", count("--pp"))
+    .option("--dp <n>", "data-parallel replicas (default 1)", count("--dp"))
+    .option("--microbatches <n>", "micro-batches per replica through the pipeline (default 1)", count("--microbatches"))
+    .option("--per-tile", "simulate every tile (default: each TP group as one virtual tile; same times, fewer events)")
+    .option("--json", "machine-readable summary")
+    .option("--trace <file>", "write Chrome trace-event JSON (Perfetto, chrome://tracing): a track per tile group and per link")
+    .option("--list", "list the platform and model presets")
+    .action(async (model, opts) => setCode(await systemCommand(model, opts, io)));
 
   program
     .command("new")

@@ -20,18 +20,29 @@ export interface LinkUse {
   readonly transfers: number;
   /** Share of the run so far the link was busy. */
   readonly utilization: number;
+  /** [start, end] ns of each transfer (networks made with `record`). */
+  readonly busy?: readonly (readonly [number, number])[];
+}
+
+interface LinkEntry {
+  readonly res: Resource;
+  readonly link: MeshLink;
+  bytes: number;
+  /** [start, end] of each transfer over it, when the network records them. */
+  readonly busy: [number, number][];
 }
 
 export class MeshNetwork {
-  private readonly links = new Map<string, { res: Resource; link: MeshLink; bytes: number }>();
+  private readonly links = new Map<string, LinkEntry>();
   private transfersDone = 0;
 
-  constructor(readonly sim: EventSim, readonly platform: Platform) {}
+  /** With `record`, every link keeps the interval of each transfer over it (for timelines). */
+  constructor(readonly sim: EventSim, readonly platform: Platform, private readonly record = false) {}
 
-  private entry(l: MeshLink) {
+  private entry(l: MeshLink): LinkEntry {
     const key = `${l.from.x},${l.from.y}>${l.to.x},${l.to.y}`;
     let e = this.links.get(key);
-    if (!e) this.links.set(key, (e = { res: new Resource(this.sim, 1, `link ${key}`), link: l, bytes: 0 }));
+    if (!e) this.links.set(key, (e = { res: new Resource(this.sim, 1, `link ${key}`), link: l, bytes: 0, busy: [] }));
     return e;
   }
 
@@ -64,9 +75,11 @@ export class MeshNetwork {
     const time = this.idleTime(a, b, bytes);
     const path = this.route(a, b).map((l) => this.entry(l));
     for (const e of path) yield e.res.request();
+    const start = this.sim.now;
     yield this.sim.timeout(time);
     for (const e of path) {
       e.bytes += bytes;
+      if (this.record) e.busy.push([start, this.sim.now]);
       e.res.release();
     }
     this.transfersDone++;
@@ -77,10 +90,11 @@ export class MeshNetwork {
     return this.transfersDone;
   }
 
-  /** Every link used so far, with bytes, transfers and utilization. */
+  /** Every link used so far, with bytes, transfers and utilization (and busy intervals when recording). */
   linkUse(): LinkUse[] {
-    return [...this.links.values()].map(({ res, link, bytes }) => ({
+    return [...this.links.values()].map(({ res, link, bytes, busy }) => ({
       from: link.from, to: link.to, kind: link.kind, bytes, transfers: res.grants, utilization: res.utilization(),
+      ...(this.record ? { busy } : {}),
     }));
   }
 }

@@ -15,7 +15,7 @@
  */
 import { EventSim, Resource, hold } from "../des/index.js";
 import type { ProcessBody, SimEvent } from "../des/index.js";
-import { MeshNetwork, ringCollective } from "../comm/index.js";
+import { MeshNetwork, ringCollective, type LinkUse } from "../comm/index.js";
 import type { TimingModel } from "../compute.js";
 import { edgeDramPorts, tileCount } from "../platform/geometry.js";
 import type { Platform, TileCoord } from "../platform/types.js";
@@ -59,6 +59,10 @@ export interface SystemRun {
   readonly computeNsByModel: Readonly<Record<string, number>>;
   readonly events: number;
   readonly spans: readonly OpSpan[];
+  /** Every link used, with its traffic (and busy intervals when spans are kept). */
+  readonly links: readonly LinkUse[];
+  /** The tiles of each replica's stages, in ring order. */
+  readonly groups: readonly (readonly (readonly TileCoord[])[])[];
 }
 
 export interface RunOptions {
@@ -90,7 +94,7 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
   const stages = stageLayers.map((ls) => stageDataflow(spec, ls, p.tile.sramBytes));
 
   const sim = new EventSim();
-  const net = new MeshNetwork(sim, p);
+  const net = new MeshNetwork(sim, p, keepSpans);
   const ports = edgeDramPorts(p);
   const dram = ports.map((_, i) => new Resource(sim, 1, `dram ${i}`));
   const spans: OpSpan[] = [];
@@ -191,7 +195,7 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
     computeUtilization: latencyNs > 0 ? busyTileNs / (used * latencyNs) : 0,
     linkUtilization: { mean: links.length ? links.reduce((a, l) => a + l.utilization, 0) / links.length : 0, max: Math.max(0, ...links.map((l) => l.utilization)), links: links.length },
     dramUtilization: dram.length ? dram.reduce((a, d) => a + d.utilization(), 0) / dram.length : 0,
-    computeNsByModel: byModel, events: sim.eventsProcessed, spans,
+    computeNsByModel: byModel, events: sim.eventsProcessed, spans, links, groups,
   };
 }
 

@@ -5,3 +5,4 @@ export type { Mapping } from "./placement.js";
 export { fetchBytes, stageDataflow } from "./dataflow.js";
 export type { Dataflow, StageDataflow } from "./dataflow.js";
 export { opComputeTime } from "./timing.js";
+export { chromeTrace } from "./trace.js";

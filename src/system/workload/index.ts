@@ -2,3 +2,4 @@ export { ELEMENT_BYTES, MODEL_PRESETS, modelPreset, phaseShape } from "./model.j
 export type { MoeSpec, Phase, TransformerSpec } from "./model.js";
 export { layerMacs, layerOps } from "./ops.js";
 export type { LayerOp, OpKind } from "./ops.js";
+export { loadTransformer, parseTransformer } from "./read.js";

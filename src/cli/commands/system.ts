@@ -1,0 +1,105 @@
+/**
+ * `tessera system [model] --platform <preset|file> [--phase prefill|decode] [--batch n] [--seq n]
+ *                 [--context n] [--tp n] [--pp n] [--dp n] [--microbatches n] [--per-tile]
+ *                 [--json] [--trace out.json] [--list]`:
+ * a transformer phase on a platform through the system model (src/system/run): latency end to
+ * end and per layer, tokens/s, utilization of compute, links and DRAM, the no-contention critical
+ * path, each stage's dataflow, and how much compute time rests on the PE-array model. --trace
+ * writes Chrome trace-event JSON (Perfetto, chrome://tracing). Exit 0, or 2 on usage errors.
+ */
+import { UserError } from "../../io/user-error.js";
+import { writeFileAtomic, prepareOutputFile } from "../../io/output-file.js";
+import { PLATFORM_PRESETS, loadPlatform } from "../../system/platform/index.js";
+import { MODEL_PRESETS } from "../../system/workload/model.js";
+import type { Phase } from "../../system/workload/model.js";
+import { loadTransformer } from "../../system/workload/read.js";
+import { runSystem, type SystemRun } from "../../system/run/executor.js";
+import { chromeTrace } from "../../system/run/trace.js";
+import { table } from "../format.js";
+import type { Io } from "../io.js";
+import { EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
+
+export interface SystemArgs {
+  platform?: string;
+  phase?: "prefill" | "decode";
+  batch?: number;
+  seq?: number;
+  context?: number;
+  tp?: number;
+  pp?: number;
+  dp?: number;
+  microbatches?: number;
+  perTile?: boolean;
+  json?: boolean;
+  trace?: string;
+  list?: boolean;
+}
+
+export const SYSTEM_DEFAULTS = { model: "llama2-7b", platform: "palm-wafer", batch: 1, seq: 2048, context: 2048 } as const;
+
+function listPresets(io: Io): number {
+  io.out("platforms:\n");
+  for (const p of Object.values(PLATFORM_PRESETS)) io.out(`  ${p.name.padEnd(16)} ${p.description ?? ""}\n`);
+  io.out("models:\n");
+  for (const m of Object.values(MODEL_PRESETS)) {
+    io.out(`  ${m.name.padEnd(16)} hidden ${m.hidden}, ${m.heads} heads (${m.kvHeads} KV), FFN ${m.ffn}, ${m.layers} layers${m.moe ? `, ${m.moe.experts} experts top-${m.moe.topK}` : ""}\n`);
+  }
+  return EXIT_PASS;
+}
+
+const us = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(3)} ms` : `${(ns / 1e3).toFixed(2)} us`);
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function summary(r: SystemRun): string {
+  const rows = [
+    ["latency", us(r.latencyNs)],
+    ["per layer (stage 0, first micro-batch)", us(r.perLayerNs)],
+    ["tokens/s", Math.round(r.tokensPerSecond).toLocaleString("en-US")],
+    ["critical path (no contention)", us(r.criticalPathNs)],
+    ["compute utilization", pct(r.computeUtilization)],
+    ["link utilization mean / max", `${pct(r.linkUtilization.mean)} / ${pct(r.linkUtilization.max)} over ${r.linkUtilization.links} links`],
+    ["DRAM utilization", pct(r.dramUtilization)],
+    ["dataflow per stage", [...new Set(r.stages.map((s) => s.choice))].join(", ")],
+    ["compute on the PE-array model", pct((r.computeNsByModel["pe-array"] ?? 0) / Object.values(r.computeNsByModel).reduce((a, b) => a + b, 0))],
+    ["events", r.events.toLocaleString("en-US")],
+  ];
+  return table([["measure", "value"], ...rows]);
+}
+
+export async function systemCommand(model: string | undefined, args: SystemArgs, io: Io): Promise<number> {
+  try {
+    if (args.list) return listPresets(io);
+    const spec = loadTransformer(model ?? SYSTEM_DEFAULTS.model);
+    const platform = loadPlatform(args.platform ?? SYSTEM_DEFAULTS.platform);
+    const kind = args.phase ?? "prefill";
+    if (kind === "prefill" && args.context !== undefined) throw new UsageError("--context is for --phase decode (prefill takes --seq)");
+    if (kind === "decode" && args.seq !== undefined) throw new UsageError("--seq is for --phase prefill (decode takes --context)");
+    const batch = args.batch ?? SYSTEM_DEFAULTS.batch;
+    const phase: Phase = kind === "prefill" ? { kind, batch, seq: args.seq ?? SYSTEM_DEFAULTS.seq } : { kind, batch, context: args.context ?? SYSTEM_DEFAULTS.context };
+    const mapping = { tp: args.tp ?? 1, pp: args.pp ?? 1, dp: args.dp ?? 1, microbatches: args.microbatches ?? 1 };
+    const tracePath = args.trace ? prepareOutputFile(args.trace, "--trace") : undefined;
+    let r: SystemRun;
+    try {
+      r = runSystem(platform, spec, phase, mapping, { aggregate: !args.perTile, spans: true });
+    } catch (e) {
+      if (e instanceof RangeError) throw new UsageError(e.message);
+      throw e;
+    }
+    if (tracePath) writeFileAtomic(tracePath, JSON.stringify(chromeTrace(r)), "--trace");
+    if (args.json) {
+      const { spans, links, groups, ...rest } = r;
+      io.out(JSON.stringify({ ...rest, spans: spans.length, links: links.length, trace: tracePath }, null, 2) + "\n");
+    } else {
+      io.out(`${spec.name} ${kind} (batch ${batch}${kind === "prefill" ? `, seq ${phase.kind === "prefill" ? phase.seq : ""}` : `, context ${phase.kind === "decode" ? phase.context : ""}`}) on ${platform.name}, tp ${mapping.tp} pp ${mapping.pp} dp ${mapping.dp}, ${mapping.microbatches} micro-batch(es)\n`);
+      io.out(summary(r) + "\n");
+      if (tracePath) io.out(`trace: ${tracePath} (open in https://ui.perfetto.dev or chrome://tracing)\n`);
+    }
+    return EXIT_PASS;
+  } catch (e) {
+    if (e instanceof UserError) {
+      io.err(`tessera system: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
