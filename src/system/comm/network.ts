@@ -6,6 +6,11 @@
  *     S / (the slowest link's bandwidth on the path) + the sum of the links' latencies,
  * PALM's p2p formula (bytes / bw + hops x latency, with the inter-die bandwidth as soon as the
  * route crosses a die boundary).
+ *
+ * Beyond PALM, each tile's network interface is a resource too, one to inject and one to eject
+ * (held with the route's links): the RTL mesh has one ejection port per router, and the
+ * cross-check against it (rtl-crosscheck.ts) showed two transfers from different sides into one
+ * tile serialize there (a 2-source hotspot took twice the link-only model's time).
  */
 import { EventSim, Resource } from "../des/index.js";
 import type { ProcessBody } from "../des/index.js";
@@ -34,6 +39,7 @@ interface LinkEntry {
 
 export class MeshNetwork {
   private readonly links = new Map<string, LinkEntry>();
+  private readonly ports = new Map<string, Resource>();
   private transfersDone = 0;
 
   /** With `record`, every link keeps the interval of each transfer over it (for timelines). */
@@ -46,9 +52,21 @@ export class MeshNetwork {
     return e;
   }
 
+  private port(kind: "inject" | "eject", t: TileCoord): Resource {
+    const key = `${kind} ${t.x},${t.y}`;
+    let r = this.ports.get(key);
+    if (!r) this.ports.set(key, (r = new Resource(this.sim, 1, key)));
+    return r;
+  }
+
   /** The links of the XY route from a to b (none when a = b). */
   route(a: TileCoord, b: TileCoord): MeshLink[] {
     return xyPath(this.platform, a, b).links;
+  }
+
+  /** Sum of the route's link latencies (ns). */
+  pathLatency(a: TileCoord, b: TileCoord): number {
+    return this.route(a, b).reduce((s, l) => s + this.platform.links[l.kind].latencyNs, 0);
   }
 
   /** Nanoseconds for `bytes` from a to b on idle links (PALM's p2p formula, see the header). */
@@ -66,22 +84,33 @@ export class MeshNetwork {
   }
 
   /**
-   * Move `bytes` from a to b: wait for every link of the route (taken in route order; XY routes
-   * have no cyclic dependences between links, so transfers cannot deadlock each other), hold them
-   * for the idle time, release. Returns the nanoseconds from the call to delivery.
+   * Move `bytes` from a to b: wait for the source's injection port, every link of the route and
+   * the destination's ejection port, hold them while the bytes go on (bytes / the slowest link's
+   * bandwidth), release, and deliver after the route's latency. On idle links that is the idle
+   * time. Returns the nanoseconds from the call to delivery.
    */
   *transfer(a: TileCoord, b: TileCoord, bytes: number): ProcessBody<number> {
     const t0 = this.sim.now;
-    const time = this.idleTime(a, b, bytes);
+    const time = this.idleTime(a, b, bytes), latency = this.pathLatency(a, b);
     const path = this.route(a, b).map((l) => this.entry(l));
+    // Source port, links in route order, destination port: every transfer takes its resources in
+    // this order along an XY route, so no two can each hold what the other waits for.
+    const ends = path.length ? [this.port("inject", a), this.port("eject", b)] : [];
+    if (ends.length) yield ends[0].request();
     for (const e of path) yield e.res.request();
+    if (ends.length) yield ends[1].request();
+    // The route is busy while the bytes go onto it (bytes / bandwidth); the hops' latency is
+    // propagation, during which the links already carry the next transfer (the RTL pipelines a
+    // packet's flits behind another's the same way).
     const start = this.sim.now;
-    yield this.sim.timeout(time);
+    yield this.sim.timeout(time - latency);
     for (const e of path) {
       e.bytes += bytes;
       if (this.record) e.busy.push([start, this.sim.now]);
       e.res.release();
     }
+    for (const r of ends) r.release();
+    if (latency > 0) yield this.sim.timeout(latency);
     this.transfersDone++;
     return this.sim.now - t0;
   }
