@@ -167,6 +167,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--per-tile", "simulate every tile (default: each TP group as one virtual tile; same times, fewer events)")
     .option("--json", "machine-readable summary")
     .option("--trace <file>", "write Chrome trace-event JSON (Perfetto, chrome://tracing): a track per tile group and per link")
+    .option("--svg <file>", "write an SVG heatmap of link utilization on the mesh")
     .option("--list", "list the platform and model presets")
     .action(async (model, opts) => setCode(await systemCommand(model, opts, io)));
 

@@ -35,6 +35,19 @@ describe("tessera system", () => {
     expect(ops.some((e: { name: string }) => e.name === "attn all-reduce")).toBe(true);
   });
 
+  it("--svg draws link utilization on the mesh: every directed link, the busy ones filled", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tessera-system-"));
+    const svg = join(dir, "links.svg");
+    const r = await runCli(["system", "llama2-7b", "--platform", "palm-wafer", "--batch", "2", "--seq", "128", "--tp", "4", "--pp", "4", "--svg", svg]);
+    expect(r.code).toBe(0);
+    const text = readFileSync(svg, "utf8");
+    expect(text.startsWith("<svg")).toBe(true);
+    expect(text).toContain("llama2-7b prefill on palm-wafer: link utilization");
+    // 20 x 16 tiles: 2 x (19 x 16 + 20 x 15) directed links.
+    expect(text.match(/class="link (hot|cold)"/g)).toHaveLength(2 * (19 * 16 + 20 * 15));
+    expect(text).toMatch(/class="link hot"/);
+  });
+
   it("a model from a JSON file, and its bad fields named", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tessera-system-"));
     const good = join(dir, "small.json"), bad = join(dir, "bad.json");

@@ -1,11 +1,12 @@
 /**
  * `tessera system [model] --platform <preset|file> [--phase prefill|decode] [--batch n] [--seq n]
  *                 [--context n] [--tp n] [--pp n] [--dp n] [--microbatches n] [--per-tile]
- *                 [--json] [--trace out.json] [--list]`:
+ *                 [--json] [--trace out.json] [--svg links.svg] [--list]`:
  * a transformer phase on a platform through the system model (src/system/run): latency end to
  * end and per layer, tokens/s, utilization of compute, links and DRAM, the no-contention critical
  * path, each stage's dataflow, and how much compute time rests on the PE-array model. --trace
- * writes Chrome trace-event JSON (Perfetto, chrome://tracing). Exit 0, or 2 on usage errors.
+ * writes Chrome trace-event JSON (Perfetto, chrome://tracing), --svg a heatmap of link
+ * utilization on the mesh. Exit 0, or 2 on usage errors.
  */
 import { UserError } from "../../io/user-error.js";
 import { writeFileAtomic, prepareOutputFile } from "../../io/output-file.js";
@@ -15,6 +16,7 @@ import type { Phase } from "../../system/workload/model.js";
 import { loadTransformer } from "../../system/workload/read.js";
 import { runSystem, type SystemRun } from "../../system/run/executor.js";
 import { chromeTrace } from "../../system/run/trace.js";
+import { linkUtilizationSvg } from "../../system/run/svg.js";
 import { table } from "../format.js";
 import type { Io } from "../io.js";
 import { EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
@@ -32,6 +34,7 @@ export interface SystemArgs {
   perTile?: boolean;
   json?: boolean;
   trace?: string;
+  svg?: string;
   list?: boolean;
 }
 
@@ -78,6 +81,7 @@ export async function systemCommand(model: string | undefined, args: SystemArgs,
     const phase: Phase = kind === "prefill" ? { kind, batch, seq: args.seq ?? SYSTEM_DEFAULTS.seq } : { kind, batch, context: args.context ?? SYSTEM_DEFAULTS.context };
     const mapping = { tp: args.tp ?? 1, pp: args.pp ?? 1, dp: args.dp ?? 1, microbatches: args.microbatches ?? 1 };
     const tracePath = args.trace ? prepareOutputFile(args.trace, "--trace") : undefined;
+    const svgPath = args.svg ? prepareOutputFile(args.svg, "--svg") : undefined;
     let r: SystemRun;
     try {
       r = runSystem(platform, spec, phase, mapping, { aggregate: !args.perTile, spans: true });
@@ -86,13 +90,15 @@ export async function systemCommand(model: string | undefined, args: SystemArgs,
       throw e;
     }
     if (tracePath) writeFileAtomic(tracePath, JSON.stringify(chromeTrace(r)), "--trace");
+    if (svgPath) writeFileAtomic(svgPath, linkUtilizationSvg(platform, r), "--svg");
     if (args.json) {
       const { spans, links, groups, ...rest } = r;
-      io.out(JSON.stringify({ ...rest, spans: spans.length, links: links.length, trace: tracePath }, null, 2) + "\n");
+      io.out(JSON.stringify({ ...rest, spans: spans.length, links: links.length, trace: tracePath, svg: svgPath }, null, 2) + "\n");
     } else {
       io.out(`${spec.name} ${kind} (batch ${batch}${kind === "prefill" ? `, seq ${phase.kind === "prefill" ? phase.seq : ""}` : `, context ${phase.kind === "decode" ? phase.context : ""}`}) on ${platform.name}, tp ${mapping.tp} pp ${mapping.pp} dp ${mapping.dp}, ${mapping.microbatches} micro-batch(es)\n`);
       io.out(summary(r) + "\n");
       if (tracePath) io.out(`trace: ${tracePath} (open in https://ui.perfetto.dev or chrome://tracing)\n`);
+      if (svgPath) io.out(`link utilization: ${svgPath}\n`);
     }
     return EXIT_PASS;
   } catch (e) {

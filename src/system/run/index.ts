@@ -6,3 +6,4 @@ export { fetchBytes, stageDataflow } from "./dataflow.js";
 export type { Dataflow, StageDataflow } from "./dataflow.js";
 export { opComputeTime } from "./timing.js";
 export { chromeTrace } from "./trace.js";
+export { linkUtilizationSvg } from "./svg.js";
