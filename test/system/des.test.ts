@@ -64,7 +64,7 @@ describe("processes", () => {
     const child = (d: number) => sim.process((function* (): ProcessBody<number> { yield sim.timeout(d); return d * 10; })(), `child${d}`);
     let got: number[] = [];
     const parent = sim.process((function* (): ProcessBody<string> {
-      got = yield sim.allOf([child(3), child(1), child(2)]);
+      got = (yield sim.allOf([child(3), child(1), child(2)])) as number[];
       const late = yield sim.timeout(5, "done");
       return `${late} at ${sim.now}`;
     })());

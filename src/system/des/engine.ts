@@ -18,12 +18,10 @@ export const URGENT = 0;
 export const NORMAL = 1;
 
 /**
- * What a process generator yields: an event to wait for; it resumes with the event's value.
- * (`any`: events of every value type are yielded from one generator, and an event's waiters make
- * SimEvent<T> invariant in T.)
+ * What a process generator yields: an event to wait for. It resumes with the event's value, typed
+ * `unknown` (one generator yields events of many value types): `const v = (yield ev) as number`.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ProcessBody<R> = Generator<SimEvent<any>, R, any>;
+export type ProcessBody<R> = Generator<SimEvent<unknown>, R, unknown>;
 
 /** A running process; as an event it triggers with the generator's return value when it ends. */
 export class Process<R = unknown> extends SimEvent<R> {}

@@ -5,8 +5,13 @@
  */
 import type { EventSim } from "./engine.js";
 
+/** A waiter, as a method so SimEvent<T> is usable where SimEvent<unknown> is expected. */
+interface Waiter<T> {
+  resume(value: T): void;
+}
+
 export class SimEvent<T = unknown> {
-  private waiters: ((value: T) => void)[] | undefined = [];
+  private waiters: Waiter<T>[] | undefined = [];
   private result: { value: T } | undefined;
 
   constructor(protected readonly sim: EventSim, readonly name = "event") {}
@@ -28,13 +33,13 @@ export class SimEvent<T = unknown> {
     this.result = { value };
     const waiters = this.waiters!;
     this.waiters = undefined;
-    for (const w of waiters) this.sim.schedule(0, () => w(value));
+    for (const w of waiters) this.sim.schedule(0, () => w.resume(value));
     return this;
   }
 
   /** Call `fn` with the value once triggered (through the queue, also when it already was). */
   then(fn: (value: T) => void): void {
-    if (this.waiters) this.waiters.push(fn);
+    if (this.waiters) this.waiters.push({ resume: fn });
     else {
       const { value } = this.result!;
       this.sim.schedule(0, () => fn(value));
