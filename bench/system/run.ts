@@ -20,6 +20,7 @@ const cases: Case[] = [
   { platform: "dojo-tile", model: "llama2-7b", phase: { kind: "prefill", batch: 8, seq: 2048 }, mapping: { tp: 4, pp: 4, dp: 4, microbatches: 2 } },
   { platform: "moentwine-wafer", model: "deepseek-v3", phase: { kind: "prefill", batch: 1, seq: 4096 }, mapping: { tp: 1, pp: 61, dp: 1, microbatches: 1 } },
   { platform: "moentwine-wafer", model: "deepseek-v3", phase: { kind: "decode", batch: 256, context: 4096 }, mapping: { tp: 1, pp: 61, dp: 1, microbatches: 4 } },
+  { platform: "moentwine-wafer", model: "deepseek-v3", phase: { kind: "decode", batch: 1024, context: 4096 }, mapping: { tp: 1, pp: 1, dp: 64, microbatches: 1, ep: 64 } },
 ];
 
 // One untimed run first, so the first case's wall time is not the JIT's warm-up.
@@ -42,7 +43,7 @@ process.stdout.write(markdownTable([
   ["platform", "model", "phase", "tp x pp x dp, micro-batches", "latency ms", "tokens/s", "compute util.", "dataflow", "events", "wall ms / simulated layer", "events/s"],
   ...results.map((r) => [
     r.platform, r.model, r.phase.kind === "prefill" ? `prefill ${r.phase.batch} x ${r.phase.seq}` : `decode ${r.phase.batch} @ ${r.phase.context}`,
-    `${r.mapping.tp} x ${r.mapping.pp} x ${r.mapping.dp}, ${r.mapping.microbatches}${r.perTile ? " (per tile)" : ""}`,
+    `${r.mapping.tp} x ${r.mapping.pp} x ${r.mapping.dp}${(r.mapping.ep ?? 1) > 1 ? ` (ep ${r.mapping.ep})` : ""}, ${r.mapping.microbatches}${r.perTile ? " (per tile)" : ""}`,
     f(r.latencyMs, 2), f(r.tokensPerSecond), `${(100 * r.computeUtilization).toFixed(1)}%`, r.dataflow, f(r.events), f(r.wallMsPerLayer, 3), f(r.eventsPerSecond),
   ]),
 ]) + "\n");

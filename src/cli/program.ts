@@ -163,6 +163,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--tp <n>", "tensor-parallel tiles per group (default 1)", count("--tp"))
     .option("--pp <n>", "pipeline stages (default 1)", count("--pp"))
     .option("--dp <n>", "data-parallel replicas (default 1)", count("--dp"))
+    .option("--ep <n>", "expert-parallel replicas: MoE experts split over ep of the dp replicas, tokens moved by all-to-all (default 1; divides dp)", count("--ep"))
     .option("--microbatches <n>", "micro-batches per replica through the pipeline (default 1)", count("--microbatches"))
     .option("--per-tile", "simulate every tile (default: each TP group as one virtual tile; same times, fewer events)")
     .option("--json", "machine-readable summary")

@@ -41,6 +41,14 @@ describe("layer operators", () => {
     // 16 tokens x top-8 = 128 slots over 128 of the 256 experts, one token each.
     expect(moe.find((o) => o.name === "experts gate+up")!.gemm).toEqual({ m: 1, n: 2 * 2048, k: 7168, count: 128 });
     expect(moe.find((o) => o.name === "experts down")!.weightBytes).toBe(256 * 2048 * 7168 * 2);
+    // Expert parallelism over 8 replicas: 32 local experts, dispatch and combine all-to-alls of the
+    // tokens' top-8 copies.
+    const ep = layerOps(spec, phase, 1, 3, 8);
+    expect(ep.find((o) => o.name === "experts down")!.weightBytes).toBe(32 * 2048 * 7168 * 2);
+    expect(ep.filter((o) => o.kind === "all-to-all").map((o) => [o.name, o.bytes])).toEqual([["dispatch all-to-all", 16 * 8 * 7168 * 2], ["combine all-to-all", 16 * 8 * 7168 * 2]]);
+    expect(ep.find((o) => o.name === "experts gate+up")!.gemm).toEqual({ m: 4, n: 2 * 2048, k: 7168, count: 32 });
+    expect(layerOps(spec, phase, 1, 2, 8).some((o) => o.kind === "all-to-all")).toBe(false);
+    expect(() => layerOps(spec, phase, 1, 3, 3)).toThrow(/ep = 3 does not divide the experts \(256\)/);
   });
 
   it("a GEMM operator takes the PE-array model's cycles, scaled from the array's rate to the tile's peak", () => {
@@ -71,6 +79,7 @@ describe("system runs", () => {
     tp: fc.constantFrom(1, 2, 4),
     pp: fc.constantFrom(1, 2),
     dp: fc.constantFrom(1, 2),
+    ep: fc.constantFrom(1, 2),
     mb: fc.constantFrom(1, 2),
     moe: fc.boolean(),
     decode: fc.boolean(),
@@ -82,7 +91,8 @@ describe("system runs", () => {
     const spec = smallModel(2 * c.pp, c.moe);
     const batch = 2 * c.dp * c.mb;
     const phase: Phase = c.decode ? { kind: "decode", batch, context: 8 } : { kind: "prefill", batch, seq: 4 };
-    const mapping = { tp: c.tp, pp: c.pp, dp: c.dp, microbatches: c.mb };
+    const ep = c.moe && c.dp % c.ep === 0 ? c.ep : 1;
+    const mapping = { tp: c.tp, pp: c.pp, dp: c.dp, microbatches: c.mb, ep };
     const agg = runSystem(p, spec, phase, mapping);
     const per = runSystem(p, spec, phase, mapping, { aggregate: false });
     expect(agg.latencyNs).toBe(per.latencyNs);
@@ -95,7 +105,7 @@ describe("system runs", () => {
       for (let j = 0; j < c.mb; j++) {
         for (let l = 0; l < spec.layers; l++) {
           const mine = agg.spans.filter((s) => s.replica === r && s.microbatch === j && s.layer === l && s.kind !== "fetch" && s.kind !== "send");
-          expect(mine.map((s) => s.op)).toEqual(layerOps(spec, mbPhase, c.tp, l).map((o) => o.name));
+          expect(mine.map((s) => s.op)).toEqual(layerOps(spec, mbPhase, c.tp, l, ep).map((o) => o.name));
           for (let i = 1; i < mine.length; i++) expect(mine[i].start).toBeGreaterThanOrEqual(mine[i - 1].end);
         }
         // A stage starts a micro-batch only after the previous stage's hand-over of it.
@@ -118,6 +128,21 @@ describe("system runs", () => {
     expect(r.latencyNs).toBeCloseTo(r.criticalPathNs, 6);
   });
 
+  it("expert parallelism: the replicas of an EP group meet at each all-to-all and leave it together", () => {
+    const r = runSystem(grid(2, 1 << 20), smallModel(2, true), { kind: "prefill", batch: 4, seq: 4 }, { tp: 2, pp: 1, dp: 4, microbatches: 1, ep: 2 });
+    const a2a = r.spans.filter((s) => s.kind === "all-to-all");
+    // Layer 1 is MoE: dispatch and combine, in 4 replicas.
+    expect(a2a).toHaveLength(2 * 4);
+    for (const op of ["dispatch all-to-all", "combine all-to-all"]) {
+      for (const group of [[0, 1], [2, 3]]) {
+        const ends = a2a.filter((s) => s.op === op && group.includes(s.replica)).map((s) => s.end);
+        expect(ends).toHaveLength(2);
+        expect(ends[0]).toBe(ends[1]);
+      }
+    }
+    expect(r.latencyNs).toBeGreaterThanOrEqual(r.criticalPathNs);
+  });
+
   it("weights that do not fit stream from DRAM and the run says so", () => {
     const r = runSystem(grid(1, 4 << 10), smallModel(2, false), { kind: "decode", batch: 2, context: 8 }, { tp: 1, pp: 1, dp: 1, microbatches: 1 });
     expect(r.stages[0].choice).toBe("weight-stream");
@@ -130,5 +155,7 @@ describe("system runs", () => {
     expect(() => runSystem(tiny, spec, { kind: "prefill", batch: 2, seq: 4 }, { tp: 4, pp: 2, dp: 1, microbatches: 1 })).toThrow(/8 tiles, but tiny-2x2 has 4/);
     expect(() => runSystem(grid(2, 1 << 20), smallModel(3, false), { kind: "prefill", batch: 2, seq: 4 }, { tp: 1, pp: 2, dp: 1, microbatches: 1 })).toThrow(/pp = 2 does not divide the 3 layers/);
     expect(() => runSystem(tiny, spec, { kind: "prefill", batch: 3, seq: 4 }, { tp: 1, pp: 1, dp: 2, microbatches: 1 })).toThrow(/does not divide the batch of 3/);
+    expect(() => runSystem(tiny, spec, { kind: "prefill", batch: 4, seq: 4 }, { tp: 1, pp: 1, dp: 2, microbatches: 1, ep: 2 })).toThrow(/ep = 2, but small has no experts/);
+    expect(() => runSystem(tiny, smallModel(2, true), { kind: "prefill", batch: 4, seq: 4 }, { tp: 1, pp: 1, dp: 2, microbatches: 1, ep: 4 })).toThrow(/ep = 4 must be a whole number that divides dp = 2/);
   });
 });

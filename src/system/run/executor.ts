@@ -15,7 +15,7 @@
  */
 import { EventSim, Resource, hold } from "../des/index.js";
 import type { ProcessBody, SimEvent } from "../des/index.js";
-import { MeshNetwork, ringCollective, type LinkUse } from "../comm/index.js";
+import { MeshNetwork, ringCollective, type Collective, type LinkUse } from "../comm/index.js";
 import type { TimingModel } from "../compute.js";
 import { edgeDramPorts, tileCount } from "../platform/geometry.js";
 import type { Platform, TileCoord } from "../platform/types.js";
@@ -84,13 +84,16 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
   const aggregate = o.aggregate ?? true, keepSpans = o.spans ?? true;
   const groups = placeGroups(p, mapping);
   const { tp, pp, dp, microbatches } = mapping;
+  const ep = mapping.ep ?? 1;
+  if (!Number.isInteger(ep) || ep < 1 || dp % ep !== 0) throw new RangeError(`mapping: ep = ${ep} must be a whole number that divides dp = ${dp} (experts are split over data-parallel replicas)`);
+  if (ep > 1 && !spec.moe) throw new RangeError(`mapping: ep = ${ep}, but ${spec.name} has no experts; use ep 1`);
   if (spec.layers % pp !== 0) throw new RangeError(`pp = ${pp} does not divide the ${spec.layers} layers of ${spec.name}; choose a pp that divides it`);
   if (phase.batch % (dp * microbatches) !== 0) throw new RangeError(`dp x microbatches = ${dp * microbatches} does not divide the batch of ${phase.batch}`);
   const mbPhase: Phase = { ...phase, batch: phase.batch / (dp * microbatches) };
   const perStage = spec.layers / pp;
   const eb = ELEMENT_BYTES[spec.precision];
   const { tokens: mbTokens } = phaseShape(mbPhase);
-  const stageLayers = Array.from({ length: pp }, (_, s) => Array.from({ length: perStage }, (_, l) => layerOps(spec, mbPhase, tp, s * perStage + l)));
+  const stageLayers = Array.from({ length: pp }, (_, s) => Array.from({ length: perStage }, (_, l) => layerOps(spec, mbPhase, tp, s * perStage + l, ep)));
   const stages = stageLayers.map((ls) => stageDataflow(spec, ls, p.tile.sramBytes));
 
   const sim = new EventSim();
@@ -106,6 +109,25 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
   const span = (s: Omit<OpSpan, "end">) => {
     if (keepSpans) spans.push({ ...s, end: sim.now });
   };
+
+  // An all-to-all runs once the ep replicas of an EP group have all reached it: the last to
+  // arrive starts it (one ring per TP shard, each carrying that shard's share of the tokens), and
+  // all of them wait for it.
+  const meets = new Map<string, { arrived: number; done: SimEvent<undefined> }>();
+  const epMembers = (r: number, s: number, shard: number) => Array.from({ length: ep }, (_, k) => groups[Math.floor(r / ep) * ep + k][s][shard]);
+  function* allToAll(r: number, s: number, key: string, bytes: number): ProcessBody<void> {
+    let m = meets.get(key);
+    if (!m) meets.set(key, (m = { arrived: 0, done: sim.event<undefined>(`all-to-all ${key}`) }));
+    if (++m.arrived === ep) {
+      const done = m.done;
+      const rings = Array.from({ length: tp }, (_, i) => sim.process(ringCollective(net, "all-to-all", epMembers(r, s, i), bytes / tp), "all-to-all"));
+      sim.process((function* (): ProcessBody<void> {
+        yield sim.allOf(rings);
+        done.succeed(undefined);
+      })());
+    }
+    yield m.done;
+  }
 
   const fetch = function* (tile: TileCoord, bytes: number): ProcessBody<void> {
     const i = nearest(ports, tile);
@@ -124,6 +146,12 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
             const t0 = sim.now;
             yield* ringCollective(net, "all-reduce", tiles, op.bytes!);
             span({ ...base, kind: "all-reduce", model: "network", start: t0 });
+            continue;
+          }
+          if (op.kind === "all-to-all") {
+            const t0 = sim.now;
+            yield* allToAll(r, s, `${Math.floor(r / ep)}/${s}/${j}/${base.layer}/${op.id}`, op.bytes!);
+            span({ ...base, kind: "all-to-all", model: "network", start: t0 });
             continue;
           }
           const bytes = fetchBytes(op, flow, eb);
@@ -166,8 +194,11 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
     for (const ops of stageLayers[s]) {
       for (const op of ops) {
         if (op.kind === "all-reduce") {
-          const probe = new MeshNetwork(new EventSim(), p);
-          criticalPathNs += ringIdle(probe, tiles, op.bytes!);
+          criticalPathNs += ringIdle(new MeshNetwork(new EventSim(), p), "all-reduce", tiles, op.bytes!);
+          continue;
+        }
+        if (op.kind === "all-to-all") {
+          criticalPathNs += Math.max(...tiles.map((_, i) => ringIdle(new MeshNetwork(new EventSim(), p), "all-to-all", epMembers(0, s, i), op.bytes! / tp)));
           continue;
         }
         const bytes = fetchBytes(op, stages[s].choice, eb);
@@ -199,9 +230,10 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
   };
 }
 
-function ringIdle(net: MeshNetwork, tiles: readonly TileCoord[], bytes: number): number {
+/** A collective alone on an idle network (its own steps may still share links). */
+function ringIdle(net: MeshNetwork, kind: Collective, tiles: readonly TileCoord[], bytes: number): number {
   const sim = net.sim;
-  const pr = sim.process(ringCollective(net, "all-reduce", tiles, bytes));
+  const pr = sim.process(ringCollective(net, kind, tiles, bytes));
   sim.run();
   return pr.value;
 }

@@ -17,6 +17,8 @@ export interface Mapping {
   readonly dp: number;
   /** Micro-batches each replica's batch is split into, pipelined through the stages. */
   readonly microbatches: number;
+  /** Expert-parallel replicas: each of ep consecutive replicas holds experts / ep of each MoE layer's experts (default 1; divides dp). */
+  readonly ep?: number;
 }
 
 export function snakeOrder(p: Platform): TileCoord[] {

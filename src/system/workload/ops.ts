@@ -7,7 +7,7 @@
  */
 import { ELEMENT_BYTES, phaseShape, type Phase, type TransformerSpec } from "./model.js";
 
-export type OpKind = "gemm" | "vector" | "all-reduce";
+export type OpKind = "gemm" | "vector" | "all-reduce" | "all-to-all";
 
 export interface LayerOp {
   readonly id: number;
@@ -17,7 +17,7 @@ export interface LayerOp {
   readonly gemm?: { readonly m: number; readonly n: number; readonly k: number; readonly count: number };
   /** vector: elements on the shard and operations per element. */
   readonly vector?: { readonly elements: number; readonly opsPerElement: number };
-  /** all-reduce: bytes each member contributes. */
+  /** all-reduce (over the TP group), all-to-all (over the EP group): bytes each member contributes. */
   readonly bytes?: number;
   /** Weight bytes the shard holds for this operator. */
   readonly weightBytes: number;
@@ -27,14 +27,21 @@ export interface LayerOp {
 /** Operations per element: RMSNorm (square, sum, scale, multiply), softmax (max, subtract, exp, sum, divide), SiLU x up. */
 const NORM_OPS = 4, SOFTMAX_OPS = 5, ACT_OPS = 4;
 
-function divide(total: number, tp: number, what: string): number {
-  if (total % tp !== 0) throw new RangeError(`tp = ${tp} does not divide ${what} (${total}); choose a tp that divides it`);
-  return total / tp;
+function divide(total: number, by: number, what: string, param = "tp"): number {
+  if (total % by !== 0) throw new RangeError(`${param} = ${by} does not divide ${what} (${total}); choose a ${param} that divides it`);
+  return total / by;
 }
 
-/** The operators of layer `layer` (0-based) on one of `tp` shards. */
-export function layerOps(spec: TransformerSpec, phase: Phase, tp: number, layer: number): LayerOp[] {
+/**
+ * The operators of layer `layer` (0-based) on one of `tp` shards. With expert parallelism over
+ * `ep` replicas, an MoE layer holds experts / ep of the experts; its tokens go to the replicas
+ * holding their experts in an all-to-all (dispatch) and come back in another (combine), each
+ * member sending its tokens' top-k copies (routing spread evenly, so each replica's experts get
+ * as many token slots as it sends).
+ */
+export function layerOps(spec: TransformerSpec, phase: Phase, tp: number, layer: number, ep = 1): LayerOp[] {
   if (!Number.isInteger(tp) || tp < 1) throw new RangeError(`tp = ${tp} must be a whole number >= 1`);
+  if (!Number.isInteger(ep) || ep < 1) throw new RangeError(`ep = ${ep} must be a whole number >= 1`);
   const { tokens: T, sequences, queryLen, kvLen } = phaseShape(phase);
   const eb = ELEMENT_BYTES[spec.precision];
   const h = spec.hidden, hd = spec.headDim;
@@ -68,15 +75,19 @@ export function layerOps(spec: TransformerSpec, phase: Phase, tp: number, layer:
     // Routing spread evenly (a choice; skewed loads are the wsc study's subject): T * topK token
     // slots over the experts, each expert that gets any taking an equal share.
     const f = divide(moe.expertFfn, tp, "the expert FFN size");
+    const local = divide(moe.experts, ep, "the experts", "ep");
     const router = gemm("router", T, moe.experts, h, [norm2]);
-    const active = Math.min(moe.experts, T * moe.topK);
-    const perExpert = Math.ceil((T * moe.topK) / active);
-    const up = gemm("experts gate+up", perExpert, 2 * f, h, [router], false, active);
+    const slots = T * moe.topK;
+    const dispatch = ep > 1 ? add({ name: "dispatch all-to-all", kind: "all-to-all", bytes: slots * h * eb, weightBytes: 0, deps: [router] }) : router;
+    const active = Math.min(local, slots);
+    const perExpert = Math.ceil(slots / active);
+    const up = gemm("experts gate+up", perExpert, 2 * f, h, [dispatch], false, active);
     const act = vector("experts silu x up", active * perExpert * f, ACT_OPS, [up]);
-    const down = gemm("experts down", perExpert, h, f, [act], false, active);
-    // The weights of every expert live on the shard, used or not.
-    ops[up] = { ...ops[up], weightBytes: moe.experts * 2 * f * h * eb };
-    ops[down] = { ...ops[down], weightBytes: moe.experts * f * h * eb };
+    let down = gemm("experts down", perExpert, h, f, [act], false, active);
+    // The weights of every local expert live on the shard, used or not.
+    ops[up] = { ...ops[up], weightBytes: local * 2 * f * h * eb };
+    ops[down] = { ...ops[down], weightBytes: local * f * h * eb };
+    if (ep > 1) down = add({ name: "combine all-to-all", kind: "all-to-all", bytes: slots * h * eb, weightBytes: 0, deps: [down] });
     ops[router] = { ...ops[router], weightBytes: moe.experts * h * eb };
     let last = down;
     if (moe.sharedExperts > 0) {
