@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { analyticCycles } from "../../src/golden/systolic.js";
 import { platformPreset, type Platform } from "../../src/system/platform/index.js";
-import { runSystem } from "../../src/system/run/executor.js";
+import { runSystem, runSystemAsync } from "../../src/system/run/executor.js";
 import { opComputeTime } from "../../src/system/run/timing.js";
 import { layerMacs, layerOps } from "../../src/system/workload/ops.js";
 import { modelPreset, type Phase, type TransformerSpec } from "../../src/system/workload/model.js";
@@ -120,6 +120,16 @@ describe("system runs", () => {
     expect(agg.computeUtilization).toBeLessThanOrEqual(1 + 1e-12);
     expect(agg.linkUtilization.max).toBeLessThanOrEqual(1 + 1e-12);
     expect(agg.dramUtilization).toBeLessThanOrEqual(1 + 1e-12);
+  });
+
+  it("the sliced run (progress bars) gives the same result and reports every layer", async () => {
+    const args = [grid(2, 1 << 20), smallModel(4, true), { kind: "prefill", batch: 4, seq: 8 }, { tp: 2, pp: 2, dp: 2, microbatches: 2, ep: 2 }] as const;
+    const seen: [number, number][] = [];
+    const a = await runSystemAsync(...args, {}, (d, t) => seen.push([d, t]));
+    const b = runSystem(...args);
+    expect(a.latencyNs).toBe(b.latencyNs);
+    expect(a.events).toBe(b.events);
+    expect(seen[seen.length - 1]).toEqual([2 * 2 * 2 * 2, 2 * 2 * 2 * 2]);
   });
 
   it("one micro-batch with nothing to share runs exactly its critical path", () => {

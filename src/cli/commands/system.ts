@@ -14,10 +14,11 @@ import { PLATFORM_PRESETS, loadPlatform } from "../../system/platform/index.js";
 import { MODEL_PRESETS } from "../../system/workload/model.js";
 import type { Phase } from "../../system/workload/model.js";
 import { loadTransformer } from "../../system/workload/read.js";
-import { runSystem, type SystemRun } from "../../system/run/executor.js";
+import { runSystemAsync, type SystemRun } from "../../system/run/executor.js";
 import { chromeTrace } from "../../system/run/trace.js";
 import { linkUtilizationSvg } from "../../system/run/svg.js";
 import { table } from "../format.js";
+import { progress } from "../progress.js";
 import type { Io } from "../io.js";
 import { EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
 
@@ -84,11 +85,14 @@ export async function systemCommand(model: string | undefined, args: SystemArgs,
     const tracePath = args.trace ? prepareOutputFile(args.trace, "--trace") : undefined;
     const svgPath = args.svg ? prepareOutputFile(args.svg, "--svg") : undefined;
     let r: SystemRun;
+    const bar = progress(io, { json: args.json, label: `${spec.name} ${kind} on ${platform.name} (layers)` });
     try {
-      r = runSystem(platform, spec, phase, mapping, { aggregate: !args.perTile, spans: true });
+      r = await runSystemAsync(platform, spec, phase, mapping, { aggregate: !args.perTile, spans: true }, (d, t) => bar.update(d, t));
     } catch (e) {
       if (e instanceof RangeError) throw new UsageError(e.message);
       throw e;
+    } finally {
+      bar.stop();
     }
     if (tracePath) writeFileAtomic(tracePath, JSON.stringify(chromeTrace(r)), "--trace");
     if (svgPath) writeFileAtomic(svgPath, linkUtilizationSvg(platform, r), "--svg");

@@ -80,7 +80,35 @@ function nearest(ports: readonly TileCoord[], t: TileCoord): number {
   return best;
 }
 
+/** Run to the end and report. */
 export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapping: Mapping, o: RunOptions = {}): SystemRun {
+  const b = buildRun(p, spec, phase, mapping, o);
+  return b.finish(b.sim.run());
+}
+
+/**
+ * The same run in slices of events, giving the event loop a turn between them and calling
+ * `onProgress(layers done, layers in all)` (a layer of one micro-batch of one replica): for
+ * progress bars on long runs. Same result as runSystem.
+ */
+export async function runSystemAsync(
+  p: Platform, spec: TransformerSpec, phase: Phase, mapping: Mapping, o: RunOptions = {},
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<SystemRun> {
+  const b = buildRun(p, spec, phase, mapping, o);
+  for (let n = 1; b.sim.step(); n++) {
+    if (n % SLICE_EVENTS === 0) {
+      onProgress(b.layersDone(), b.layersTotal);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+  onProgress(b.layersTotal, b.layersTotal);
+  return b.finish(b.sim.now);
+}
+
+const SLICE_EVENTS = 50_000;
+
+function buildRun(p: Platform, spec: TransformerSpec, phase: Phase, mapping: Mapping, o: RunOptions) {
   const aggregate = o.aggregate ?? true, keepSpans = o.spans ?? true;
   const groups = placeGroups(p, mapping);
   const { tp, pp, dp, microbatches } = mapping;
@@ -103,6 +131,7 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
   const spans: OpSpan[] = [];
   const byModel: Record<string, number> = {};
   let busyTileNs = 0;
+  let layersDone = 0;
   // A resource per tile, or per group when aggregated.
   const units = groups.map((rs) => rs.map((tiles) => (aggregate ? [new Resource(sim, 1, "group")] : tiles.map(() => new Resource(sim, 1, "tile")))));
   const arrived: SimEvent<undefined>[][][] = groups.map((rs) => rs.map(() => Array.from({ length: microbatches }, () => sim.event<undefined>("activations"))));
@@ -167,6 +196,7 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
           yield sim.allOf(units[r][s].map((u) => sim.process(hold(sim, u, t.ns), op.name)));
           span({ ...base, kind: op.kind, model: t.model, start: t0 });
         }
+        layersDone++;
       }
       if (s + 1 < pp) {
         // The stage's output goes from its last tile to the next stage's first, while this stage
@@ -184,50 +214,52 @@ export function runSystem(p: Platform, spec: TransformerSpec, phase: Phase, mapp
   }
 
   for (let r = 0; r < dp; r++) for (let s = 0; s < pp; s++) sim.process(stage(r, s), `replica ${r} stage ${s}`);
-  const latencyNs = sim.run();
+  return { sim, layersDone: () => layersDone, layersTotal: dp * pp * microbatches * perStage, finish };
 
-  // The no-contention path of one micro-batch: every operator, fetch, collective and hand-over
-  // of replica 0 at its idle time, one after the other.
-  let criticalPathNs = 0;
-  for (let s = 0; s < pp; s++) {
-    const tiles = groups[0][s];
-    for (const ops of stageLayers[s]) {
-      for (const op of ops) {
-        if (op.kind === "all-reduce") {
-          criticalPathNs += ringIdle(new MeshNetwork(new EventSim(), p), "all-reduce", tiles, op.bytes!);
-          continue;
+  function finish(latencyNs: number): SystemRun {
+    // The no-contention path of one micro-batch: every operator, fetch, collective and hand-over
+    // of replica 0 at its idle time, one after the other.
+    let criticalPathNs = 0;
+    for (let s = 0; s < pp; s++) {
+      const tiles = groups[0][s];
+      for (const ops of stageLayers[s]) {
+        for (const op of ops) {
+          if (op.kind === "all-reduce") {
+            criticalPathNs += ringIdle(new MeshNetwork(new EventSim(), p), "all-reduce", tiles, op.bytes!);
+            continue;
+          }
+          if (op.kind === "all-to-all") {
+            criticalPathNs += Math.max(...tiles.map((_, i) => ringIdle(new MeshNetwork(new EventSim(), p), "all-to-all", epMembers(0, s, i), op.bytes! / tp)));
+            continue;
+          }
+          const bytes = fetchBytes(op, stages[s].choice, eb);
+          if (bytes > 0) {
+            criticalPathNs += Math.max(...tiles.map((t) => {
+              const i = nearest(ports, t);
+              return bytes / p.dram.bandwidthGBps + net.idleTime(ports[i], t, bytes);
+            }));
+          }
+          criticalPathNs += opComputeTime(p, spec.precision, op).ns;
         }
-        if (op.kind === "all-to-all") {
-          criticalPathNs += Math.max(...tiles.map((_, i) => ringIdle(new MeshNetwork(new EventSim(), p), "all-to-all", epMembers(0, s, i), op.bytes! / tp)));
-          continue;
-        }
-        const bytes = fetchBytes(op, stages[s].choice, eb);
-        if (bytes > 0) {
-          criticalPathNs += Math.max(...tiles.map((t) => {
-            const i = nearest(ports, t);
-            return bytes / p.dram.bandwidthGBps + net.idleTime(ports[i], t, bytes);
-          }));
-        }
-        criticalPathNs += opComputeTime(p, spec.precision, op).ns;
       }
+      if (s + 1 < pp) criticalPathNs += net.idleTime(tiles[tiles.length - 1], groups[0][s + 1][0], mbTokens * spec.hidden * eb);
     }
-    if (s + 1 < pp) criticalPathNs += net.idleTime(tiles[tiles.length - 1], groups[0][s + 1][0], mbTokens * spec.hidden * eb);
-  }
 
-  const used = tp * pp * dp;
-  const links = net.linkUse();
-  const first = spans.filter((x) => x.replica === 0 && x.stage === 0 && x.microbatch === 0);
-  const perLayerNs = first.length ? (Math.max(...first.map((x) => x.end)) - Math.min(...first.map((x) => x.start))) / perStage : 0;
-  const { tokens } = phaseShape(phase);
-  return {
-    platform: p.name, model: spec.name, phase, mapping, aggregate, latencyNs, perLayerNs,
-    tokensPerSecond: latencyNs > 0 ? tokens / (latencyNs * 1e-9) : 0,
-    stages, criticalPathNs,
-    computeUtilization: latencyNs > 0 ? busyTileNs / (used * latencyNs) : 0,
-    linkUtilization: { mean: links.length ? links.reduce((a, l) => a + l.utilization, 0) / links.length : 0, max: Math.max(0, ...links.map((l) => l.utilization)), links: links.length },
-    dramUtilization: dram.length ? dram.reduce((a, d) => a + d.utilization(), 0) / dram.length : 0,
-    computeNsByModel: byModel, events: sim.eventsProcessed, spans, links, groups,
-  };
+    const used = tp * pp * dp;
+    const links = net.linkUse();
+    const first = spans.filter((x) => x.replica === 0 && x.stage === 0 && x.microbatch === 0);
+    const perLayerNs = first.length ? (Math.max(...first.map((x) => x.end)) - Math.min(...first.map((x) => x.start))) / perStage : 0;
+    const { tokens } = phaseShape(phase);
+    return {
+      platform: p.name, model: spec.name, phase, mapping, aggregate, latencyNs, perLayerNs,
+      tokensPerSecond: latencyNs > 0 ? tokens / (latencyNs * 1e-9) : 0,
+      stages, criticalPathNs,
+      computeUtilization: latencyNs > 0 ? busyTileNs / (used * latencyNs) : 0,
+      linkUtilization: { mean: links.length ? links.reduce((a, l) => a + l.utilization, 0) / links.length : 0, max: Math.max(0, ...links.map((l) => l.utilization)), links: links.length },
+      dramUtilization: dram.length ? dram.reduce((a, d) => a + d.utilization(), 0) / dram.length : 0,
+      computeNsByModel: byModel, events: sim.eventsProcessed, spans, links, groups,
+    };
+  }
 }
 
 /** A collective alone on an idle network (its own steps may still share links). */

@@ -1,4 +1,4 @@
-export { runSystem, tilesUsed } from "./executor.js";
+export { runSystem, runSystemAsync, tilesUsed } from "./executor.js";
 export type { OpSpan, RunOptions, SystemRun } from "./executor.js";
 export { placeGroups, snakeOrder } from "./placement.js";
 export type { Mapping } from "./placement.js";
