@@ -16,6 +16,7 @@ import { newCommand } from "./commands/new.js";
 import { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR, SCALESIM_ENGINES, scaleSimCommand } from "./commands/scalesim.js";
 import { SYSTEM_DEFAULTS, systemCommand } from "./commands/system.js";
 import { MODEL_PRESETS } from "../system/workload/model.js";
+import { PLACEMENTS } from "../system/run/placement.js";
 import { UsageError } from "./usage.js";
 import { oneLine } from "../io/user-error.js";
 
@@ -165,6 +166,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--dp <n>", "data-parallel replicas (default 1)", count("--dp"))
     .option("--ep <n>", "expert-parallel replicas: MoE experts split over ep of the dp replicas, tokens moved by all-to-all (default 1; divides dp)", count("--ep"))
     .option("--microbatches <n>", "micro-batches per replica through the pipeline (default 1)", count("--microbatches"))
+    .addOption(new Option("--mapping <placement>", "tile order the groups are cut from: snake (the whole mesh) or die (die by die, so a TP group stays on one die's links)").choices([...PLACEMENTS]).default("snake"))
     .option("--per-tile", "simulate every tile (default: each TP group as one virtual tile; same times, fewer events)")
     .option("--json", "machine-readable summary")
     .option("--trace <file>", "write Chrome trace-event JSON (Perfetto, chrome://tracing): a track per tile group and per link")

@@ -9,6 +9,7 @@ import { fc, test } from "@fast-check/vitest";
 import { analyticCycles } from "../../src/golden/systolic.js";
 import { platformPreset, type Platform } from "../../src/system/platform/index.js";
 import { runSystem, runSystemAsync } from "../../src/system/run/executor.js";
+import { dieOrder, placeGroups } from "../../src/system/run/placement.js";
 import { opComputeTime } from "../../src/system/run/timing.js";
 import { layerMacs, layerOps } from "../../src/system/workload/ops.js";
 import { modelPreset, type Phase, type TransformerSpec } from "../../src/system/workload/model.js";
@@ -130,6 +131,23 @@ describe("system runs", () => {
     expect(a.latencyNs).toBe(b.latencyNs);
     expect(a.events).toBe(b.events);
     expect(seen[seen.length - 1]).toEqual([2 * 2 * 2 * 2, 2 * 2 * 2 * 2]);
+  });
+
+  it("die placement keeps a die-sized TP group on one die, and its all-reduces on the fast links", () => {
+    const palm = platformPreset("palm-wafer");
+    const m = { tp: 16, pp: 2, dp: 2, microbatches: 1 };
+    const groups = placeGroups(palm, { ...m, placement: "die" });
+    for (const g of groups.flat()) expect(new Set(g.map((t) => `${Math.floor(t.x / 4)},${Math.floor(t.y / 4)}`)).size).toBe(1);
+    expect(new Set(dieOrder(palm).map((t) => `${t.x},${t.y}`)).size).toBe(320);
+    // Weights that fit in SRAM (2 MB a tile), so the all-reduces are what differ: a row of 16
+    // tiles crosses three die edges at 256 GB/s and wraps around over 15 hops.
+    const spec: TransformerSpec = { name: "fits", hidden: 1024, heads: 16, kvHeads: 16, headDim: 64, ffn: 4096, layers: 2, precision: "fp16" };
+    const phase: Phase = { kind: "prefill", batch: 2, seq: 512 };
+    const die = runSystem(palm, spec, phase, { ...m, placement: "die" }, { spans: false });
+    const snake = runSystem(palm, spec, phase, m, { spans: false });
+    expect(die.stages.every((x) => x.choice === "act-stream")).toBe(true);
+    expect(die.latencyNs).toBeLessThan(snake.latencyNs);
+    expect(() => placeGroups(palm, { ...m, placement: "zigzag" as never })).toThrow(/placement 'zigzag': use snake or die/);
   });
 
   it("one micro-batch with nothing to share runs exactly its critical path", () => {

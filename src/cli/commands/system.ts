@@ -1,6 +1,7 @@
 /**
  * `tessera system [model] --platform <preset|file> [--phase prefill|decode] [--batch n] [--seq n]
- *                 [--context n] [--tp n] [--pp n] [--dp n] [--ep n] [--microbatches n] [--per-tile]
+ *                 [--context n] [--tp n] [--pp n] [--dp n] [--ep n] [--microbatches n]
+ *                 [--mapping snake|die] [--per-tile]
  *                 [--json] [--trace out.json] [--svg links.svg] [--list]`:
  * a transformer phase on a platform through the system model (src/system/run): latency end to
  * end and per layer, tokens/s, utilization of compute, links and DRAM, the no-contention critical
@@ -15,6 +16,7 @@ import { MODEL_PRESETS } from "../../system/workload/model.js";
 import type { Phase } from "../../system/workload/model.js";
 import { loadTransformer } from "../../system/workload/read.js";
 import { runSystemAsync, type SystemRun } from "../../system/run/executor.js";
+import type { Placement } from "../../system/run/placement.js";
 import { chromeTrace } from "../../system/run/trace.js";
 import { linkUtilizationSvg } from "../../system/run/svg.js";
 import { table } from "../format.js";
@@ -33,6 +35,7 @@ export interface SystemArgs {
   dp?: number;
   microbatches?: number;
   ep?: number;
+  mapping?: Placement;
   perTile?: boolean;
   json?: boolean;
   trace?: string;
@@ -81,7 +84,7 @@ export async function systemCommand(model: string | undefined, args: SystemArgs,
     if (kind === "decode" && args.seq !== undefined) throw new UsageError("--seq is for --phase prefill (decode takes --context)");
     const batch = args.batch ?? SYSTEM_DEFAULTS.batch;
     const phase: Phase = kind === "prefill" ? { kind, batch, seq: args.seq ?? SYSTEM_DEFAULTS.seq } : { kind, batch, context: args.context ?? SYSTEM_DEFAULTS.context };
-    const mapping = { tp: args.tp ?? 1, pp: args.pp ?? 1, dp: args.dp ?? 1, microbatches: args.microbatches ?? 1, ep: args.ep ?? 1 };
+    const mapping = { tp: args.tp ?? 1, pp: args.pp ?? 1, dp: args.dp ?? 1, microbatches: args.microbatches ?? 1, ep: args.ep ?? 1, placement: args.mapping ?? "snake" };
     const tracePath = args.trace ? prepareOutputFile(args.trace, "--trace") : undefined;
     const svgPath = args.svg ? prepareOutputFile(args.svg, "--svg") : undefined;
     let r: SystemRun;
@@ -100,7 +103,7 @@ export async function systemCommand(model: string | undefined, args: SystemArgs,
       const { spans, links, groups, ...rest } = r;
       io.out(JSON.stringify({ ...rest, spans: spans.length, links: links.length, trace: tracePath, svg: svgPath }, null, 2) + "\n");
     } else {
-      io.out(`${spec.name} ${kind} (batch ${batch}${kind === "prefill" ? `, seq ${phase.kind === "prefill" ? phase.seq : ""}` : `, context ${phase.kind === "decode" ? phase.context : ""}`}) on ${platform.name}, tp ${mapping.tp} pp ${mapping.pp} dp ${mapping.dp}${mapping.ep > 1 ? ` ep ${mapping.ep}` : ""}, ${mapping.microbatches} micro-batch(es)\n`);
+      io.out(`${spec.name} ${kind} (batch ${batch}${kind === "prefill" ? `, seq ${phase.kind === "prefill" ? phase.seq : ""}` : `, context ${phase.kind === "decode" ? phase.context : ""}`}) on ${platform.name}, tp ${mapping.tp} pp ${mapping.pp} dp ${mapping.dp}${mapping.ep > 1 ? ` ep ${mapping.ep}` : ""}, ${mapping.microbatches} micro-batch(es), ${mapping.placement} placement\n`);
       io.out(summary(r) + "\n");
       if (tracePath) io.out(`trace: ${tracePath} (open in https://ui.perfetto.dev or chrome://tracing)\n`);
       if (svgPath) io.out(`link utilization: ${svgPath}\n`);

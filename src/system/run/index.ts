@@ -1,7 +1,7 @@
 export { runSystem, runSystemAsync, tilesUsed } from "./executor.js";
 export type { OpSpan, RunOptions, SystemRun } from "./executor.js";
-export { placeGroups, snakeOrder } from "./placement.js";
-export type { Mapping } from "./placement.js";
+export { PLACEMENTS, dieOrder, placeGroups, snakeOrder } from "./placement.js";
+export type { Mapping, Placement } from "./placement.js";
 export { fetchBytes, stageDataflow } from "./dataflow.js";
 export type { Dataflow, StageDataflow } from "./dataflow.js";
 export { opComputeTime } from "./timing.js";
