@@ -37,6 +37,10 @@ interface LinkEntry {
   readonly busy: [number, number][];
 }
 
+function checkBytes(bytes: number): void {
+  if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new RangeError(`transfer of ${bytes} bytes: the size must be a finite number >= 0`);
+}
+
 export class MeshNetwork {
   private readonly links = new Map<string, LinkEntry>();
   private readonly ports = new Map<string, Resource>();
@@ -64,23 +68,29 @@ export class MeshNetwork {
     return xyPath(this.platform, a, b).links;
   }
 
+  /** A route's slowest link's bandwidth (GB/s = bytes per ns) and the sum of its latencies (ns). */
+  private cost(path: readonly MeshLink[]): { bandwidth: number; latency: number } {
+    let bandwidth = Infinity, latency = 0;
+    for (const l of path) {
+      const spec = this.platform.links[l.kind];
+      bandwidth = Math.min(bandwidth, spec.bandwidthGBps);
+      latency += spec.latencyNs;
+    }
+    return { bandwidth, latency };
+  }
+
   /** Sum of the route's link latencies (ns). */
   pathLatency(a: TileCoord, b: TileCoord): number {
-    return this.route(a, b).reduce((s, l) => s + this.platform.links[l.kind].latencyNs, 0);
+    return this.cost(this.route(a, b)).latency;
   }
 
   /** Nanoseconds for `bytes` from a to b on idle links (PALM's p2p formula, see the header). */
   idleTime(a: TileCoord, b: TileCoord, bytes: number): number {
-    if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new RangeError(`transfer of ${bytes} bytes: the size must be a finite number >= 0`);
+    checkBytes(bytes);
     const path = this.route(a, b);
     if (path.length === 0) return 0;
-    let bw = Infinity, latency = 0;
-    for (const l of path) {
-      const spec = this.platform.links[l.kind];
-      bw = Math.min(bw, spec.bandwidthGBps);
-      latency += spec.latencyNs;
-    }
-    return bytes / bw + latency; // GB/s = bytes per ns
+    const { bandwidth, latency } = this.cost(path);
+    return bytes / bandwidth + latency;
   }
 
   /**
@@ -90,9 +100,10 @@ export class MeshNetwork {
    * time. Returns the nanoseconds from the call to delivery.
    */
   *transfer(a: TileCoord, b: TileCoord, bytes: number): ProcessBody<number> {
+    checkBytes(bytes);
     const t0 = this.sim.now;
-    const time = this.idleTime(a, b, bytes), latency = this.pathLatency(a, b);
-    const path = this.route(a, b).map((l) => this.entry(l));
+    const route = this.route(a, b), { bandwidth, latency } = this.cost(route);
+    const path = route.map((l) => this.entry(l));
     // Source port, links in route order, destination port: every transfer takes its resources in
     // this order along an XY route, so no two can each hold what the other waits for.
     const ends = path.length ? [this.port("inject", a), this.port("eject", b)] : [];
@@ -103,7 +114,7 @@ export class MeshNetwork {
     // propagation, during which the links already carry the next transfer (the RTL pipelines a
     // packet's flits behind another's the same way).
     const start = this.sim.now;
-    yield this.sim.timeout(time - latency);
+    yield this.sim.timeout(bytes / bandwidth); // an empty route: 0 (bandwidth Infinity)
     for (const e of path) {
       e.bytes += bytes;
       if (this.record) e.busy.push([start, this.sim.now]);

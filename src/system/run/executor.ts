@@ -17,7 +17,7 @@ import { EventSim, Resource, hold } from "../des/index.js";
 import type { ProcessBody, SimEvent } from "../des/index.js";
 import { MeshNetwork, ringCollective, type Collective, type LinkUse } from "../comm/index.js";
 import type { TimingModel } from "../compute.js";
-import { edgeDramPorts, tileCount } from "../platform/geometry.js";
+import { edgeDramPorts } from "../platform/geometry.js";
 import type { Platform, TileCoord } from "../platform/types.js";
 import { ELEMENT_BYTES, phaseShape, type Phase, type TransformerSpec } from "../workload/model.js";
 import { layerOps, type LayerOp } from "../workload/ops.js";
@@ -219,17 +219,25 @@ function buildRun(p: Platform, spec: TransformerSpec, phase: Phase, mapping: Map
   function finish(latencyNs: number): SystemRun {
     // The no-contention path of one micro-batch: every operator, fetch, collective and hand-over
     // of replica 0 at its idle time, one after the other.
+    // Every layer repeats its collectives on the same rings with the same sizes: each is simulated once.
+    const idle = new Map<string, number>();
+    const collectiveIdle = (kind: Collective, ring: readonly TileCoord[], bytes: number): number => {
+      const key = `${kind} ${bytes} ${ring.map((t) => `${t.x},${t.y}`).join(" ")}`;
+      let t = idle.get(key);
+      if (t === undefined) idle.set(key, (t = ringIdle(new MeshNetwork(new EventSim(), p), kind, ring, bytes)));
+      return t;
+    };
     let criticalPathNs = 0;
     for (let s = 0; s < pp; s++) {
       const tiles = groups[0][s];
       for (const ops of stageLayers[s]) {
         for (const op of ops) {
           if (op.kind === "all-reduce") {
-            criticalPathNs += ringIdle(new MeshNetwork(new EventSim(), p), "all-reduce", tiles, op.bytes!);
+            criticalPathNs += collectiveIdle("all-reduce", tiles, op.bytes!);
             continue;
           }
           if (op.kind === "all-to-all") {
-            criticalPathNs += Math.max(...tiles.map((_, i) => ringIdle(new MeshNetwork(new EventSim(), p), "all-to-all", epMembers(0, s, i), op.bytes! / tp)));
+            criticalPathNs += Math.max(...tiles.map((_, i) => collectiveIdle("all-to-all", epMembers(0, s, i), op.bytes! / tp)));
             continue;
           }
           const bytes = fetchBytes(op, stages[s].choice, eb);
@@ -268,9 +276,4 @@ function ringIdle(net: MeshNetwork, kind: Collective, tiles: readonly TileCoord[
   const pr = sim.process(ringCollective(net, kind, tiles, bytes));
   sim.run();
   return pr.value;
-}
-
-/** Tiles a mapping uses, for reports. */
-export function tilesUsed(p: Platform, m: Mapping): { used: number; total: number } {
-  return { used: m.tp * m.pp * m.dp, total: tileCount(p) };
 }

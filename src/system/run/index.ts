@@ -1,4 +1,4 @@
-export { runSystem, runSystemAsync, tilesUsed } from "./executor.js";
+export { runSystem, runSystemAsync } from "./executor.js";
 export type { OpSpan, RunOptions, SystemRun } from "./executor.js";
 export { PLACEMENTS, dieOrder, placeGroups, snakeOrder } from "./placement.js";
 export type { Mapping, Placement } from "./placement.js";
