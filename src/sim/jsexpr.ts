@@ -21,6 +21,8 @@ export interface ExprContext {
 }
 
 const isBig = (e: Expr) => e.width > NUM_BITS;
+/** The JS operator of each comparison (on numbers or bigints alike). */
+const COMPARE: Partial<Record<BinaryExpr["op"], string>> = { eq: "===", ne: "!==", lt: "<", le: "<=", gt: ">", ge: ">=" };
 const p2 = (k: number) => (2 ** k).toString();
 const mask = (w: number) => ((1n << BigInt(w)) - 1n).toString();
 
@@ -79,7 +81,7 @@ export class JsExprGen {
   private truth(e: Expr): string {
     if (this.ctx.ref(e, false) === undefined) {
       if (e instanceof BinaryExpr && !isBig(e.a) && !isBig(e.b)) {
-        const op = ({ eq: "===", ne: "!==", lt: "<", le: "<=", gt: ">", ge: ">=" } as Record<string, string>)[e.op];
+        const op = COMPARE[e.op];
         if (op) return `(${this.gen(e.a)} ${op} ${this.gen(e.b)})`;
       }
       if (e instanceof UnaryExpr && e.op === "reduceOr" && !isBig(e.arg)) return `(${this.gen(e.arg)} !== 0)`;
@@ -177,7 +179,7 @@ export class JsExprGen {
       case "le":
       case "gt":
       case "ge": {
-        const op = { eq: "===", ne: "!==", lt: "<", le: "<=", gt: ">", ge: ">=" }[e.op];
+        const op = COMPARE[e.op]!;
         // `| 0` turns the boolean into 0/1 without a branch (2.5x faster than `? 1 : 0` on random data).
         if (isBig(a) || isBig(b)) return `((${this.asBig(a)} ${op} ${this.asBig(b)}) | 0)`;
         return `((${this.gen(a)} ${op} ${this.gen(b)}) | 0)`;

@@ -103,7 +103,7 @@ export async function systemCommand(model: string | undefined, args: SystemArgs,
       const { spans, links, groups, ...rest } = r;
       io.out(JSON.stringify({ ...rest, spans: spans.length, links: links.length, trace: tracePath, svg: svgPath }, null, 2) + "\n");
     } else {
-      io.out(`${spec.name} ${kind} (batch ${batch}${kind === "prefill" ? `, seq ${phase.kind === "prefill" ? phase.seq : ""}` : `, context ${phase.kind === "decode" ? phase.context : ""}`}) on ${platform.name}, tp ${mapping.tp} pp ${mapping.pp} dp ${mapping.dp}${mapping.ep > 1 ? ` ep ${mapping.ep}` : ""}, ${mapping.microbatches} micro-batch(es), ${mapping.placement} placement\n`);
+      io.out(`${spec.name} ${kind} (batch ${batch}, ${phase.kind === "prefill" ? `seq ${phase.seq}` : `context ${phase.context}`}) on ${platform.name}, tp ${mapping.tp} pp ${mapping.pp} dp ${mapping.dp}${mapping.ep > 1 ? ` ep ${mapping.ep}` : ""}, ${mapping.microbatches} micro-batch(es), ${mapping.placement} placement\n`);
       io.out(summary(r) + "\n");
       if (tracePath) io.out(`trace: ${tracePath} (open in https://ui.perfetto.dev or chrome://tracing)\n`);
       if (svgPath) io.out(`link utilization: ${svgPath}\n`);
