@@ -17,6 +17,7 @@ import { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR, SCALESIM_ENGINES, scaleSimC
 import { SYSTEM_DEFAULTS, systemCommand } from "./commands/system.js";
 import { MODEL_PRESETS } from "../system/workload/model.js";
 import { PLACEMENTS } from "../system/run/placement.js";
+import { SCHEDULES } from "../system/run/schedule.js";
 import { UsageError } from "./usage.js";
 import { oneLine } from "../io/user-error.js";
 
@@ -154,18 +155,19 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
   const count = (what: string) => intIn(1, 1 << 20, what);
   program
     .command("system")
-    .description("a transformer's prefill or decode on a tiled or wafer-scale platform (event-driven, PALM-style): latency, tokens/s, utilization, Perfetto trace")
+    .description("a transformer's prefill, decode or training step on a tiled or wafer-scale platform (event-driven, PALM-style): latency, tokens/s, utilization, Perfetto trace")
     .argument("[model]", `a model preset (${Object.keys(MODEL_PRESETS).join(", ")}) or a model JSON file (default ${SYSTEM_DEFAULTS.model})`)
     .option("--platform <preset|file>", `a platform preset or JSON file (default ${SYSTEM_DEFAULTS.platform}); --list shows the presets`)
-    .addOption(new Option("--phase <phase>", "prefill a sequence, or one decode step").choices(["prefill", "decode"]).default("prefill"))
+    .addOption(new Option("--phase <phase>", "prefill a sequence, one decode step, or one training step (forward, backward, gradient all-reduce, optimizer)").choices(["prefill", "decode", "train"]).default("prefill"))
     .option("--batch <n>", `sequences (default ${SYSTEM_DEFAULTS.batch})`, count("--batch"))
-    .option("--seq <n>", `prefill: tokens per sequence (default ${SYSTEM_DEFAULTS.seq})`, count("--seq"))
+    .option("--seq <n>", `prefill, train: tokens per sequence (default ${SYSTEM_DEFAULTS.seq})`, count("--seq"))
     .option("--context <n>", `decode: tokens already in each sequence's KV cache (default ${SYSTEM_DEFAULTS.context})`, count("--context"))
     .option("--tp <n>", "tensor-parallel tiles per group (default 1)", count("--tp"))
     .option("--pp <n>", "pipeline stages (default 1)", count("--pp"))
     .option("--dp <n>", "data-parallel replicas (default 1)", count("--dp"))
     .option("--ep <n>", "expert-parallel replicas: MoE experts split over ep of the dp replicas, tokens moved by all-to-all (default 1; divides dp)", count("--ep"))
     .option("--microbatches <n>", "micro-batches per replica through the pipeline (default 1)", count("--microbatches"))
+    .addOption(new Option("--schedule <schedule>", "pipeline schedule of a training step: gpipe (all forwards, then all backwards) or 1f1b (one forward, one backward; keeps fewer micro-batches' activations)").choices([...SCHEDULES]).default("1f1b"))
     .addOption(new Option("--mapping <placement>", "tile order the groups are cut from: snake (the whole mesh) or die (die by die, so a TP group stays on one die's links)").choices([...PLACEMENTS]).default("snake"))
     .option("--per-tile", "simulate every tile (default: each TP group as one virtual tile; same times, fewer events)")
     .option("--json", "machine-readable summary")

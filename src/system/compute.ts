@@ -8,7 +8,7 @@
  */
 import { analyticCycles, type Dataflow } from "../golden/systolic.js";
 
-export type TimingModel = "pe-array" | "roofline";
+export type TimingModel = "pe-array" | "softmax-unit" | "roofline";
 
 export interface OpTime {
   /** Nanoseconds. */

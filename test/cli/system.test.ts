@@ -61,6 +61,26 @@ describe("tessera system", () => {
     expect(r.err).toMatch(/bad\.json: layres: unknown field; allowed: name, hidden/);
   });
 
+  it("a training step: GPipe and 1F1B in about the same time, 1F1B keeping fewer micro-batches; backward passes in the trace", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tessera-system-train-"));
+    const trace = join(dir, "t.json");
+    const argv = ["system", "--platform", "tiny-2x2", "--phase", "train", "--batch", "4", "--seq", "64", "--pp", "4", "--microbatches", "4"];
+    const [g, f] = await Promise.all([runCli([...argv, "--schedule", "gpipe", "--json"]), runCli([...argv, "--json", "--trace", trace])]);
+    expect(g.code).toBe(0);
+    expect(f.code).toBe(0);
+    const gj = JSON.parse(g.out), fj = JSON.parse(f.out);
+    expect([gj.schedule, fj.schedule]).toEqual(["gpipe", "1f1b"]);
+    expect(gj.stashedMicrobatches).toEqual([4, 4, 4, 4]);
+    expect(fj.stashedMicrobatches).toEqual([4, 3, 2, 1]);
+    expect(Math.abs(gj.latencyNs / fj.latencyNs - 1)).toBeLessThan(0.05);
+    const names = JSON.parse(readFileSync(trace, "utf8")).traceEvents.map((e: { name: string }) => e.name);
+    expect(names).toEqual(expect.arrayContaining(["qkv dgrad", "qkv wgrad", "gradients to previous stage", "optimizer step"]));
+    const text = await runCli(argv);
+    expect(text.out).toContain("llama2-7b train 4 x 64 on tiny-2x2, tp 1 pp 4 dp 1, 4 micro-batch(es) (1f1b)");
+    expect(text.out).toMatch(/micro-batches kept per stage \(1f1b\) +4 3 2 1/);
+    expect(text.out).toMatch(/softmax-unit \d/);
+  });
+
   it("usage errors say what to change", async () => {
     const cases: [string[], RegExp][] = [
       [["system", "--pp", "3"], /pp = 3 does not divide the 32 layers of llama2-7b/],
@@ -69,6 +89,8 @@ describe("tessera system", () => {
       [["system", "--platform", "nosuch"], /nosuch: no such file, and no platform preset/],
       [["system", "--phase", "decode", "--seq", "5"], /--seq is for --phase prefill/],
       [["system", "--tp", "0"], /--tp must be a whole number/],
+      [["system", "--phase", "train", "--context", "5"], /--context is for --phase decode \(train takes --seq\)/],
+      [["system", "--phase", "train", "--schedule", "zb"], /--schedule.*gpipe, 1f1b/],
     ];
     for (const [argv, msg] of cases) {
       const r = await runCli(argv);

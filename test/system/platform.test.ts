@@ -72,7 +72,7 @@ describe("parsePlatform faults name the field", () => {
     ["negative latency", (p) => setAt(p, "links.interDie.latencyNs", -0.5), "links.interDie.latencyNs", "must be a number >= 0 (ns)"],
     ["missing field", (p) => setAt(p, "links.interDie.latencyNs", undefined), "links.interDie.latencyNs", "is missing; add it: a number >= 0 (ns)"],
     ["missing object", (p) => setAt(p, "tile.array", undefined), "tile.array", "is missing; add it: an object with fields rows, cols"],
-    ["unknown field", (p) => setAt(p, "tile.arrray", { rows: 1, cols: 1 }), "tile.arrray", 'is not a field: tile has peakOps, sramBytes, array (? marks optional ones); did you mean "array"?'],
+    ["unknown field", (p) => setAt(p, "tile.arrray", { rows: 1, cols: 1 }), "tile.arrray", 'is not a field: tile has peakOps, sramBytes, array, softmaxUnit? (? marks optional ones); did you mean "array"?'],
     ["typo'd optional field", (p) => setAt(p, "dram.channel", 4), "dram.channel", 'did you mean "channels"?'],
     ["wrong case", (p) => setAt(setAt(p, "clockGHz", undefined), "clockGhz", 1), "clockGhz", 'did you mean "clockGHz"?'],
     ["non-integer dies", (p) => setAt(p, "dies.x", 2.5), "dies.x", "must be a whole number from 1 to 65536, got 2.5"],
@@ -88,6 +88,9 @@ describe("parsePlatform faults name the field", () => {
     ["more channels than boundary tiles", (p) => setAt(p, "dram.channels", 69), "dram.channels", "must be at most 68, the number of tiles on the mesh boundary"],
     ["empty name", (p) => setAt(p, "name", " "), "name", "must name the platform"],
     ["bad groupTiles", (p) => setAt(p, "groupTiles", { x: 2 }), "groupTiles.y", "is missing"],
+    ["softmax unit without lanes", (p) => setAt(p, "tile.softmaxUnit", { units: 2 }), "tile.softmaxUnit.lanes", "is missing; add it: a whole number from 1 to 1024"],
+    ["softmax unit too narrow a reciprocal", (p) => setAt(p, "tile.softmaxUnit", { units: 1, lanes: 4, recipBits: 12 }), "tile.softmaxUnit.recipBits", "recipBits (12) must exceed probBits (15)"],
+    ["softmax unit typo", (p) => setAt(p, "tile.softmaxUnit", { units: 1, lane: 4 }), "tile.softmaxUnit.lane", 'did you mean "lanes"?'],
   ];
   it.each(cases)("%s", (_what, change, path, words) => {
     const p = palm();

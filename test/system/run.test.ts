@@ -7,6 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
 import { analyticCycles } from "../../src/golden/systolic.js";
+import { DEFAULT_SOFTMAX } from "../../src/golden/sofa.js";
+import { softmaxUnitCycles } from "../../src/golden/sofa-sufa-timing.js";
 import { platformPreset, type Platform } from "../../src/system/platform/index.js";
 import { runSystem, runSystemAsync } from "../../src/system/run/executor.js";
 import { dieOrder, placeGroups } from "../../src/system/run/placement.js";
@@ -50,6 +52,18 @@ describe("layer operators", () => {
     expect(ep.find((o) => o.name === "experts gate+up")!.gemm).toEqual({ m: 4, n: 2 * 2048, k: 7168, count: 32 });
     expect(layerOps(spec, phase, 1, 2, 8).some((o) => o.kind === "all-to-all")).toBe(false);
     expect(() => layerOps(spec, phase, 1, 3, 3)).toThrow(/ep = 3 does not divide the experts \(256\)/);
+  });
+
+  it("attention's softmax takes the SOFA softmax units' cycles where the tile has them, else the roofline", () => {
+    // 2 sequences x 32 heads x 1 query row = 64 rows of 11 scores, over tiny-2x2's two 8-lane units.
+    const op = layerOps(modelPreset("llama2-7b"), { kind: "decode", batch: 2, context: 10 }, 1, 0).find((o) => o.name === "softmax")!;
+    expect(op.softmax).toEqual({ rows: 64, length: 11 });
+    expect(opComputeTime(tiny, "fp16", op)).toEqual({ ns: 32 * softmaxUnitCycles(11, 8, DEFAULT_SOFTMAX.recipBits, DEFAULT_SOFTMAX.probBits), model: "softmax-unit" });
+    const { softmaxUnit: _, ...plain } = tiny.tile;
+    expect(opComputeTime({ ...tiny, tile: plain }, "fp16", op)).toEqual({ ns: (64 * 11 * 5) / 64, model: "roofline" });
+    // A run reports the time that rests on each model.
+    const r = runSystem(tiny, modelPreset("llama2-7b"), { kind: "decode", batch: 2, context: 10 }, { tp: 4, pp: 1, dp: 1, microbatches: 1 }, { spans: false });
+    expect(Object.keys(r.computeNsByModel).sort()).toEqual(["pe-array", "roofline", "softmax-unit"]);
   });
 
   it("a GEMM operator takes the PE-array model's cycles, scaled from the array's rate to the tile's peak", () => {

@@ -1,11 +1,12 @@
 /**
- * `tessera system [model] --platform <preset|file> [--phase prefill|decode] [--batch n] [--seq n]
+ * `tessera system [model] --platform <preset|file> [--phase prefill|decode|train] [--batch n] [--seq n]
  *                 [--context n] [--tp n] [--pp n] [--dp n] [--ep n] [--microbatches n]
- *                 [--mapping snake|die] [--per-tile]
+ *                 [--schedule gpipe|1f1b] [--mapping snake|die] [--per-tile]
  *                 [--json] [--trace out.json] [--svg links.svg] [--list]`:
  * a transformer phase on a platform through the system model (src/system/run): latency end to
  * end and per layer, tokens/s, utilization of compute, links and DRAM, the no-contention critical
- * path, each stage's dataflow, and how much compute time rests on the PE-array model. --trace
+ * path, each stage's dataflow, how much compute time rests on each timing model, and for a
+ * training step the micro-batches each pipeline stage keeps under the schedule. --trace
  * writes Chrome trace-event JSON (Perfetto, chrome://tracing), --svg a heatmap of link
  * utilization on the mesh. Exit 0, or 2 on usage errors.
  */
@@ -13,10 +14,11 @@ import { UserError } from "../../io/user-error.js";
 import { writeFileAtomic, prepareOutputFile } from "../../io/output-file.js";
 import { PLATFORM_PRESETS, loadPlatform } from "../../system/platform/index.js";
 import { MODEL_PRESETS } from "../../system/workload/model.js";
-import type { Phase } from "../../system/workload/model.js";
+import { describePhase, type Phase } from "../../system/workload/model.js";
 import { loadTransformer } from "../../system/workload/read.js";
 import { runSystemAsync, type SystemRun } from "../../system/run/executor.js";
 import type { Placement } from "../../system/run/placement.js";
+import type { Schedule } from "../../system/run/schedule.js";
 import { chromeTrace } from "../../system/run/trace.js";
 import { linkUtilizationSvg } from "../../system/run/svg.js";
 import { table } from "../format.js";
@@ -26,7 +28,7 @@ import { EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
 
 export interface SystemArgs {
   platform?: string;
-  phase?: "prefill" | "decode";
+  phase?: Phase["kind"];
   batch?: number;
   seq?: number;
   context?: number;
@@ -34,6 +36,7 @@ export interface SystemArgs {
   pp?: number;
   dp?: number;
   microbatches?: number;
+  schedule?: Schedule;
   ep?: number;
   mapping?: Placement;
   perTile?: boolean;
@@ -68,7 +71,8 @@ function summary(r: SystemRun): string {
     ["link utilization mean / max", `${pct(r.linkUtilization.mean)} / ${pct(r.linkUtilization.max)} over ${r.linkUtilization.links} links`],
     ["DRAM utilization", pct(r.dramUtilization)],
     ["dataflow per stage", [...new Set(r.stages.map((s) => s.choice))].join(", ")],
-    ["compute on the PE-array model", pct((r.computeNsByModel["pe-array"] ?? 0) / Object.values(r.computeNsByModel).reduce((a, b) => a + b, 0))],
+    ["compute time by model", Object.entries(r.computeNsByModel).map(([m, ns]) => `${m} ${pct(ns / Object.values(r.computeNsByModel).reduce((a, b) => a + b, 0))}`).join(", ")],
+    ...(r.stashedMicrobatches ? [[`micro-batches kept per stage (${r.schedule})`, r.stashedMicrobatches.join(" ")]] : []),
     ["events", r.events.toLocaleString("en-US")],
   ];
   return table([["measure", "value"], ...rows]);
@@ -80,11 +84,14 @@ export async function systemCommand(model: string | undefined, args: SystemArgs,
     const spec = loadTransformer(model ?? SYSTEM_DEFAULTS.model);
     const platform = loadPlatform(args.platform ?? SYSTEM_DEFAULTS.platform);
     const kind = args.phase ?? "prefill";
-    if (kind === "prefill" && args.context !== undefined) throw new UsageError("--context is for --phase decode (prefill takes --seq)");
-    if (kind === "decode" && args.seq !== undefined) throw new UsageError("--seq is for --phase prefill (decode takes --context)");
+    if (kind !== "decode" && args.context !== undefined) throw new UsageError(`--context is for --phase decode (${kind} takes --seq)`);
+    if (kind === "decode" && args.seq !== undefined) throw new UsageError("--seq is for --phase prefill or train (decode takes --context)");
     const batch = args.batch ?? SYSTEM_DEFAULTS.batch;
-    const phase: Phase = kind === "prefill" ? { kind, batch, seq: args.seq ?? SYSTEM_DEFAULTS.seq } : { kind, batch, context: args.context ?? SYSTEM_DEFAULTS.context };
-    const mapping = { tp: args.tp ?? 1, pp: args.pp ?? 1, dp: args.dp ?? 1, microbatches: args.microbatches ?? 1, ep: args.ep ?? 1, placement: args.mapping ?? "snake" };
+    const phase: Phase = kind === "decode" ? { kind, batch, context: args.context ?? SYSTEM_DEFAULTS.context } : { kind, batch, seq: args.seq ?? SYSTEM_DEFAULTS.seq };
+    const mapping = {
+      tp: args.tp ?? 1, pp: args.pp ?? 1, dp: args.dp ?? 1, microbatches: args.microbatches ?? 1, ep: args.ep ?? 1,
+      placement: args.mapping ?? "snake", schedule: args.schedule ?? "1f1b",
+    };
     const tracePath = args.trace ? prepareOutputFile(args.trace, "--trace") : undefined;
     const svgPath = args.svg ? prepareOutputFile(args.svg, "--svg") : undefined;
     let r: SystemRun;
@@ -103,7 +110,7 @@ export async function systemCommand(model: string | undefined, args: SystemArgs,
       const { spans, links, groups, ...rest } = r;
       io.out(JSON.stringify({ ...rest, spans: spans.length, links: links.length, trace: tracePath, svg: svgPath }, null, 2) + "\n");
     } else {
-      io.out(`${spec.name} ${kind} (batch ${batch}, ${phase.kind === "prefill" ? `seq ${phase.seq}` : `context ${phase.context}`}) on ${platform.name}, tp ${mapping.tp} pp ${mapping.pp} dp ${mapping.dp}${mapping.ep > 1 ? ` ep ${mapping.ep}` : ""}, ${mapping.microbatches} micro-batch(es), ${mapping.placement} placement\n`);
+      io.out(`${spec.name} ${describePhase(phase)} on ${platform.name}, tp ${mapping.tp} pp ${mapping.pp} dp ${mapping.dp}${mapping.ep > 1 ? ` ep ${mapping.ep}` : ""}, ${mapping.microbatches} micro-batch(es)${kind === "train" ? ` (${mapping.schedule})` : ""}, ${mapping.placement} placement\n`);
       io.out(summary(r) + "\n");
       if (tracePath) io.out(`trace: ${tracePath} (open in https://ui.perfetto.dev or chrome://tracing)\n`);
       if (svgPath) io.out(`link utilization: ${svgPath}\n`);

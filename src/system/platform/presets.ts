@@ -131,11 +131,11 @@ const wse2: Platform = {
 /** A small platform for tests: round numbers, 8 * 8 MACs * 2 ops * 1 GHz = 128 GOPS int8, half and a quarter of that for fp16 and fp32. */
 const tiny2x2: Platform = {
   name: "tiny-2x2",
-  description: "one die of 2x2 small tiles, for tests",
+  description: "one die of 2x2 small tiles, for tests; each tile with two 8-lane SOFA softmax units",
   clockGHz: 1,
   dies: { x: 1, y: 1 },
   tilesPerDie: { x: 2, y: 2 },
-  tile: { peakOps: { int8: 128e9, fp16: 64e9, fp32: 32e9 }, sramBytes: 256 * KiB, array: { rows: 8, cols: 8 } },
+  tile: { peakOps: { int8: 128e9, fp16: 64e9, fp32: 32e9 }, sramBytes: 256 * KiB, array: { rows: 8, cols: 8 }, softmaxUnit: { units: 2, lanes: 8 } },
   links: { intraDie: { bandwidthGBps: 64, latencyNs: 1 }, interDie: { bandwidthGBps: 16, latencyNs: 1 } },
   dram: { placement: "edge", bandwidthGBps: 32, capacityBytes: GiB },
 };

@@ -26,6 +26,20 @@ export interface TileSpec {
    * (peakOps / (2 * rows * cols * clock) of them); the presets say how theirs relate.
    */
   readonly array: { readonly rows: number; readonly cols: number };
+  /**
+   * SOFA softmax units on the tile (src/hw/sofa/softmax-unit.ts), if it has them: attention's
+   * softmax then takes their verified cycle count (softmaxUnitCycles) instead of the roofline.
+   * Each unit normalizes one row of scores at a time over `lanes` lanes; recipBits and probBits
+   * are its reciprocal and probability widths (defaults: the unit's DEFAULT_SOFTMAX).
+   */
+  readonly softmaxUnit?: SoftmaxUnitSpec;
+}
+
+export interface SoftmaxUnitSpec {
+  readonly units: number;
+  readonly lanes: number;
+  readonly recipBits?: number;
+  readonly probBits?: number;
 }
 
 /** One direction of one link between neighbouring tiles. */

@@ -6,7 +6,8 @@
  */
 import { UserError } from "../../io/user-error.js";
 import { boundaryTileCount } from "./geometry.js";
-import { DRAM_PLACEMENTS, PRECISIONS, type DramSpec, type LinkSpec, type Platform, type TileSpec } from "./types.js";
+import { DEFAULT_SOFTMAX } from "../../golden/sofa.js";
+import { DRAM_PLACEMENTS, PRECISIONS, type DramSpec, type LinkSpec, type Platform, type SoftmaxUnitSpec, type TileSpec } from "./types.js";
 
 /** A fault in a platform description; a UserError, so the CLI prints it as one line (exit 2). */
 export class PlatformError extends UserError {
@@ -37,7 +38,7 @@ export function parsePlatform(value: unknown, source = "platform"): Platform {
     clockGHz: root.positive("clockGHz", "GHz"),
     dies: xy(root.object("dies", ["x", "y"]), MAX_MESH_SIDE),
     tilesPerDie: xy(root.object("tilesPerDie", ["x", "y"]), MAX_MESH_SIDE),
-    tile: tile(root.object("tile", ["peakOps", "sramBytes", "array"])),
+    tile: tile(root.object("tile", ["peakOps", "sramBytes", "array", "softmaxUnit?"])),
     links: links(root.object("links", ["intraDie", "interDie"])),
     dram: dram(root.object("dram", ["placement", "bandwidthGBps", "capacityBytes", "channels?"])),
     ...(root.has("groupTiles") && { groupTiles: xy(root.object("groupTiles", ["x", "y"]), Number.MAX_SAFE_INTEGER) }),
@@ -64,7 +65,21 @@ function tile(f: Fields): TileSpec {
     peakOps: { int8: ops.positive("int8", "ops/s"), fp16: ops.positive("fp16", "ops/s"), fp32: ops.positive("fp32", "ops/s") },
     sramBytes: f.count("sramBytes", Number.MAX_SAFE_INTEGER, "bytes"),
     array: { rows: array.count("rows", MAX_ARRAY_SIDE), cols: array.count("cols", MAX_ARRAY_SIDE) },
+    ...(f.has("softmaxUnit") && { softmaxUnit: softmaxUnit(f.object("softmaxUnit", ["units", "lanes", "recipBits?", "probBits?"])) }),
   };
+}
+
+/** Widths the softmax unit's RTL accepts (src/hw/sofa/softmax-unit.ts checks the same). */
+function softmaxUnit(f: Fields): SoftmaxUnitSpec {
+  const u: SoftmaxUnitSpec = {
+    units: f.count("units", Number.MAX_SAFE_INTEGER),
+    lanes: f.count("lanes", MAX_ARRAY_SIDE),
+    ...(f.has("recipBits") && { recipBits: f.count("recipBits", 60) }),
+    ...(f.has("probBits") && { probBits: f.count("probBits", 24) }),
+  };
+  const recip = u.recipBits ?? DEFAULT_SOFTMAX.recipBits, prob = u.probBits ?? DEFAULT_SOFTMAX.probBits;
+  if (recip <= prob) f.fail(u.recipBits !== undefined ? "recipBits" : "probBits", `recipBits (${recip}) must exceed probBits (${prob}): the reciprocal of a sum >= 1.0 needs recipBits - probBits + 1 quotient bits`);
+  return u;
 }
 
 function links(f: Fields): { intraDie: LinkSpec; interDie: LinkSpec } {

@@ -1,5 +1,7 @@
 export { runSystem, runSystemAsync } from "./executor.js";
-export type { OpSpan, RunOptions, SystemRun } from "./executor.js";
+export type { OpSpan, Pass, RunOptions, SystemRun } from "./executor.js";
+export { SCHEDULES, peakInFlight, stageSteps } from "./schedule.js";
+export type { PipelineStep, Schedule } from "./schedule.js";
 export { PLACEMENTS, dieOrder, placeGroups, snakeOrder } from "./placement.js";
 export type { Mapping, Placement } from "./placement.js";
 export { fetchBytes, stageDataflow } from "./dataflow.js";

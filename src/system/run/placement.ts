@@ -12,6 +12,7 @@
  */
 import { meshSize, tileCount } from "../platform/geometry.js";
 import type { Platform, TileCoord } from "../platform/types.js";
+import type { Schedule } from "./schedule.js";
 
 export interface Mapping {
   /** Tensor-parallel shards per group (tiles that split each operator). */
@@ -26,6 +27,8 @@ export interface Mapping {
   readonly ep?: number;
   /** The tile order groups are cut from (default snake). */
   readonly placement?: Placement;
+  /** The pipeline schedule of a training step (default 1f1b; schedule.ts). */
+  readonly schedule?: Schedule;
 }
 
 export const PLACEMENTS = ["snake", "die"] as const;

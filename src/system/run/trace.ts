@@ -30,7 +30,7 @@ export function chromeTrace(run: SystemRun): { traceEvents: TraceEvent[]; displa
   for (const sp of run.spans) {
     ev.push({
       name: sp.op, ph: "X", pid: GROUPS_PID, tid: sp.replica * pp + sp.stage, ts: sp.start / 1000, dur: (sp.end - sp.start) / 1000, cat: sp.kind,
-      args: { layer: sp.layer, microbatch: sp.microbatch, model: sp.model },
+      args: { layer: sp.layer, microbatch: sp.microbatch, pass: sp.pass, model: sp.model },
     });
   }
   run.links.forEach((l, i) => {

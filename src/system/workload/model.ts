@@ -1,7 +1,8 @@
 /**
  * Workloads of the system model as data: decoder-only transformers (dense, Llama-style, and MoE,
  * DeepSeek/Mixtral-style) and the phase they run: prefill of `batch` sequences of `seq` tokens, or
- * one decode step of `batch` sequences with `context` tokens of KV cache each.
+ * one decode step of `batch` sequences with `context` tokens of KV cache each, or one training
+ * step (forward and backward) on `batch` sequences of `seq` tokens.
  */
 import type { Precision } from "../platform/types.js";
 
@@ -33,7 +34,8 @@ export interface TransformerSpec {
 
 export type Phase =
   | { readonly kind: "prefill"; readonly batch: number; readonly seq: number }
-  | { readonly kind: "decode"; readonly batch: number; readonly context: number };
+  | { readonly kind: "decode"; readonly batch: number; readonly context: number }
+  | { readonly kind: "train"; readonly batch: number; readonly seq: number };
 
 /** Bytes of one element in each precision. */
 export const ELEMENT_BYTES: Readonly<Record<Precision, number>> = { int8: 1, fp16: 2, fp32: 4 };
@@ -66,10 +68,15 @@ export function phaseShape(p: Phase): { tokens: number; sequences: number; query
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${p.kind}: ${what} = ${v} must be a whole number >= 1`);
   };
   pos(p.batch, "batch");
-  if (p.kind === "prefill") {
+  if (p.kind === "prefill" || p.kind === "train") {
     pos(p.seq, "seq");
     return { tokens: p.batch * p.seq, sequences: p.batch, queryLen: p.seq, kvLen: p.seq };
   }
   pos(p.context, "context");
   return { tokens: p.batch, sequences: p.batch, queryLen: 1, kvLen: p.context + 1 };
+}
+
+/** A phase in a few words, for tables and headers: "prefill 8 x 2048", "decode 64 @ 4096", "train 8 x 2048". */
+export function describePhase(p: Phase): string {
+  return p.kind === "decode" ? `decode ${p.batch} @ ${p.context}` : `${p.kind} ${p.batch} x ${p.seq}`;
 }

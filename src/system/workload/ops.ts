@@ -17,10 +17,14 @@ export interface LayerOp {
   readonly gemm?: { readonly m: number; readonly n: number; readonly k: number; readonly count: number };
   /** vector: elements on the shard and operations per element. */
   readonly vector?: { readonly elements: number; readonly opsPerElement: number };
+  /** Attention's softmax: `rows` rows of `length` scores each (a tile's softmax units time it by rows). */
+  readonly softmax?: { readonly rows: number; readonly length: number };
   /** all-reduce (over the TP group), all-to-all (over the EP group): bytes each member contributes. */
   readonly bytes?: number;
   /** Weight bytes the shard holds for this operator. */
   readonly weightBytes: number;
+  /** The weights are routed experts' (split over EP replicas, so their gradients are reduced over fewer replicas). */
+  readonly expert?: boolean;
   readonly deps: readonly number[];
 }
 
@@ -59,6 +63,7 @@ export function layerOps(spec: TransformerSpec, phase: Phase, tp: number, layer:
   const qkv = gemm("qkv", T, (hs + 2 * kvs) * hd, h, [norm1]);
   const qk = gemm("q x k", queryLen, kvLen, hd, [qkv], false, sequences * hs);
   const sm = vector("softmax", sequences * hs * queryLen * kvLen, SOFTMAX_OPS, [qk]);
+  ops[sm] = { ...ops[sm], softmax: { rows: sequences * hs * queryLen, length: kvLen } };
   const sv = gemm("s x v", queryLen, hd, kvLen, [sm], false, sequences * hs);
   const o = gemm("o proj", T, h, hs * hd, [sv]);
   const ar1 = allReduce("attn all-reduce", o);
@@ -85,8 +90,8 @@ export function layerOps(spec: TransformerSpec, phase: Phase, tp: number, layer:
     const act = vector("experts silu x up", active * perExpert * f, ACT_OPS, [up]);
     let down = gemm("experts down", perExpert, h, f, [act], false, active);
     // The weights of every local expert live on the shard, used or not.
-    ops[up] = { ...ops[up], weightBytes: local * 2 * f * h * eb };
-    ops[down] = { ...ops[down], weightBytes: local * f * h * eb };
+    ops[up] = { ...ops[up], weightBytes: local * 2 * f * h * eb, expert: true };
+    ops[down] = { ...ops[down], weightBytes: local * f * h * eb, expert: true };
     if (ep > 1) down = add({ name: "combine all-to-all", kind: "all-to-all", bytes: slots * h * eb, weightBytes: 0, deps: [down] });
     ops[router] = { ...ops[router], weightBytes: moe.experts * h * eb };
     let last = down;
