@@ -16,21 +16,31 @@ const DATA_MODES = ["uniform", "extremes", "mixed"] as const;
 const EXTREMES = [-128, -127, -1, 0, 1, 126, 127];
 
 /**
- * Fill `out` with operands: uniform int8, EXTREMES, or mixed (half each). Each draw of the PRNG
- * (32 random bits) gives two operands of 16 bits: the top bit picks extreme or uniform (mixed),
- * the low 8 bits are a uniform value, the low 15 an index into EXTREMES (floor(x * 7 / 2^15):
- * each extreme within 0.03% of 1/7). A 16x16 grid uses about 16 operands per cycle, and a draw
- * per operand (two for mixed) was a fifth of the testbench's time.
+ * Operands from 16 random bits, by table: uniform int8, EXTREMES, or mixed (half each). The top
+ * bit picks extreme or uniform (mixed), the low 8 bits are a uniform value, the low 15 an index
+ * into EXTREMES (floor(x * 7 / 2^15): each extreme within 0.03% of 1/7). One lookup per operand
+ * and no branch: the choice between the two kinds was unpredictable, and generating operands was
+ * a third of the testbench's time.
  */
-function fillOperands(out: Int8Array, r: () => number, mode: string): void {
+function operandTable(mode: string): Int8Array {
   const E = EXTREMES.length;
-  let bits = 0;
-  for (let i = 0; i < out.length; i++) {
-    if ((i & 1) === 0) bits = r() * 4294967296;
-    const h = (i & 1) === 0 ? bits & 0xffff : bits >>> 16;
+  const table = new Int8Array(0x10000);
+  for (let h = 0; h < 0x10000; h++) {
     const extreme = mode === "extremes" || (mode === "mixed" && h >= 0x8000);
-    out[i] = extreme ? EXTREMES[Math.floor(((h & 0x7fff) * E) / 0x8000)] : (h & 0xff) - 128;
+    table[h] = extreme ? EXTREMES[Math.floor(((h & 0x7fff) * E) / 0x8000)] : (h & 0xff) - 128;
   }
+  return table;
+}
+
+/** Fill `out` with operands: each draw of the PRNG (32 random bits) gives two, low half first. */
+function fillOperands(out: Int8Array, r: () => number, table: Int8Array): void {
+  const pairs = out.length >> 1;
+  for (let p = 0; p < pairs; p++) {
+    const bits = r() * 4294967296;
+    out[2 * p] = table[bits & 0xffff];
+    out[2 * p + 1] = table[bits >>> 16];
+  }
+  if (out.length & 1) out[out.length - 1] = table[(r() * 4294967296) & 0xffff];
 }
 
 /** Cycles one tile takes: a clear edge, then K + R + C - 2 edges until PE (R-1, C-1) has its last product. */
@@ -59,7 +69,7 @@ export const macGridTb: Testbench = {
     const rows = Number(params.rows), cols = Number(params.cols);
     const m = Number(params.m), n = Number(params.n), k = Number(params.k);
     const r = rng(seed);
-    const data = String(params.data);
+    const table = operandTable(String(params.data));
     const check = new Checker();
     const i32 = s(32), i8 = s(8);
     const sim = openSim(this.design(params), opts);
@@ -71,50 +81,53 @@ export const macGridTb: Testbench = {
     const accs = sim.outputBank(Array.from({ length: rows * cols }, (_, x) => N.acc(Math.floor(x / cols), x % cols)));
 
     // What was driven at each edge, for the edge-output checks: an operand leaves row i's right
-    // edge `cols` edges after it entered (one register per PE), so keep the last `cols` input
-    // vectors of A (and the last `rows` of B) in rings, one vector per edge.
-    const ringA = new Int32Array(cols * rows), ringB = new Int32Array(rows * cols);
+    // edge `cols` edges after it entered (one register per PE), and column j's bottom edge `rows`
+    // after, so the last max(rows, cols) input vectors are kept in a ring, copied whole from the
+    // bank (one native copy per edge). One more row of the ring stays zero: what the edges must
+    // show before any operand could have crossed the grid.
+    const inV = drive.values, width = inV.length;
+    const depth = Math.max(rows, cols), zeroRow = depth * width;
+    const ring = new Float64Array((depth + 1) * width);
     let edge = 0;
-    const inV = drive.values;
 
     /**
      * One edge: the feed for edge `t` of a tile (row i gets A[i0+i][t-i], column j gets
-     * B[t-j][j0+j]: the systolic skew; rows and columns past the tile's edge, and a clear edge,
-     * get 0) goes into the input bank and the rings, then step and check the operands leaving the
-     * grid. The loops write the bank's array directly: this runs every cycle.
+     * B[t-j][j0+j]: the systolic skew; rows and columns past the tile's edge or outside 0 <= t-i
+     * < k, and a clear edge, get 0) goes into the input bank and the ring, then step and check the
+     * operands leaving the grid. This runs every cycle: the skew's bounds are worked out once per
+     * edge (row i is fed iff max(0, t-k+1) <= i <= min(tr-1, t)), and A[i0+i][t-i] is
+     * A[i0*k + t + i*(k-1)].
      */
     const clockEdge = (clr: boolean, A: Int8Array, B: Int8Array, t: number, i0: number, j0: number, tr: number, tc: number): void => {
       inV[0] = clr ? 1 : 0;
-      const ra = (edge % cols) * rows, rb = (edge % rows) * cols;
-      for (let i = 0; i < rows; i++) {
-        const q = t - i;
-        const v = !clr && i < tr && q >= 0 && q < k ? A[(i0 + i) * k + q] : 0;
-        inV[1 + i] = v;
-        ringA[ra + i] = v;
+      inV.fill(0, 1);
+      if (!clr) {
+        const lo = Math.max(0, t - k + 1), hiA = Math.min(tr - 1, t), hiB = Math.min(tc - 1, t);
+        const aBase = i0 * k + t, bBase = t * n + j0;
+        for (let i = lo; i <= hiA; i++) inV[1 + i] = A[aBase + i * (k - 1)];
+        for (let j = lo; j <= hiB; j++) inV[1 + rows + j] = B[bBase + j * (1 - n)];
       }
-      for (let j = 0; j < cols; j++) {
-        const q = t - j;
-        const v = !clr && j < tc && q >= 0 && q < k ? B[q * n + j0 + j] : 0;
-        inV[1 + rows + j] = v;
-        ringB[rb + j] = v;
-      }
+      ring.set(inV, (edge % depth) * width);
       drive.commit();
       sim.step();
       const out = edges.read();
-      // The vectors driven cols-1 (rows-1) edges ago, or zeros before there were any.
-      const fromA = edge >= cols - 1 ? ((edge + 1) % cols) * rows : -1, fromB = edge >= rows - 1 ? ((edge + 1) % rows) * cols : -1;
-      let ok = 0;
+      // The vectors driven cols-1 (rows-1) edges ago, or the zero row before there were any.
+      const fromA = (edge >= cols - 1 ? ((edge - (cols - 1)) % depth) * width : zeroRow) + 1;
+      const fromB = (edge >= rows - 1 ? ((edge - (rows - 1)) % depth) * width : zeroRow) + 1 + rows;
+      let bad = 0;
       for (let i = 0; i < rows; i++) {
-        const want = fromA >= 0 ? ringA[fromA + i] : 0;
-        if (out[i] !== want) check.equal(`${N.aOut(i)} at cycle ${sim.cycle}`, out[i], want, i8);
-        else ok++;
+        if (out[i] !== ring[fromA + i]) {
+          bad++;
+          check.equal(`${N.aOut(i)} at cycle ${sim.cycle}`, out[i], ring[fromA + i], i8);
+        }
       }
       for (let j = 0; j < cols; j++) {
-        const want = fromB >= 0 ? ringB[fromB + j] : 0;
-        if (out[rows + j] !== want) check.equal(`${N.bOut(j)} at cycle ${sim.cycle}`, out[rows + j], want, i8);
-        else ok++;
+        if (out[rows + j] !== ring[fromB + j]) {
+          bad++;
+          check.equal(`${N.bOut(j)} at cycle ${sim.cycle}`, out[rows + j], ring[fromB + j], i8);
+        }
       }
-      check.checks += ok;
+      check.checks += rows + cols - bad;
       edge++;
     };
 
@@ -124,14 +137,15 @@ export const macGridTb: Testbench = {
     const target = opts.cycles ?? 0;
     const gemmsPlanned = Math.max(1, Math.ceil(target / perGemm));
     let gemms = 0, tiles = 0;
+    // One GEMM's operands and result at a time, reused (an allocation per GEMM showed in profiles).
+    const A = new Int8Array(m * k), B = new Int8Array(k * n), C = new Int32Array(m * n);
 
     try {
       sim.reset();
       do {
-        const A = new Int8Array(m * k), B = new Int8Array(k * n);
-        fillOperands(A, r, data);
-        fillOperands(B, r, data);
-        const C = gemmInt8(A, B, m, k, n);
+        fillOperands(A, r, table);
+        fillOperands(B, r, table);
+        gemmInt8(A, B, m, k, n, C);
         for (let ti = 0; ti < tilesI; ti++) {
           for (let tj = 0; tj < tilesJ; tj++) {
             const i0 = ti * rows, j0 = tj * cols;

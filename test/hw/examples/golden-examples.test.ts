@@ -23,6 +23,10 @@ describe("golden GEMM (int8 x int8 -> int32 wrap)", () => {
     "equals the exact sum wrapped to int32",
     ({ d, a, b }) => {
       expect([...gemmInt8(a, b, d.m, d.k, d.n)]).toEqual(gemmBig(a, b, d.m, d.k, d.n));
+      // Into a reused array (stale contents overwritten), from Int8Arrays: the same.
+      const out = new Int32Array(d.m * d.n).fill(12345);
+      expect(gemmInt8(Int8Array.from(a), Int8Array.from(b), d.m, d.k, d.n, out)).toBe(out);
+      expect([...out]).toEqual(gemmBig(a, b, d.m, d.k, d.n));
     },
   );
 
@@ -36,6 +40,7 @@ describe("golden GEMM (int8 x int8 -> int32 wrap)", () => {
   it("refuses operands that are not int8 and mismatched sizes", () => {
     expect(() => gemmInt8([128], [1], 1, 1, 1)).toThrow(/A holds 128/);
     expect(() => gemmInt8([1, 2], [1], 1, 1, 1)).toThrow(/m\*k/);
+    expect(() => gemmInt8([1], [1], 1, 1, 1, new Int32Array(2))).toThrow(/out has 2 elements, expected m\*n = 1\*1/);
   });
 });
 
