@@ -28,6 +28,13 @@ describe("elaboration errors", () => {
     expect(err!.message).toMatch(/break the loop with a register/);
   });
 
+  it("a location is the user's own line (mapped back to the TypeScript source), relative to the working directory", () => {
+    const m = new Module("where");
+    const line = Number(/errors\.test\.ts:(\d+):/.exec(new Error().stack!)![1]) + 1;
+    const sig = m.signal("x", u(1));
+    expect(String(sig.loc)).toMatch(new RegExp(`^test/hdl/errors\\.test\\.ts:${line}:\\d+$`));
+  });
+
   it("implicit truncation names both widths and the way out", () => {
     const m = new Module("t");
     const a = m.input("a", u(8));
