@@ -55,8 +55,26 @@ export async function selectOne(arg: string, io: Io, command: string): Promise<T
   return tbs[0];
 }
 
+/**
+ * Set when whoever reads our stdout has gone (`tessera ... | head`): what is left to print is
+ * dropped, and the command still finishes and exits with its own code. Without the listener,
+ * Node throws the EPIPE as an unhandled 'error' event and the user sees a stack trace.
+ */
+let stdoutClosed = false;
+let watchingStdout = false;
+function writeOut(text: string): void {
+  if (!watchingStdout) {
+    watchingStdout = true;
+    process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE" || (stdoutClosed && e.code === "ERR_STREAM_DESTROYED")) stdoutClosed = true;
+      else throw e;
+    });
+  }
+  if (!stdoutClosed) process.stdout.write(text);
+}
+
 export const processIo: Io = {
-  out: (t) => void process.stdout.write(t),
+  out: writeOut,
   err: (t) => void process.stderr.write(t),
   isTTY: !!process.stderr.isTTY,
   progressStream: process.stderr,

@@ -12,6 +12,15 @@ describe("tessera as a process", () => {
     expect(JSON.parse(r.stdout).map((t: { name: string }) => t.name)).toContain("mac-grid");
   });
 
+  it("a reader that leaves early (tessera ... | head): no EPIPE stack trace, the command's own exit code", () => {
+    // `list` writes line by line, so its writes go on after head has read one line and left.
+    for (const cmd of ["list", "emit mac-grid --param rows=32 --param cols=32"]) {
+      const r = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" bin/tessera-dev.js ${cmd} | head -c 10 > /dev/null`], { cwd, encoding: "utf8" });
+      expect(r.stderr, cmd).toBe("");
+      expect(r.status, cmd).toBe(0);
+    }
+  });
+
   it("tsx src/cli/main.ts exits 2 on a bad parameter, naming it", () => {
     const tsx = new URL("../../node_modules/.bin/tsx", import.meta.url).pathname;
     const r = spawnSync(tsx, ["src/cli/main.ts", "run", "mac-grid", "--param", "rows=65"], { cwd, encoding: "utf8" });
