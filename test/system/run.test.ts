@@ -9,14 +9,13 @@ import { fc, test } from "@fast-check/vitest";
 import { analyticCycles } from "../../src/golden/systolic.js";
 import { DEFAULT_SOFTMAX } from "../../src/golden/sofa.js";
 import { softmaxUnitCycles } from "../../src/golden/sofa-sufa-timing.js";
-import { platformPreset, type Platform } from "../../src/system/platform/index.js";
+import { platformPreset } from "../../src/system/platform/index.js";
+import { grid, smallModel, tiny } from "./fixtures.js";
 import { runSystem, runSystemAsync } from "../../src/system/run/executor.js";
 import { dieOrder, placeGroups } from "../../src/system/run/placement.js";
 import { opComputeTime } from "../../src/system/run/timing.js";
 import { layerMacs, layerOps } from "../../src/system/workload/ops.js";
 import { modelPreset, type Phase, type TransformerSpec } from "../../src/system/workload/model.js";
-
-const tiny = platformPreset("tiny-2x2");
 
 describe("layer operators", () => {
   it("a Llama-2-7B layer's GEMMs are 4h^2 + 3h*ffn MACs per token plus attention, split evenly by tp", () => {
@@ -73,19 +72,6 @@ describe("layer operators", () => {
     expect(opComputeTime(tiny, "fp16", op)).toEqual({ ns: cycles * 2, model: "pe-array" });
   });
 });
-
-/** A small transformer for runs on small platforms. */
-function smallModel(layers: number, moe: boolean): TransformerSpec {
-  return {
-    name: "small", hidden: 64, heads: 4, kvHeads: 2, headDim: 16, ffn: 128, layers, precision: "fp16",
-    ...(moe ? { moe: { experts: 8, topK: 2, expertFfn: 32, sharedExperts: 1, denseLayers: 1 } } : {}),
-  };
-}
-
-/** A platform of dies x dies dies of 2x2 tiles, SRAM small enough that big models stream weights. */
-function grid(dies: number, sramBytes: number): Platform {
-  return { ...tiny, name: "grid", dies: { x: dies, y: dies }, tile: { ...tiny.tile, sramBytes } };
-}
 
 describe("system runs", () => {
   const arb = fc.record({

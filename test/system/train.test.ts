@@ -7,15 +7,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { fc, test } from "@fast-check/vitest";
-import { platformPreset, type Platform } from "../../src/system/platform/index.js";
+import { platformPreset } from "../../src/system/platform/index.js";
+import { grid, smallModel, tiny } from "./fixtures.js";
 import { runSystem } from "../../src/system/run/executor.js";
 import { peakInFlight, stageSteps, type Schedule } from "../../src/system/run/schedule.js";
 import { opComputeTime } from "../../src/system/run/timing.js";
 import { BACKWARD_VECTOR_FACTOR, layerBackwardOps } from "../../src/system/workload/backward.js";
 import { layerMacs, layerOps } from "../../src/system/workload/ops.js";
-import { modelPreset, type Phase, type TransformerSpec } from "../../src/system/workload/model.js";
+import { modelPreset, type Phase } from "../../src/system/workload/model.js";
 
-const tiny = platformPreset("tiny-2x2");
 const show = (steps: ReturnType<typeof stageSteps>) => steps.map((s) => `${s.pass[0].toUpperCase()}${s.microbatch}`).join(" ");
 
 describe("pipeline schedules", () => {
@@ -77,19 +77,6 @@ describe("backward operators", () => {
     ]);
   });
 });
-
-/** A small dense transformer whose layers are all alike. */
-function smallModel(layers: number, moe = false): TransformerSpec {
-  return {
-    name: "small", hidden: 64, heads: 4, kvHeads: 2, headDim: 16, ffn: 128, layers, precision: "fp16",
-    ...(moe ? { moe: { experts: 8, topK: 2, expertFfn: 32, sharedExperts: 1, denseLayers: 1 } } : {}),
-  };
-}
-
-function grid(dies: number, sramBytes: number, link?: { bandwidthGBps: number; latencyNs: number }): Platform {
-  const links = link ? { intraDie: link, interDie: link } : tiny.links;
-  return { ...tiny, name: "grid", dies: { x: dies, y: dies }, tile: { ...tiny.tile, sramBytes }, links };
-}
 
 describe("training runs", () => {
   it("uniform stages on a network too fast to matter: (M + P - 1) x (tf + tb) plus the optimizer, under both schedules", () => {
