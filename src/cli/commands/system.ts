@@ -62,6 +62,7 @@ const us = (ns: number) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(3)} ms` : `${(ns /
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function summary(r: SystemRun): string {
+  const computeNs = Object.values(r.computeNsByModel).reduce((a, b) => a + b, 0);
   const rows = [
     ["latency", us(r.latencyNs)],
     ["per layer (stage 0, first micro-batch)", us(r.perLayerNs)],
@@ -71,7 +72,7 @@ function summary(r: SystemRun): string {
     ["link utilization mean / max", `${pct(r.linkUtilization.mean)} / ${pct(r.linkUtilization.max)} over ${r.linkUtilization.links} links`],
     ["DRAM utilization", pct(r.dramUtilization)],
     ["dataflow per stage", [...new Set(r.stages.map((s) => s.choice))].join(", ")],
-    ["compute time by model", Object.entries(r.computeNsByModel).map(([m, ns]) => `${m} ${pct(ns / Object.values(r.computeNsByModel).reduce((a, b) => a + b, 0))}`).join(", ")],
+    ["compute time by model", Object.entries(r.computeNsByModel).map(([m, ns]) => `${m} ${pct(ns / computeNs)}`).join(", ")],
     ...(r.stashedMicrobatches ? [[`micro-batches kept per stage (${r.schedule})`, r.stashedMicrobatches.join(" ")]] : []),
     ["events", r.events.toLocaleString("en-US")],
   ];
