@@ -183,8 +183,15 @@ function buildRun(p: Platform, spec: TransformerSpec, phase: Phase, mapping: Map
   // Replicas holding the same experts: every ep-th one.
   const expertPeers = (r: number) => Array.from({ length: dp / ep }, (_, k) => (r % ep) + k * ep);
 
+  // The DRAM port nearest each tile, found once per tile (fetches ask for it on every operator).
+  const portOf = new Map<TileCoord, number>();
+  const portNear = (t: TileCoord): number => {
+    let i = portOf.get(t);
+    if (i === undefined) portOf.set(t, (i = nearest(ports, t)));
+    return i;
+  };
   const fetch = function* (tile: TileCoord, bytes: number): ProcessBody<void> {
-    const i = nearest(ports, tile);
+    const i = portNear(tile);
     yield* hold(sim, dram[i], bytes / p.dram.bandwidthGBps);
     yield* net.transfer(ports[i], tile, bytes);
   };
@@ -290,7 +297,7 @@ function buildRun(p: Platform, spec: TransformerSpec, phase: Phase, mapping: Map
       if (op.kind === "all-to-all") return maxOver(shardRings(epMembers(0), s).map((ring) => collectiveIdle("all-to-all", ring, op.bytes! / tp)));
       const bytes = fetchBytes(op, stages[s].choice, eb);
       const fetchNs = bytes > 0 ? maxOver(tiles.map((t) => {
-        const i = nearest(ports, t);
+        const i = portNear(t);
         return bytes / p.dram.bandwidthGBps + net.idleTime(ports[i], t, bytes);
       })) : 0;
       return fetchNs + opComputeTime(p, spec.precision, op).ns;
