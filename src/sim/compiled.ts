@@ -6,11 +6,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { Expr, MemReadExpr } from "../hdl/expr.js";
 import type { BehaviouralBlock, BehaviouralIO } from "../hdl/behavioural.js";
 import type { Engine } from "./engine.js";
 import { H } from "./helpers.js";
-import { JsExprGen } from "./jsexpr.js";
+import { FunctionBuilder, absoluteSlots } from "./function-builder.js";
 import { makeBehaviouralIO } from "./behavio.js";
 import { Layout, STORE_B, STORE_F, STORE_I, STORE_NAMES, STORE_U, layout, storeOf } from "./layout.js";
 import { Levelized, fanout, levelize } from "./levelize.js";
@@ -20,13 +19,9 @@ import { PhaseTimer, phaseTimer } from "./timing.js";
 import { planActivity } from "./activity.js";
 import { generateActivity } from "./activity-gen.js";
 import type { Netlist, NetNode } from "./netlist.js";
+import { findUnits, inPlaceAllowed, planTemplates, templateMode, type SharedCodeMode } from "./template.js";
+import { TemplateCode } from "./template-gen.js";
 
-// A chunk ends at 256 statements or about 16 KB of source, whichever comes first. Measured with
-// random stimulus: mac-grid 16x16 2.3M cycles/s, 32x32 590k, the 8x8 NoC mesh 32k; larger chunks
-// make TurboFan give up on the mesh (1k cycles/s at 256 statements of its longer expressions),
-// smaller ones cost calls and spills (32 statements: 1.2M / 250k on mac-grid).
-const CHUNK_STATEMENTS = Number(process.env.TESSERA_CHUNK ?? 256);
-const CHUNK_CHARS = Number(process.env.TESSERA_CHUNK_CHARS ?? 16000);
 
 interface Stores {
   I: Int32Array;
@@ -81,115 +76,13 @@ interface Compiled {
   commit: (() => void)[];
 }
 
-/** Builds the source of one phase function as a list of chunk functions. */
-class FunctionBuilder {
-  readonly chunks: string[][] = [];
-  private lines: string[] = [];
-  private locals = new Map<number, string>();
-  private count = 0;
-  private chars = 0;
-
-  constructor(private readonly name: string, private readonly lay: Layout, private readonly net: Netlist) {
-    this.newChunk();
-  }
-
-  private push(...lines: string[]): void {
-    for (const l of lines) {
-      this.lines.push(l);
-      this.chars += l.length;
-    }
-  }
-
-  /** Start a new chunk when this one is full (by statements or by generated code size). */
-  private roomFor(): void {
-    if (this.count >= CHUNK_STATEMENTS || this.chars >= CHUNK_CHARS) this.newChunk();
-  }
-
-  private newChunk(): void {
-    this.lines = [];
-    this.chunks.push(this.lines);
-    this.locals = new Map();
-    this.count = 0;
-    this.chars = 0;
-  }
-
-  slot(node: NetNode): string {
-    return `${STORE_NAMES[this.lay.store[node.id]]}[${this.lay.index[node.id]}]`;
-  }
-
-  nextSlot(node: NetNode): string {
-    const s = this.lay.store[node.id];
-    return `${STORE_NAMES[s]}[${this.lay.index[node.id] + this.lay.regCount[s]}]`;
-  }
-
-  /** Read a stored node, through a chunk-local constant. */
-  ref(node: NetNode): string {
-    let l = this.locals.get(node.id);
-    if (!l) {
-      l = `v${node.id}`;
-      this.push(`const ${l} = ${this.slot(node)};`);
-      this.locals.set(node.id, l);
-    }
-    return l;
-  }
-
-  gen(self?: NetNode): JsExprGen {
-    return new JsExprGen({
-      ref: (e: Expr, root?: boolean) => {
-        const n = this.net.materialized.get(e);
-        if (n === undefined || (root && n === self)) return undefined;
-        return this.ref(n);
-      },
-      memory: (e: MemReadExpr) => `M${this.net.memoryIndex.get(e.memory as never)!.id}`,
-    });
-  }
-
-  /** Compute a comb/temp node and store it. */
-  compute(node: NetNode): void {
-    this.roomFor();
-    const code = this.gen(node).gen(node.expr!, true);
-    const l = `v${node.id}`;
-    this.push(`const ${l} = ${code};`, `${this.slot(node)} = ${l};`);
-    this.locals.set(node.id, l);
-    this.count++;
-  }
-
-  /** Compute a register's next value into its next slot. */
-  computeNext(node: NetNode): void {
-    this.roomFor();
-    this.push(`${this.nextSlot(node)} = ${this.gen().gen(node.expr!)};`);
-    this.count++;
-  }
-
-  /** Compute a register's next value straight into its current slot (see inplace.ts). */
-  computeInPlace(node: NetNode): void {
-    this.roomFor();
-    this.push(`${this.slot(node)} = ${this.gen().gen(node.expr!)};`);
-    this.count++;
-  }
-
-  /** A statement built from expressions: the chunk is chosen before its operands are loaded. */
-  statement(build: (g: JsExprGen) => string): void {
-    this.roomFor();
-    this.push(build(this.gen()));
-    this.count++;
-  }
-
-  emit(out: string[]): void {
-    const names = this.chunks.map((_, i) => `${this.name}_${i}`);
-    this.chunks.forEach((lines, i) => out.push(`function ${names[i]}() {\n${lines.join("\n")}\n}`));
-    // Call the chunks through an array: a direct call per chunk lets TurboFan inline them all
-    // back into one huge function, which it then refuses to optimize (a 64x64 grid ran 40x slower).
-    if (names.length <= 4) out.push(`function ${this.name}() { ${names.map((n) => `${n}();`).join(" ")} }`);
-    else out.push(`const ${this.name}_all = [${names.join(", ")}];\nfunction ${this.name}() { for (let i = 0; i < ${names.length}; i++) ${this.name}_all[i](); }`);
-  }
-}
-
 export class CompiledEngine implements Engine {
   readonly stores: Stores;
   readonly layout: Layout;
   private readonly lv: Levelized;
   private readonly plan: InPlacePlan;
+  /** Shared code of identical instances, when the design has any (template.ts). */
+  readonly templates: TemplateCode | undefined;
   private readonly fns: Compiled;
   private readonly resetSnapshot: Stores;
   private readonly mems: MemArray[];
@@ -209,14 +102,24 @@ export class CompiledEngine implements Engine {
   /** Full edges before the next probe after a busy one (doubles up to MAX_REPROBE_EDGES). */
   private reprobe = REPROBE_EDGES / 2;
 
-  constructor(readonly net: Netlist, activity: ActivityMode = (process.env.TESSERA_ACTIVITY as ActivityMode | undefined) ?? "auto") {
+  constructor(
+    readonly net: Netlist,
+    activity: ActivityMode = (process.env.TESSERA_ACTIVITY as ActivityMode | undefined) ?? "auto",
+    sharedCode: SharedCodeMode = (process.env.TESSERA_SHARED_CODE as SharedCodeMode | undefined) ?? "auto",
+  ) {
     if (!(ACTIVITY_MODES as readonly string[]).includes(activity)) throw new Error(`activity = '${activity}': use ${ACTIVITY_MODES.join(", ")} (TESSERA_ACTIVITY)`);
     this.activityMode = net.domains.length === 1 ? activity : "off";
     const timer = phaseTimer("compiled");
     this.lv = levelize(net);
     timer.lap("levelize");
-    this.plan = process.env.TESSERA_INPLACE === "0" ? { buffered: new Set(net.nodes.map((n) => n.id)), order: net.domains.map(() => []) } : planInPlace(net);
-    this.layout = layout(net, (n) => this.plan.buffered.has(n.id));
+    // Shared code for identical instances (template.ts): their registers are updated in place only
+    // where every reader is in the same instance.
+    const tmode = templateMode(net, sharedCode);
+    const units = tmode === "off" ? undefined : findUnits(net, this.lv, tmode);
+    this.plan = process.env.TESSERA_INPLACE === "0" ? { buffered: new Set(net.nodes.map((n) => n.id)), order: net.domains.map(() => []) } : planInPlace(net, units && inPlaceAllowed(units));
+    const tplan = units && tmode !== "off" ? planTemplates(net, this.lv, units, this.plan, tmode) : undefined;
+    this.layout = layout(net, (n) => this.plan.buffered.has(n.id), tplan?.layoutOrder);
+    this.templates = tplan && tplan.classes.length ? new TemplateCode(net, this.lv, this.layout, this.plan, tplan) : undefined;
     timer.lap("inplace+layout");
     // At least 64 words per store: V8 keeps typed arrays of 64 bytes or less on the JS heap, where
     // every access must reload their base address (measured 1.5x slower on a 16x16 grid).
@@ -234,7 +137,8 @@ export class CompiledEngine implements Engine {
     this.mems = net.memories.map((m) => {
       const st = storeOf(m.shape);
       const arr: MemArray =
-        st === STORE_I ? new Int32Array(m.depth) : st === STORE_U ? new Uint32Array(m.depth) : st === STORE_F ? new Float64Array(m.depth) : new Array<bigint>(m.depth).fill(0n);
+        this.templates?.memoryView(m.id) ??
+        (st === STORE_I ? new Int32Array(m.depth) : st === STORE_U ? new Uint32Array(m.depth) : st === STORE_F ? new Float64Array(m.depth) : new Array<bigint>(m.depth).fill(0n));
       m.init.forEach((v, i) => {
         if (st === STORE_B) (arr as bigint[])[i] = v;
         else (arr as Float64Array)[i] = Number(v);
@@ -362,11 +266,13 @@ export class CompiledEngine implements Engine {
     const net = this.net, lay = this.layout, lv = this.lv;
     const out: string[] = [];
     const build = (name: string, fill: (fb: FunctionBuilder) => void) => {
-      const fb = new FunctionBuilder(name, lay, net);
+      const fb = new FunctionBuilder(name, net, absoluteSlots(lay, net));
       fill(fb);
       fb.emit(out);
     };
-    const computeAll = (nodes: NetNode[]) => (fb: FunctionBuilder) => nodes.forEach((n) => fb.compute(n));
+    const tpl = this.templates;
+    const shared = (n: NetNode) => tpl !== undefined && tpl.plan.classOf[n.id] >= 0;
+    const computeAll = (nodes: NetNode[], tag: string) => (fb: FunctionBuilder) => (tpl ? tpl.emitComb(fb, nodes, tag) : nodes.forEach((n) => fb.compute(n)));
 
     // settleAll is not code of its own (that would double the generated code of a large design
     // and its compile time): it runs the nodes no input or register reaches, then settleIn, then
@@ -376,7 +282,7 @@ export class CompiledEngine implements Engine {
     const covered = new Uint8Array(net.nodes.length);
     const settleIn = fanout(lv, net.inputs, net.nodes.length);
     for (const n of settleIn) covered[n.id] = 1;
-    build("settleIn", computeAll(settleIn));
+    build("settleIn", computeAll(settleIn, "settleIn"));
     const memReaders = memoryReaders(net, lv);
     net.domains.forEach((_, d) => {
       const sources: NetNode[] = net.nodes.filter((n) => (n.kind === "reg" || n.kind === "behav") && n.domain === d);
@@ -385,19 +291,22 @@ export class CompiledEngine implements Engine {
       const downstream = fanout(lv, sources.concat(direct), net.nodes.length);
       const set = new Set(downstream.concat(direct));
       for (const n of set) covered[n.id] = 1;
-      build(`settle${d}`, computeAll(lv.order.filter((n) => set.has(n))));
+      build(`settle${d}`, computeAll(lv.order.filter((n) => set.has(n)), `settle${d}`));
       // Every register's next value in one function, for edges of several domains at once (edge()).
       if (net.domains.length > 1) build(`next${d}`, (fb) => {
         for (const n of net.nodes) if (n.kind === "reg" && n.domain === d) fb.computeNext(n);
       });
       build(`nextq${d}`, (fb) => {
-        for (const n of net.nodes) if (n.kind === "reg" && n.domain === d && this.plan.buffered.has(n.id)) fb.computeNext(n);
+        for (const n of net.nodes) if (n.kind === "reg" && n.domain === d && this.plan.buffered.has(n.id) && !shared(n)) fb.computeNext(n);
+        tpl?.emitNextq(fb);
       });
       build(`inplace${d}`, (fb) => {
-        for (const n of this.plan.order[d]) fb.computeInPlace(n);
+        for (const n of this.plan.order[d]) if (!shared(n)) fb.computeInPlace(n);
+        tpl?.emitInPlace(fb);
       });
       build(`memw${d}`, (fb) => {
         for (const m of net.memories) {
+          if (tpl && tpl.plan.memClassOf[m.id] >= 0) continue;
           m.writes.forEach((w) => {
             if (w.domain !== d) return;
             fb.statement((g) => {
@@ -406,6 +315,7 @@ export class CompiledEngine implements Engine {
             });
           });
         }
+        tpl?.emitMemWrites(fb);
       });
     });
     // One fused function per domain for the common case of a single domain rising alone:
@@ -434,13 +344,14 @@ export class CompiledEngine implements Engine {
           `settle${d}();\n}`,
       );
     });
-    build("settleRest", computeAll(lv.order.filter((n) => !covered[n.id])));
+    build("settleRest", computeAll(lv.order.filter((n) => !covered[n.id]), "settleRest"));
     const d = net.domains.map((_, i) => i);
     out.push(`function settleAll() { settleRest(); settleIn(); ${d.map((i) => `settle${i}();`).join(" ")} }`);
     const header = [
       `"use strict";`,
       `const I = S.I, U = S.U, F = S.F, B = S.B;`,
       ...net.memories.map((m) => `const M${m.id} = MEM[${m.id}];`),
+      ...(tpl ? [...tpl.header(), ...tpl.defs] : []),
     ];
     const footer = `return { settleAll, settleIn, settle: [${d.map((i) => `settle${i}`).join(", ")}], next: [${d.length > 1 ? d.map((i) => `next${i}`).join(", ") : ""}], memw: [${d.map((i) => `memw${i}`).join(", ")}], tick: [${d.map((i) => `tick${i}`).join(", ")}], commit: [${d.map((i) => `commit${i}`).join(", ")}] };`;
     const src = [...header, ...out, footer].join("\n");
@@ -450,10 +361,10 @@ export class CompiledEngine implements Engine {
       fs.mkdirSync(dumpDir, { recursive: true });
       fs.writeFileSync(path.join(dumpDir, `${net.design.top.name}.js`), src);
     }
-    const factory = new Function("S", "MEM", "H", "HOOKS", src) as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown) => Compiled;
+    const factory = new Function("S", "MEM", "H", "HOOKS", "TPL", src) as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown, tpl: unknown) => Compiled;
     const hooks = { reset: (d: number) => this.resetDomain(d), behav: (d: number) => this.tickBehavioural(d) };
     timer.lap("new Function");
-    return factory(this.stores, this.mems, H, hooks);
+    return factory(this.stores, this.mems, H, hooks, tpl ? { X: tpl.xTables, M: tpl.memArrays } : undefined);
   }
 
   private makeBehavIO(b: Netlist["behavs"][number]): { io: BehaviouralIO; copy: () => void } {

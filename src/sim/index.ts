@@ -12,3 +12,5 @@ export { ACTIVITY_MODES } from "./compiled.js";
 export type { ActivityMode } from "./compiled.js";
 export { streamSource, streamSink } from "./streams.js";
 export type { StreamSourceOptions, StreamSinkOptions } from "./streams.js";
+export { SHARED_CODE_MODES } from "./template.js";
+export type { SharedCodeMode } from "./template.js";

@@ -18,6 +18,8 @@ export interface ExprContext {
   ref(e: Expr, root?: boolean): string | undefined;
   /** Name of the array holding memory contents for a read. */
   memory(e: MemReadExpr): string;
+  /** Where the memory starts in that array, when it shares one (shared code, template.ts). */
+  memoryOffset?(e: MemReadExpr): string | undefined;
 }
 
 const isBig = (e: Expr) => e.width > NUM_BITS;
@@ -56,7 +58,8 @@ export class JsExprGen {
       case "memread": {
         const r = e as MemReadExpr;
         const a = this.asNum(r.addr);
-        return `((${a}) < ${r.memory.depth} ? ${this.ctx.memory(r)}[${a}] : ${isBig(r) ? "0n" : "0"})`;
+        const off = this.ctx.memoryOffset?.(r);
+        return `((${a}) < ${r.memory.depth} ? ${this.ctx.memory(r)}[${off ? `${off} + (${a})` : a}] : ${isBig(r) ? "0n" : "0"})`;
       }
       default:
         throw new Error(`internal: cannot generate code for expression kind ${e.kind}`);

@@ -39,7 +39,11 @@ export interface Layout {
   readonly regCount: number[];
 }
 
-export function layout(net: Netlist, buffered: (n: NetNode) => boolean = () => true): Layout {
+/**
+ * `order`: the order nodes are placed in within each area (default: node order); shared code
+ * (template.ts) puts each class's instances one after another so they sit at a fixed stride.
+ */
+export function layout(net: Netlist, buffered: (n: NetNode) => boolean = () => true, order: readonly NetNode[] = net.nodes): Layout {
   const n = net.nodes.length;
   const store = new Uint8Array(n);
   const index = new Int32Array(n);
@@ -53,14 +57,14 @@ export function layout(net: Netlist, buffered: (n: NetNode) => boolean = () => t
   };
   for (let d = 0; d < net.domains.length; d++) {
     for (let s = 0; s < 4; s++) regRange[d][s].lo = counters[s];
-    for (const node of net.nodes) if (isState(node) && node.domain === d && (node.kind === "behav" || buffered(node))) place(node);
+    for (const node of order) if (isState(node) && node.domain === d && (node.kind === "behav" || buffered(node))) place(node);
     for (let s = 0; s < 4; s++) regRange[d][s].mid = counters[s];
-    for (const node of net.nodes) if (node.kind === "reg" && node.domain === d && !buffered(node)) place(node);
+    for (const node of order) if (node.kind === "reg" && node.domain === d && !buffered(node)) place(node);
     for (let s = 0; s < 4; s++) regRange[d][s].hi = counters[s];
   }
   const regCount = [...counters];
   for (let s = 0; s < 4; s++) counters[s] *= 2; // room for next values
-  for (const node of net.nodes) {
+  for (const node of order) {
     if (isState(node) || node.kind === "alias") continue;
     const s = storeOf(node.shape);
     store[node.id] = s;

@@ -7,6 +7,7 @@ import type { Design } from "../hdl/elaborate.js";
 import { shapeToString } from "../hdl/shape.js";
 import type { Value } from "./api.js";
 import { ActivityMode, CompiledEngine } from "./compiled.js";
+import type { SharedCodeMode } from "./template.js";
 import type { Engine, EngineName } from "./engine.js";
 import { formatValue } from "./format.js";
 import { InterpEngine } from "./interp.js";
@@ -31,6 +32,12 @@ export interface SimOptions {
    * (default; also TESSERA_ACTIVITY) decides as the design runs, "on" always, "off" never.
    */
   activity?: ActivityMode;
+  /**
+   * Compiled engine: one copy of the code for identical submodules of the top, run in a loop over
+   * them (see template.ts) — "auto" (default; also TESSERA_SHARED_CODE) for large designs and
+   * instances of 24 nodes or more, "on" for every class of two or more instances, "off" never.
+   */
+  sharedCode?: SharedCodeMode;
   /** Periods per clock domain; unlisted domains get period 10. */
   clocks?: Record<string, ClockSpec>;
   /** VCD timescale (default "1ns"). */
@@ -80,7 +87,7 @@ export class Simulator {
     this.net = buildNetlist(top);
     this.design = this.net.design;
     this.domains = this.net.domains;
-    this.engine = (opts.engine ?? "compiled") === "interp" ? new InterpEngine(this.net) : new CompiledEngine(this.net, opts.activity);
+    this.engine = (opts.engine ?? "compiled") === "interp" ? new InterpEngine(this.net) : new CompiledEngine(this.net, opts.activity, opts.sharedCode);
     this.timescale = opts.timescale ?? "1ns";
     for (const name of Object.keys(opts.clocks ?? {})) {
       if (!this.domains.includes(name)) throw new Error(`clocks: design '${this.design.top.name}' has no clock domain '${name}'; its domains are ${this.domains.join(", ") || "(none)"}`);

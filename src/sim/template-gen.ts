@@ -1,0 +1,334 @@
+/**
+ * The code of shared instances (template.ts plans them): one function per class and phase, of the
+ * instance number i, and loops over the instances in the phase functions of compiled.ts.
+ *
+ * In a class function an instance's own values are at `S[b<area><store> + k]`, with the bases
+ * computed from i at the top of each chunk; values from outside at `S[X<c>[x + j]]` (X holds their
+ * indices, instance after instance); its memories in the class's array of that store at
+ * `m<store> + offset`.
+ *
+ * Combinational phases (settleIn, settle0, settleRest) hold only some of an instance's nodes; the
+ * instances of a class are grouped by which, and each group has a function of its own. The phase
+ * is ordered over units (an instance, or one node of the top's own logic): a unit runs once every
+ * unit it reads has (template.ts rules out cycles), and the ready instances of a class run in one
+ * loop.
+ */
+import type { MemReadExpr } from "../hdl/expr.js";
+import { FunctionBuilder, type SlotMap } from "./function-builder.js";
+import type { InPlacePlan } from "./inplace.js";
+import type { Layout } from "./layout.js";
+import { STORE_B, STORE_NAMES, storeOf } from "./layout.js";
+import type { Levelized } from "./levelize.js";
+import type { Netlist, NetNode } from "./netlist.js";
+import { areaOf, isConstNode, type TemplateClass, type TemplatePlan } from "./template.js";
+
+/** Typed arrays that hold every instance's memories of one class and store. */
+export type ClassMemories = (Int32Array | Uint32Array | Float64Array | undefined)[];
+
+interface ClassLayout {
+  /** base[area][store] and stride[area][store] of the instances' values. */
+  readonly base: number[][];
+  readonly stride: number[][];
+  /** Per store: words of memory per instance; per memory of an instance: its offset. */
+  readonly memStride: number[];
+  readonly memOffset: Map<number, number>;
+  /** Per instance: external node id -> its position in the X table row. */
+  readonly extIndex: Map<number, number>[];
+}
+
+const isComputed = (n: NetNode) => n.kind === "comb" || n.kind === "temp";
+const rootOf = (n: NetNode) => n.aliasOf ?? n;
+
+export class TemplateCode {
+  /** Function definitions and tables, to be put before the phase functions. */
+  readonly defs: string[] = [];
+  /** Per class: its X table, and its memory arrays by store (filled by the engine). */
+  readonly xTables: Int32Array[] = [];
+  readonly memArrays: ClassMemories[] = [];
+  private readonly cls: ClassLayout[] = [];
+  private groups = 0;
+
+  constructor(
+    private readonly net: Netlist,
+    private readonly lv: Levelized,
+    private readonly lay: Layout,
+    private readonly inPlace: InPlacePlan,
+    readonly plan: TemplatePlan,
+  ) {
+    for (const c of plan.classes) this.cls.push(this.classLayout(c));
+  }
+
+  private classLayout(c: TemplateClass): ClassLayout {
+    const lay = this.lay;
+    const base = [0, 1, 2].map(() => [0, 0, 0, 0]), stride = [0, 1, 2].map(() => [0, 0, 0, 0]);
+    const first = [0, 1, 2].map(() => [-1, -1, -1, -1]);
+    const lists = (i: number) => [...c.buffered[i], ...c.inPlace[i], ...c.comb[i]];
+    for (const n of lists(0)) {
+      const a = areaOf(n, this.inPlace), s = lay.store[n.id];
+      if (first[a][s] < 0) first[a][s] = lay.index[n.id];
+      stride[a][s]++;
+    }
+    for (let a = 0; a < 3; a++) for (let s = 0; s < 4; s++) base[a][s] = Math.max(0, first[a][s]);
+    // Every instance must sit at base + i * stride with the same offsets (the layout order makes it so).
+    const offsets0 = lists(0).map((n) => lay.index[n.id] - base[areaOf(n, this.inPlace)][lay.store[n.id]]);
+    c.units.forEach((_, i) => {
+      lists(i).forEach((n, k) => {
+        const a = areaOf(n, this.inPlace), s = lay.store[n.id];
+        if (lay.index[n.id] - base[a][s] - i * stride[a][s] !== offsets0[k]) throw new Error(`internal: shared instance ${i} of class ${c.id} is not at its stride (${n.name})`);
+      });
+    });
+    // Memories: per store, one array of all instances' memories at a stride.
+    const memStride = [0, 0, 0, 0];
+    const memOffset = new Map<number, number>();
+    c.units.forEach((_, i) => {
+      const at = [0, 0, 0, 0];
+      for (const m of c.memories[i]) {
+        const s = storeOf(m.shape);
+        if (i === 0) memOffset.set(m.id, at[s]);
+        at[s] += m.depth;
+      }
+      if (i === 0) for (let s = 0; s < 4; s++) memStride[s] = at[s];
+    });
+    // External positions: instance 0's order of first use stands for every instance's.
+    const extIndex = c.externals.map((xs) => new Map(xs.map((n, j) => [n.id, j])));
+    const nx = c.externals[0].length;
+    const X = new Int32Array(Math.max(1, c.units.length * nx));
+    c.externals.forEach((xs, i) => {
+      if (xs.length !== nx) throw new Error(`internal: shared instance ${i} of class ${c.id} reads ${xs.length} values from outside, instance 0 ${nx}`);
+      xs.forEach((n, j) => (X[i * nx + j] = lay.index[n.id]));
+    });
+    this.xTables.push(X);
+    this.memArrays.push([0, 1, 2, 3].map((s) => (memStride[s] === 0 ? undefined : s === 0 ? new Int32Array(memStride[s] * c.units.length) : s === 1 ? new Uint32Array(memStride[s] * c.units.length) : new Float64Array(memStride[s] * c.units.length))));
+    return { base, stride, memStride, memOffset, extIndex };
+  }
+
+  /** The view of memory `id` in its class's array, or undefined when it has an array of its own. */
+  memoryView(id: number): Int32Array | Uint32Array | Float64Array | undefined {
+    const c = this.plan.memClassOf[id];
+    if (c < 0) return undefined;
+    const i = this.plan.memInstOf[id], m = this.net.memories[id], s = storeOf(m.shape);
+    const cl = this.cls[c];
+    // Offsets are recorded for instance 0's memories; instance i's j-th memory has instance 0's j-th offset.
+    const j = this.plan.classes[c].memories[i].indexOf(m);
+    const off = cl.memOffset.get(this.plan.classes[c].memories[0][j].id)!;
+    const start = i * cl.memStride[s] + off;
+    return this.memArrays[c][s]!.subarray(start, start + m.depth);
+  }
+
+  /** Slots of class c's code, as instance `rep` sees them. */
+  private slots(c: number, rep: number): SlotMap {
+    const cl = this.cls[c], cls = this.plan.classes[c], lay = this.lay;
+    const mine = (n: NetNode) => this.plan.classOf[n.id] === c && this.plan.instOf[n.id] === rep;
+    const own = (n: NetNode, next: boolean) => {
+      const a = areaOf(n, this.inPlace), s = lay.store[n.id];
+      const k = lay.index[n.id] - cl.base[a][s] - rep * cl.stride[a][s] + (next ? lay.regCount[s] : 0);
+      return `${STORE_NAMES[s]}[b${a}${STORE_NAMES[s]} + ${k}]`;
+    };
+    const slot = (n0: NetNode) => {
+      const n = rootOf(n0);
+      if (mine(n)) return own(n, false);
+      const j = cl.extIndex[rep].get(n.id);
+      if (j === undefined) throw new Error(`internal: ${n.name} is read by shared class ${c} but is not among its external values`);
+      return `${STORE_NAMES[lay.store[n.id]]}[X${c}[x + ${j}]]`;
+    };
+    const memId = (e: MemReadExpr) => this.net.memoryIndex.get(e.memory as never)!.id;
+    const memOff = (id: number) => {
+      const j = cls.memories[rep].findIndex((m) => m.id === id);
+      return cl.memOffset.get(cls.memories[0][j].id)!;
+    };
+    return {
+      slot,
+      nextSlot: (n) => own(rootOf(n), true),
+      memory: (e) => `MT${c}${STORE_NAMES[storeOf(this.net.memories[memId(e)].shape)]}`,
+      memoryOffset: (e) => {
+        const id = memId(e);
+        return `m${STORE_NAMES[storeOf(this.net.memories[id].shape)]} + ${memOff(id)}`;
+      },
+    };
+  }
+
+  /** Declarations at the top of a class function's chunk: its bases for instance i. */
+  private prologue(c: number): string {
+    const cl = this.cls[c], out: string[] = [];
+    for (let a = 0; a < 3; a++) for (let s = 0; s < 4; s++) if (cl.stride[a][s] > 0) out.push(`const b${a}${STORE_NAMES[s]} = ${cl.base[a][s]} + i * ${cl.stride[a][s]};`);
+    const nx = this.plan.classes[c].externals[0].length;
+    if (nx > 0) out.push(`const x = i * ${nx};`);
+    for (let s = 0; s < 4; s++) if (cl.memStride[s] > 0) out.push(`const m${STORE_NAMES[s]} = i * ${cl.memStride[s]};`);
+    return out.join(" ");
+  }
+
+  /** Emit class c's function for one phase (built by `fill` as instance `rep`); returns the chunk names. */
+  private classFunction(c: number, rep: number, tag: string, fill: (fb: FunctionBuilder) => void): string[] {
+    const fb = new FunctionBuilder(`T${c}_${tag}`, this.net, this.slots(c, rep));
+    fill(fb);
+    const names: string[] = [];
+    const pro = this.prologue(c);
+    fb.chunks.forEach((lines, k) => {
+      if (lines.length === 0) return;
+      const name = `T${c}_${tag}_${k}`;
+      names.push(name);
+      this.defs.push(`function ${name}(i) {\n${pro}\n${lines.join("\n")}\n}`);
+    });
+    return names;
+  }
+
+  /** A loop over the given instances of a class calling its chunk functions. */
+  private loop(instances: number[], calls: string[]): string {
+    if (calls.length === 0) return "";
+    const body = calls.map((f) => `${f}(i);`).join(" ");
+    const contiguous = instances.every((v, k) => v === instances[0] + k);
+    if (contiguous) return `for (let i = ${instances[0]}; i < ${instances[0] + instances.length}; i++) { ${body} }`;
+    const g = `G${this.groups++}`;
+    this.defs.push(`const ${g} = Int32Array.of(${instances.join(", ")});`);
+    return `for (let q = 0; q < ${instances.length}; q++) { const i = ${g}[q]; ${body} }`;
+  }
+
+  /**
+   * A combinational phase over `nodes` (in evaluation order): the top's own nodes as code of their
+   * own in `fb`, the shared instances as loops.
+   */
+  emitComb(fb: FunctionBuilder, nodes: NetNode[], tag: string): void {
+    const plan = this.plan, U = plan.units.names.length;
+    const inSet = new Uint8Array(this.net.nodes.length);
+    for (const n of nodes) inSet[n.id] = 1;
+    const shared = (n: NetNode) => plan.classOf[n.id] >= 0;
+    const vert = (n: NetNode) => (shared(n) ? plan.units.unitOf[n.id] : U + n.id);
+    const succ = new Map<number, Set<number>>();
+    const indeg = new Map<number, number>();
+    const touch = (v: number) => {
+      if (!indeg.has(v)) indeg.set(v, 0);
+    };
+    for (const n of nodes) {
+      const to = vert(n);
+      touch(to);
+      for (const d0 of this.lv.deps[n.id]) {
+        const d = rootOf(d0);
+        if (!isComputed(d) || !inSet[d.id]) continue;
+        const from = vert(d);
+        if (from === to) continue;
+        let s = succ.get(from);
+        if (!s) succ.set(from, (s = new Set()));
+        if (!s.has(to)) {
+          s.add(to);
+          indeg.set(to, (indeg.get(to) ?? 0) + 1);
+        }
+      }
+    }
+    // Nodes of each instance in this phase.
+    const unitNodes = new Map<number, NetNode[]>();
+    for (const n of nodes) {
+      if (!shared(n)) continue;
+      const u = plan.units.unitOf[n.id];
+      let l = unitNodes.get(u);
+      if (!l) unitNodes.set(u, (l = []));
+      l.push(n);
+    }
+    const readyGlue: NetNode[] = [];
+    const readyUnits: number[] = [];
+    const nodeOf = new Map<number, NetNode>();
+    for (const n of nodes) if (!shared(n)) nodeOf.set(U + n.id, n);
+    for (const [v, d] of indeg) if (d === 0) (v >= U ? readyGlue.push(nodeOf.get(v)!) : readyUnits.push(v));
+    const done = (v: number) => {
+      for (const w of succ.get(v) ?? []) {
+        const d = indeg.get(w)! - 1;
+        indeg.set(w, d);
+        if (d === 0) (w >= U ? readyGlue.push(nodeOf.get(w)!) : readyUnits.push(w));
+      }
+    };
+    // Constants of shared instances first: each instance's own value, read by the shared code.
+    let emitted = 0;
+    for (const n of nodes) {
+      if (shared(n) && isConstNode(n)) {
+        fb.compute(n);
+        emitted++;
+      }
+    }
+    while (readyGlue.length || readyUnits.length) {
+      while (readyGlue.length) {
+        const n = readyGlue.shift()!;
+        fb.compute(n);
+        emitted++;
+        done(U + n.id);
+      }
+      if (!readyUnits.length) continue;
+      // The ready instances of the first ready unit's class, grouped by which nodes they have here.
+      const c = plan.classOf[unitNodes.get(readyUnits[0])![0].id];
+      const take = readyUnits.filter((u) => plan.classOf[unitNodes.get(u)![0].id] === c);
+      for (let k = readyUnits.length - 1; k >= 0; k--) if (take.includes(readyUnits[k])) readyUnits.splice(k, 1);
+      const bySubset = new Map<string, number[]>();
+      for (const u of take) {
+        const i = plan.instOf[unitNodes.get(u)![0].id];
+        const key = this.subsetKey(c, i, inSet);
+        const l = bySubset.get(key);
+        if (l) l.push(i);
+        else bySubset.set(key, [i]);
+      }
+      for (const [, insts] of bySubset) {
+        insts.sort((a, b) => a - b);
+        const rep = insts[0];
+        const list = this.plan.classes[c].comb[rep].filter((n) => inSet[n.id] && !isConstNode(n));
+        const calls = this.classFunction(c, rep, `${tag}_g${this.groups++}`, (cfb) => list.forEach((n) => cfb.compute(n)));
+        fb.raw(this.loop(insts, calls));
+        emitted += list.length * insts.length;
+      }
+      for (const u of take) done(u);
+    }
+    if (emitted !== nodes.length) throw new Error(`internal: shared code for ${tag} computes ${emitted} of ${nodes.length} nodes (a cycle between instances?)`);
+  }
+
+  private subsetKey(c: number, i: number, inSet: Uint8Array): string {
+    const comb = this.plan.classes[c].comb[i];
+    let key = "";
+    for (let k = 0; k < comb.length; k++) if (inSet[comb[k].id]) key += `${k},`;
+    return key;
+  }
+
+  /** Buffered registers' next values of the shared instances. */
+  emitNextq(fb: FunctionBuilder): void {
+    this.plan.classes.forEach((cl, c) => {
+      if (cl.buffered[0].length === 0) return;
+      fb.raw(this.loop(cl.units.map((_, i) => i), this.classFunction(c, 0, "nextq", (cfb) => cl.buffered[0].forEach((n) => cfb.computeNext(n)))));
+    });
+  }
+
+  /** In-place registers of the shared instances (each instance's only read inside it). */
+  emitInPlace(fb: FunctionBuilder): void {
+    this.plan.classes.forEach((cl, c) => {
+      if (cl.inPlace[0].length === 0) return;
+      fb.raw(this.loop(cl.units.map((_, i) => i), this.classFunction(c, 0, "inplace", (cfb) => cl.inPlace[0].forEach((n) => cfb.computeInPlace(n)))));
+    });
+  }
+
+  /** Memory writes of the shared instances' memories. */
+  emitMemWrites(fb: FunctionBuilder): void {
+    this.plan.classes.forEach((cl, c) => {
+      const mems = cl.memories[0];
+      if (!mems.some((m) => m.writes.length)) return;
+      const calls = this.classFunction(c, 0, "memw", (cfb) => {
+        for (const m of mems) {
+          const s = STORE_NAMES[storeOf(m.shape)];
+          const off = this.cls[c].memOffset.get(m.id)!;
+          for (const w of m.writes) {
+            cfb.statement((g) => {
+              const en = g.gen(w.en), addr = g.gen(w.addr), data = g.gen(w.data);
+              return `if (${en} !== 0) { const a = ${addr}; if (a < ${m.depth}) MT${c}${s}[m${s} + ${off} + a] = ${data}; }`;
+            });
+          }
+        }
+      });
+      fb.raw(this.loop(cl.units.map((_, i) => i), calls));
+    });
+  }
+
+  /** Header lines binding the tables (the factory gets TPL = { X, M }). */
+  header(): string[] {
+    const out: string[] = [];
+    this.plan.classes.forEach((_, c) => {
+      out.push(`const X${c} = TPL.X[${c}];`);
+      this.memArrays[c].forEach((arr, s) => {
+        if (arr && s !== STORE_B) out.push(`const MT${c}${STORE_NAMES[s]} = TPL.M[${c}][${s}];`);
+      });
+    });
+    return out;
+  }
+}
