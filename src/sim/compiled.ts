@@ -116,11 +116,14 @@ export class CompiledEngine implements Engine {
     // where every reader is in the same instance.
     const tmode = templateMode(net, sharedCode);
     const units = tmode === "off" ? undefined : findUnits(net, this.lv, tmode);
+    timer.lap("units");
     this.plan = process.env.TESSERA_INPLACE === "0" ? { buffered: new Set(net.nodes.map((n) => n.id)), order: net.domains.map(() => []) } : planInPlace(net, units && inPlaceAllowed(units));
+    timer.lap("inplace");
     const tplan = units && tmode !== "off" ? planTemplates(net, this.lv, units, this.plan, tmode) : undefined;
+    timer.lap("shared-code classes");
     this.layout = layout(net, (n) => this.plan.buffered.has(n.id), tplan?.layoutOrder);
     this.templates = tplan && tplan.classes.length ? new TemplateCode(net, this.lv, this.layout, this.plan, tplan) : undefined;
-    timer.lap("inplace+layout");
+    timer.lap("layout");
     // At least 64 words per store: V8 keeps typed arrays of 64 bytes or less on the JS heap, where
     // every access must reload their base address (measured 1.5x slower on a 16x16 grid).
     const sz = this.layout.sizes.map((n) => Math.max(n, 64));
