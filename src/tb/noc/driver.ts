@@ -40,6 +40,7 @@ import { OutDir, hops, linkIndex, linkLoads, zeroLoadLatency } from "../../golde
 import { Checker, rng } from "../harness.js";
 import { ConvergenceMonitor, DRAIN_CHECK_CYCLES, SampleRecord, SamplingOptions } from "./sampling.js";
 import { NumList, mean, percentile, round } from "./stats.js";
+import { PacketTable, PairNumbers, type PacketRecord } from "./packets.js";
 import { Priority, TraceEntry, TrafficError, TrafficSpec, destinationPicker, geometricGap } from "./traffic.js";
 
 export interface NocRunOptions {
@@ -71,16 +72,8 @@ export interface NocRunOptions {
   readonly keepFailures?: number;
 }
 
-export interface PacketRecord {
-  readonly src: number;
-  readonly dst: number;
-  readonly size: number;
-  /** Priority class: 0 high (the only class with priorityClasses 1), 1 low. */
-  readonly priority: Priority;
-  readonly created: number;
-  accepted: number;
-  delivered: number;
-}
+
+export type { PacketRecord } from "./packets.js";
 
 export interface NocRunResult {
   readonly passed: boolean;
@@ -169,7 +162,9 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const hasCounters = p.linkCounters;
 
   // --- packets, sources ------------------------------------------------------------------------
-  const packets: PacketRecord[] = [];
+  const packets = new PacketTable();
+  // Flits created per (src, dst) pair, for the golden link counts at the end.
+  const pairFlits = new PairNumbers(N * N);
   const pickDst = o.traffic.kind === "trace" ? undefined : destinationPicker(o.traffic, w, h);
   const perCycle = o.rate / size; // packet creation probability per node per cycle
   const nextArrival = new Float64Array(N);
@@ -180,13 +175,14 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const queues: number[][][] = inj.map(() => Array.from({ length: N }, () => []));
   const queueHead = inj.map(() => new Int32Array(N));
   const validSet = inj.map(() => new Uint8Array(N));
-  const pairSeq = new Map<number, number>();
+  const pairSeq = new PairNumbers(N * N);
   const outstanding = new Map<number, number[]>(); // pair -> packet ids in flight, oldest first
   const pairOf = (src: number, dst: number) => src * N + dst;
 
   const create = (src: number, dst: number, sz: number, t: number, priority: Priority = 0) => {
-    const id = packets.length;
-    packets.push({ src, dst, size: sz, priority, created: t, accepted: -1, delivered: -1 });
+    const id = packets.push(src, dst, sz, priority, t);
+    const pair = pairOf(src, dst);
+    pairFlits.add(pair, sz);
     queues[priority][src].push(id);
   };
 
@@ -224,20 +220,20 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       if (list && list.length) {
         if (flowOrder) {
           const first = list[0];
-          if (packets[first].accepted >= 0 && seqOf(first) === hd.seq) id = first;
+          if (packets.accepted[first] >= 0 && seqOf(first) === hd.seq) id = first;
           else {
             // Packets of the other class may be overtaken (priority); packets of its own class not.
             const k = list.findIndex((q) => seqOf(q) === hd.seq);
-            const cls = k > 0 ? packets[list[k]].priority : 0;
-            const before = k > 0 ? list.slice(0, k).filter((q) => packets[q].priority === cls).length : 0;
-            if (k > 0 && before === 0 && packets[list[k]].accepted >= 0) id = list[k];
+            const cls = k > 0 ? packets.priority[list[k]] : 0;
+            const before = k > 0 ? list.slice(0, k).filter((q) => packets.priority[q] === cls).length : 0;
+            if (k > 0 && before === 0 && packets.accepted[list[k]] >= 0) id = list[k];
             else {
               return fail(`cycle ${t}: node ${node}: packet seq ${hd.seq} from node ${hd.src} arrived ` +
                 (before > 0 ? `before ${before} earlier packet(s) of the same pair${classes === 2 ? " and class" : ""} (out of order)` : `but no such packet is in flight (duplicate or corrupt head)`));
             }
           }
         } else {
-          const k = list.findIndex((q) => packets[q].accepted >= 0 && seqOf(q) === hd.seq);
+          const k = list.findIndex((q) => packets.accepted[q] >= 0 && seqOf(q) === hd.seq);
           if (k >= 0) id = list[k];
         }
       }
@@ -252,34 +248,34 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       const want = (ctxHead[ctx] ^ bodyMix(k)) >>> 0;
       if (data !== want) {
         const id = ctxPkt[ctx];
-        return fail(`cycle ${t}: node ${node}: flit ${k} of packet from ${packets[id].src} (seq ${seqOf(id)}) has data 0x${data.toString(16)}, expected 0x${want.toString(16)}`);
+        return fail(`cycle ${t}: node ${node}: flit ${k} of packet from ${packets.src[id]} (seq ${seqOf(id)}) has data 0x${data.toString(16)}, expected 0x${want.toString(16)}`);
       }
     }
     const id = ctxPkt[ctx];
-    const pk = packets[id];
     const k = ctxK[ctx];
-    if (isTail || k + 1 === pk.size) {
+    const size = packets.size[id], src = packets.src[id], created = packets.created[id];
+    if (isTail || k + 1 === size) {
       ctxPkt[ctx] = -1;
-      if (!isTail) return fail(`cycle ${t}: node ${node}: packet from ${pk.src} has ${pk.size} flits but flit ${k} is not marked tail`);
-      if (k + 1 !== pk.size) return fail(`cycle ${t}: node ${node}: packet from ${pk.src} ended after ${k + 1} flits, expected ${pk.size}`);
-      if (pk.delivered >= 0) return fail(`cycle ${t}: packet #${id} delivered twice`);
-      pk.delivered = t;
-      const list = outstanding.get(pairOf(pk.src, pk.dst))!;
+      if (!isTail) return fail(`cycle ${t}: node ${node}: packet from ${src} has ${size} flits but flit ${k} is not marked tail`);
+      if (k + 1 !== size) return fail(`cycle ${t}: node ${node}: packet from ${src} ended after ${k + 1} flits, expected ${size}`);
+      if (packets.delivered[id] >= 0) return fail(`cycle ${t}: packet #${id} delivered twice`);
+      packets.delivered[id] = t;
+      const list = outstanding.get(pairOf(src, packets.dst[id]))!;
       list.splice(list.indexOf(id), 1);
       outstandingCount--;
-      const measured = pk.created >= windowStart && pk.created < windowEnd;
+      const measured = created >= windowStart && created < windowEnd;
       if (measured || monitor?.phase === "warm-up") {
-        statLatSum += t - pk.created;
+        statLatSum += t - created;
         statLatCount++;
       }
       if (measured) {
         measuredLeft--;
-        lat.push(t - pk.created);
-        if (classes === 2) classLat[pk.priority].push(t - pk.created);
-        netLat.push(t - pk.accepted);
-        const hp = hops(w, pk.src, pk.dst);
+        lat.push(t - created);
+        if (classes === 2) classLat[packets.priority[id]].push(t - created);
+        netLat.push(t - packets.accepted[id]);
+        const hp = hops(w, src, packets.dst[id]);
         hopList.push(hp);
-        zl.push(zeroLoadLatency(p, hp, pk.size));
+        zl.push(zeroLoadLatency(p, hp, size));
       }
     }
   };
@@ -369,11 +365,10 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     const q = queues[c][i], head = queueHead[c], port = inj[c];
     if (allowed && head[i] < q.length && ready !== 0) {
       const id = q[head[i]++];
-      const pk = packets[id];
-      port.pkt[i].set(descriptor(L, pk.dst, seqs[id], pk.size));
+      port.pkt[i].set(descriptor(L, packets.dst[id], seqs[id], packets.size[id]));
       if (!validSet[c][i]) port.valid[i].set(1);
       validSet[c][i] = 1;
-      pk.accepted = t;
+      packets.accepted[id] = t;
       lastProgress = t;
       if (head[i] > 1024 && head[i] * 2 > q.length) {
         q.splice(0, head[i]);
@@ -422,38 +417,37 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     let inFlightFlits = 0, inFlightAgeSum = 0;
     for (const list of outstanding.values()) {
       for (const id of list) {
-        const pk = packets[id];
-        inFlightFlits += pk.size;
-        inFlightAgeSum += pk.size * (t - pk.created);
+        const size = packets.size[id];
+        inFlightFlits += size;
+        inFlightAgeSum += size * (t - packets.created[id]);
       }
     }
     for (let c = 0; c < ctxPkt.length; c++) {
       if (ctxPkt[c] < 0) continue;
       const arrived = ctxK[c] + 1; // flits of this open packet already delivered
       inFlightFlits -= arrived;
-      inFlightAgeSum -= arrived * (t - packets[ctxPkt[c]].created);
+      inFlightAgeSum -= arrived * (t - packets.created[ctxPkt[c]]);
     }
     return { latencySum: statLatSum, latencyCount: statLatCount, acceptedFlits: statAccepted, cycles: t - statResetAt, nodes: N, inFlightFlits, inFlightAgeSum };
   }
   function nextSeq(src: number, dst: number): number {
     const k = pairOf(src, dst);
-    const s = pairSeq.get(k) ?? 0;
-    pairSeq.set(k, s + 1);
+    const s = pairSeq.get(k);
+    pairSeq.add(k, 1);
     return s;
   }
   function registerOutstanding(id: number): void {
-    const pk = packets[id];
-    const k = pairOf(pk.src, pk.dst);
+    const k = pairOf(packets.src[id], packets.dst[id]);
     let list = outstanding.get(k);
     if (!list) outstanding.set(k, (list = []));
     list.push(id);
     outstandingCount++;
-    if (pk.created >= windowStart && pk.created < windowEnd) measuredLeft++;
+    if (packets.created[id] >= windowStart && packets.created[id] < windowEnd) measuredLeft++;
   }
 
   // --- end of run: golden link counts, every packet delivered ----------------------------------
   const linkFlits = hasCounters ? readCounters(sim, p) : new Float64Array(N * 5);
-  const golden = linkLoads(p.routing, w, h, packets.map((pk) => ({ src: pk.src, dst: pk.dst, flits: pk.size })));
+  const golden = linkLoads(p.routing, w, h, pairFlits.nonZero().map(([pair, flits]) => ({ src: Math.floor(pair / N), dst: pair % N, flits })));
   if (!deadlock && drained) {
     if (hasCounters) {
       for (let y = 0; y < h; y++) {
@@ -465,7 +459,8 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
         }
       }
     }
-    const undelivered = packets.filter((pk) => pk.delivered < 0).length;
+    let undelivered = 0;
+    for (let id = 0; id < packets.length; id++) if (packets.delivered[id] < 0) undelivered++;
     check.equal("packets never delivered", undelivered, 0);
   }
 
@@ -529,5 +524,12 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       metrics[`measuredPackets${name}`] = s.length;
     });
   }
-  return { passed: check.passed, checker: check, cycles: t, metrics, linkFlits, goldenFlits: golden, windowLinkFlits, packets, windowCycles, samples: monitor?.samples };
+  let records: PacketRecord[] | undefined;
+  return {
+    passed: check.passed, checker: check, cycles: t, metrics, linkFlits, goldenFlits: golden, windowLinkFlits, windowCycles, samples: monitor?.samples,
+    // Built on first use: most callers read only the metrics.
+    get packets() {
+      return (records ??= packets.records());
+    },
+  };
 }
