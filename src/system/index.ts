@@ -3,8 +3,9 @@
  * (expert-load traces, invasive and non-invasive balancers, the wsc-moe report), as `wsc`, and the
  * discrete-event engine the system-level models run on, as `des`, with their platforms (meshes of
  * dies of tiles, presets, a validating reader) as `platform`, the link-as-resource network with
- * p2p transfers and ring collectives as `comm`, transformer workloads as `workload`, and runs of a
- * workload on a platform (placement, dataflow choice, virtual tile aggregation) as `run`.
+ * p2p transfers and ring collectives as `comm`, transformer workloads as `workload`, runs of a
+ * workload on a platform (placement, dataflow choice, virtual tile aggregation) as `run`, and
+ * serving (request traces, prefix caching, token-budget scheduling) as `serve`.
  *
  * @module tessera/system
  */
@@ -14,3 +15,4 @@ export * as platform from "./platform/index.js";
 export * as comm from "./comm/index.js";
 export * as workload from "./workload/index.js";
 export * as run from "./run/index.js";
+export * as serve from "./serve/index.js";
