@@ -8,3 +8,5 @@ export { PrefixCache, kvSequence } from "./prefix-cache.js";
 export type { KvBlock, PrefixMatch } from "./prefix-cache.js";
 export { SCHEDULERS, formStep, runSchedule, dvTokens, acceptedDrafts, checkSchedulerOptions } from "./scheduler.js";
 export type { SchedulerName, SchedulerOptions, StageKind, TokenTableEntry, Step, RequestState, ScheduleRun } from "./scheduler.js";
+export { attentionTiles, linearTiles, reorder, selectPipeline } from "./decompose.js";
+export type { AttentionTile, LinearTile, Pipeline, PipelineChoice } from "./decompose.js";
