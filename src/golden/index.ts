@@ -14,6 +14,7 @@ export * from "./dram-port.js";
 export * from "./examples.js";
 export * from "./fp16.js";
 export * from "./gemm.js";
+export * from "./meta-attention.js";
 export * from "./noc.js";
 export * from "./prng.js";
 export * from "./scalesim.js";
