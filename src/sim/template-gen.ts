@@ -243,9 +243,11 @@ export class TemplateCode {
         emitted++;
       }
     }
-    while (readyGlue.length || readyUnits.length) {
-      while (readyGlue.length) {
-        const n = readyGlue.shift()!;
+    // readyGlue is a queue read from `head` (shift() would make a large design's phase quadratic).
+    let head = 0;
+    while (head < readyGlue.length || readyUnits.length) {
+      while (head < readyGlue.length) {
+        const n = readyGlue[head++];
         fb.compute(n);
         emitted++;
         done(U + n.id);
