@@ -19,7 +19,7 @@ import { PhaseTimer, phaseTimer } from "./timing.js";
 import { planActivity } from "./activity.js";
 import { generateActivity } from "./activity-gen.js";
 import type { Netlist, NetNode } from "./netlist.js";
-import { findUnits, inPlaceAllowed, planTemplates, templateMode, type SharedCodeMode } from "./template.js";
+import { describeSharing, findUnits, inPlaceAllowed, planTemplates, templateMode, type SharedCodeMode } from "./template.js";
 import { TemplateCode } from "./template-gen.js";
 
 
@@ -123,6 +123,7 @@ export class CompiledEngine implements Engine {
     timer.lap("shared-code classes");
     this.layout = layout(net, (n) => this.plan.buffered.has(n.id), tplan?.layoutOrder);
     this.templates = tplan && tplan.classes.length ? new TemplateCode(net, this.lv, this.layout, this.plan, tplan) : undefined;
+    if (process.env.TESSERA_SHARED_CODE_DEBUG) console.error(describeSharing(net, tmode, tplan));
     timer.lap("layout");
     // At least 64 words per store: V8 keeps typed arrays of 64 bytes or less on the JS heap, where
     // every access must reload their base address (measured 1.5x slower on a 16x16 grid).

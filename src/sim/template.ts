@@ -358,3 +358,18 @@ function signature(
   }
   return parts.join("\n");
 }
+
+/** What sharing did, for TESSERA_SHARED_CODE_DEBUG=1: each class with its instances and size, and what kept code of its own. */
+export function describeSharing(net: Netlist, mode: "off" | "auto" | "all", plan: TemplatePlan | undefined): string {
+  if (mode === "off" || !plan) {
+    const why = net.domains.length !== 1 ? `${net.domains.length} clock domains` : net.nodes.length < MIN_DESIGN_NODES ? `${net.nodes.length} nodes, under ${MIN_DESIGN_NODES}` : "sharedCode off";
+    return `shared code: none (${why})`;
+  }
+  const own = net.nodes.filter((n) => plan.classOf[n.id] < 0 && n.kind !== "alias" && n.kind !== "input").length;
+  const lines = plan.classes.map((c) => {
+    const names = c.units.map((u) => plan.units.names[u]);
+    const size = c.comb[0].length + c.buffered[0].length + c.inPlace[0].length;
+    return `  class ${c.id}: ${c.units.length} x ${size} nodes (${names.slice(0, 4).join(", ")}${names.length > 4 ? ", ..." : ""}), ${c.externals[0].length} values read from outside`;
+  });
+  return [`shared code: ${plan.classes.length} class(es); ${own} nodes keep code of their own`, ...lines].join("\n");
+}
