@@ -35,7 +35,7 @@ export interface SimOptions {
   /**
    * Compiled engine: one copy of the code for identical submodules of the top, run in a loop over
    * them (see template.ts) — "auto" (default; also TESSERA_SHARED_CODE) for large designs and
-   * instances of 24 nodes or more, "on" for every class of two or more instances, "off" never.
+   * instances of 16 nodes or more, "on" for every class of two or more instances, "off" never.
    */
   sharedCode?: SharedCodeMode;
   /** Periods per clock domain; unlisted domains get period 10. */
