@@ -11,7 +11,7 @@ import type { Engine } from "./engine.js";
 import { H } from "./helpers.js";
 import { FunctionBuilder, absoluteSlots } from "./function-builder.js";
 import { makeBehaviouralIO } from "./behavio.js";
-import { Layout, STORE_B, STORE_F, STORE_I, STORE_NAMES, STORE_U, layout, storeOf } from "./layout.js";
+import { Layout, STORE_B, STORE_NAMES, STORE_U, layout, storeArray, storeOf } from "./layout.js";
 import { Levelized, fanout, levelize } from "./levelize.js";
 import { memoryReaders } from "./memreaders.js";
 import { InPlacePlan, planInPlace } from "./inplace.js";
@@ -21,7 +21,6 @@ import { generateActivity } from "./activity-gen.js";
 import type { Netlist, NetNode } from "./netlist.js";
 import { describeSharing, findUnits, inPlaceAllowed, planTemplates, templateMode, type SharedCodeMode } from "./template.js";
 import { TemplateCode } from "./template-gen.js";
-
 
 interface Stores {
   I: Int32Array;
@@ -119,7 +118,7 @@ export class CompiledEngine implements Engine {
     timer.lap("units");
     this.plan = process.env.TESSERA_INPLACE === "0" ? { buffered: new Set(net.nodes.map((n) => n.id)), order: net.domains.map(() => []) } : planInPlace(net, units && inPlaceAllowed(units));
     timer.lap("inplace");
-    const tplan = units && tmode !== "off" ? planTemplates(net, this.lv, units, this.plan, tmode) : undefined;
+    const tplan = units ? planTemplates(net, this.lv, units, this.plan) : undefined;
     timer.lap("shared-code classes");
     this.layout = layout(net, (n) => this.plan.buffered.has(n.id), tplan?.layoutOrder);
     this.templates = tplan && tplan.classes.length ? new TemplateCode(net, this.lv, this.layout, this.plan, tplan) : undefined;
@@ -140,9 +139,7 @@ export class CompiledEngine implements Engine {
     }
     this.mems = net.memories.map((m) => {
       const st = storeOf(m.shape);
-      const arr: MemArray =
-        this.templates?.memoryView(m.id) ??
-        (st === STORE_I ? new Int32Array(m.depth) : st === STORE_U ? new Uint32Array(m.depth) : st === STORE_F ? new Float64Array(m.depth) : new Array<bigint>(m.depth).fill(0n));
+      const arr: MemArray = this.templates?.memoryView(m.id) ?? storeArray(st, m.depth);
       m.init.forEach((v, i) => {
         if (st === STORE_B) (arr as bigint[])[i] = v;
         else (arr as Float64Array)[i] = Number(v);

@@ -24,6 +24,11 @@ export function storeOf(sh: Shape): number {
   return sh.width <= NUM_BITS ? STORE_F : STORE_B;
 }
 
+/** An array holding `length` values of store `s` (zeros). */
+export function storeArray(s: number, length: number): Int32Array | Uint32Array | Float64Array | bigint[] {
+  return s === STORE_I ? new Int32Array(length) : s === STORE_U ? new Uint32Array(length) : s === STORE_F ? new Float64Array(length) : new Array<bigint>(length).fill(0n);
+}
+
 export interface Layout {
   /** Store and index of each node (by node id). */
   readonly store: Uint8Array;

@@ -17,7 +17,7 @@ import type { MemReadExpr } from "../hdl/expr.js";
 import { FunctionBuilder, type SlotMap } from "./function-builder.js";
 import type { InPlacePlan } from "./inplace.js";
 import type { Layout } from "./layout.js";
-import { STORE_B, STORE_NAMES, storeOf } from "./layout.js";
+import { STORE_F, STORE_I, STORE_NAMES, STORE_U, storeArray, storeOf } from "./layout.js";
 import type { Levelized } from "./levelize.js";
 import type { Netlist, NetNode } from "./netlist.js";
 import { areaOf, isConstNode, type TemplateClass, type TemplatePlan } from "./template.js";
@@ -29,9 +29,9 @@ interface ClassLayout {
   /** base[area][store] and stride[area][store] of the instances' values. */
   readonly base: number[][];
   readonly stride: number[][];
-  /** Per store: words of memory per instance; per memory of an instance: its offset. */
+  /** Per store: words of memory per instance; per memory ordinal of an instance: its offset in its store's words. */
   readonly memStride: number[];
-  readonly memOffset: Map<number, number>;
+  readonly memOffset: number[];
   /** Per instance: external node id -> its position in the X table row. */
   readonly extIndex: Map<number, number>[];
 }
@@ -77,17 +77,13 @@ export class TemplateCode {
         if (lay.index[n.id] - base[a][s] - i * stride[a][s] !== offsets0[k]) throw new Error(`internal: shared instance ${i} of class ${c.id} is not at its stride (${n.name})`);
       });
     });
-    // Memories: per store, one array of all instances' memories at a stride.
+    // Memories: per store, one array of all instances' memories at a stride (the j-th memory of
+    // every instance has the same shape and depth, as the class key says).
     const memStride = [0, 0, 0, 0];
-    const memOffset = new Map<number, number>();
-    c.units.forEach((_, i) => {
-      const at = [0, 0, 0, 0];
-      for (const m of c.memories[i]) {
-        const s = storeOf(m.shape);
-        if (i === 0) memOffset.set(m.id, at[s]);
-        at[s] += m.depth;
-      }
-      if (i === 0) for (let s = 0; s < 4; s++) memStride[s] = at[s];
+    const memOffset = c.memories[0].map((m) => {
+      const s = storeOf(m.shape), at = memStride[s];
+      memStride[s] += m.depth;
+      return at;
     });
     // External positions: instance 0's order of first use stands for every instance's.
     const extIndex = c.externals.map((xs) => new Map(xs.map((n, j) => [n.id, j])));
@@ -98,7 +94,8 @@ export class TemplateCode {
       xs.forEach((n, j) => (X[i * nx + j] = lay.index[n.id]));
     });
     this.xTables.push(X);
-    this.memArrays.push([0, 1, 2, 3].map((s) => (memStride[s] === 0 ? undefined : s === 0 ? new Int32Array(memStride[s] * c.units.length) : s === 1 ? new Uint32Array(memStride[s] * c.units.length) : new Float64Array(memStride[s] * c.units.length))));
+    // (No bigint store: template.ts keeps instances with bigint memories out of classes.)
+    this.memArrays.push([STORE_I, STORE_U, STORE_F].map((s) => (memStride[s] === 0 ? undefined : (storeArray(s, memStride[s] * c.units.length) as Int32Array | Uint32Array | Float64Array))));
     return { base, stride, memStride, memOffset, extIndex };
   }
 
@@ -108,10 +105,7 @@ export class TemplateCode {
     if (c < 0) return undefined;
     const i = this.plan.memInstOf[id], m = this.net.memories[id], s = storeOf(m.shape);
     const cl = this.cls[c];
-    // Offsets are recorded for instance 0's memories; instance i's j-th memory has instance 0's j-th offset.
-    const j = this.plan.classes[c].memories[i].indexOf(m);
-    const off = cl.memOffset.get(this.plan.classes[c].memories[0][j].id)!;
-    const start = i * cl.memStride[s] + off;
+    const start = i * cl.memStride[s] + cl.memOffset[this.plan.classes[c].memories[i].indexOf(m)];
     return this.memArrays[c][s]!.subarray(start, start + m.depth);
   }
 
@@ -132,10 +126,7 @@ export class TemplateCode {
       return `${STORE_NAMES[lay.store[n.id]]}[X${c}[x + ${j}]]`;
     };
     const memId = (e: MemReadExpr) => this.net.memoryIndex.get(e.memory as never)!.id;
-    const memOff = (id: number) => {
-      const j = cls.memories[rep].findIndex((m) => m.id === id);
-      return cl.memOffset.get(cls.memories[0][j].id)!;
-    };
+    const memOff = (id: number) => cl.memOffset[cls.memories[rep].findIndex((m) => m.id === id)];
     return {
       slot,
       nextSlot: (n) => own(rootOf(n), true),
@@ -195,12 +186,9 @@ export class TemplateCode {
     const vert = (n: NetNode) => (shared(n) ? plan.units.unitOf[n.id] : U + n.id);
     const succ = new Map<number, Set<number>>();
     const indeg = new Map<number, number>();
-    const touch = (v: number) => {
-      if (!indeg.has(v)) indeg.set(v, 0);
-    };
     for (const n of nodes) {
       const to = vert(n);
-      touch(to);
+      if (!indeg.has(to)) indeg.set(to, 0);
       for (const d0 of this.lv.deps[n.id]) {
         const d = rootOf(d0);
         if (!isComputed(d) || !inSet[d.id]) continue;
@@ -224,7 +212,7 @@ export class TemplateCode {
       l.push(n);
     }
     const readyGlue: NetNode[] = [];
-    const readyUnits: number[] = [];
+    let readyUnits: number[] = [];
     const nodeOf = new Map<number, NetNode>();
     for (const n of nodes) if (!shared(n)) nodeOf.set(U + n.id, n);
     for (const [v, d] of indeg) if (d === 0) (v >= U ? readyGlue.push(nodeOf.get(v)!) : readyUnits.push(v));
@@ -254,9 +242,11 @@ export class TemplateCode {
       }
       if (!readyUnits.length) continue;
       // The ready instances of the first ready unit's class, grouped by which nodes they have here.
-      const c = plan.classOf[unitNodes.get(readyUnits[0])![0].id];
-      const take = readyUnits.filter((u) => plan.classOf[unitNodes.get(u)![0].id] === c);
-      for (let k = readyUnits.length - 1; k >= 0; k--) if (take.includes(readyUnits[k])) readyUnits.splice(k, 1);
+      const classOfUnit = (u: number) => plan.classOf[unitNodes.get(u)![0].id];
+      const c = classOfUnit(readyUnits[0]);
+      const take: number[] = [], rest: number[] = [];
+      for (const u of readyUnits) (classOfUnit(u) === c ? take : rest).push(u);
+      readyUnits = rest;
       const bySubset = new Map<string, number[]>();
       for (const u of take) {
         const i = plan.instOf[unitNodes.get(u)![0].id];
@@ -307,16 +297,16 @@ export class TemplateCode {
       const mems = cl.memories[0];
       if (!mems.some((m) => m.writes.length)) return;
       const calls = this.classFunction(c, 0, "memw", (cfb) => {
-        for (const m of mems) {
+        mems.forEach((m, j) => {
           const s = STORE_NAMES[storeOf(m.shape)];
-          const off = this.cls[c].memOffset.get(m.id)!;
+          const off = this.cls[c].memOffset[j];
           for (const w of m.writes) {
             cfb.statement((g) => {
               const en = g.gen(w.en), addr = g.gen(w.addr), data = g.gen(w.data);
               return `if (${en} !== 0) { const a = ${addr}; if (a < ${m.depth}) MT${c}${s}[m${s} + ${off} + a] = ${data}; }`;
             });
           }
-        }
+        });
       });
       fb.raw(this.loop(cl.units.map((_, i) => i), calls));
     });
@@ -328,7 +318,7 @@ export class TemplateCode {
     this.plan.classes.forEach((_, c) => {
       out.push(`const X${c} = TPL.X[${c}];`);
       this.memArrays[c].forEach((arr, s) => {
-        if (arr && s !== STORE_B) out.push(`const MT${c}${STORE_NAMES[s]} = TPL.M[${c}][${s}];`);
+        if (arr) out.push(`const MT${c}${STORE_NAMES[s]} = TPL.M[${c}][${s}];`);
       });
     });
     return out;

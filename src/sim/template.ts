@@ -22,7 +22,7 @@
 import { Const, type Expr, type MemReadExpr } from "../hdl/expr.js";
 import { JsExprGen } from "./jsexpr.js";
 import type { Levelized } from "./levelize.js";
-import { STORE_NAMES, storeOf } from "./layout.js";
+import { STORE_B, STORE_NAMES, storeOf } from "./layout.js";
 import type { InPlacePlan } from "./inplace.js";
 import { memoriesRead } from "./memreaders.js";
 import type { Netlist, NetMemory, NetNode } from "./netlist.js";
@@ -127,7 +127,8 @@ export function findUnits(net: Netlist, lv: Levelized, mode: "auto" | "all"): Un
     const u = rs.length ? unitOf[rs[0].id] : -1;
     unitOf[n.id] = rs.every((r) => unitOf[r.id] === u) ? u : -1;
   }
-  // Memory writes and register next values read temporaries too (lv.readers covers registers).
+  // (A temporary read only by memory writes has no readers in lv: it stays with the top, and the
+  // instance reads it from outside.)
   const memUnitOf = new Int32Array(net.memories.length).fill(-1);
   for (const m of net.memories) {
     const parts = m.name.split(".");
@@ -143,7 +144,7 @@ export function findUnits(net: Netlist, lv: Levelized, mode: "auto" | "all"): Un
   }
   for (const m of net.memories) {
     if (memUnitOf[m.id] < 0) continue;
-    if (storeOf(m.shape) === 3) bad[memUnitOf[m.id]] = 1; // bigint memories have no views
+    if (storeOf(m.shape) === STORE_B) bad[memUnitOf[m.id]] = 1; // bigint memories have no views
   }
   // Combinational cycles through instances: strongly connected components of the unit graph.
   for (const u of cyclicUnits(net, lv, unitOf, names.length)) bad[u] = 1;
@@ -219,20 +220,14 @@ function cyclicUnits(net: Netlist, lv: Levelized, unitOf: Int32Array, U: number)
  * Classes of identical instances. The in-place plan must have been made with `sameUnit` (so an
  * instance's in-place registers are read only inside it).
  */
-export function planTemplates(net: Netlist, lv: Levelized, units: Units, inPlace: InPlacePlan, mode: "auto" | "all"): TemplatePlan {
+export function planTemplates(net: Netlist, lv: Levelized, units: Units, inPlace: InPlacePlan): TemplatePlan {
   const N = net.nodes.length, U = units.names.length;
   const { unitOf, memUnitOf } = units;
   const combOf: NetNode[][] = Array.from({ length: U }, () => []);
   const bufOf: NetNode[][] = Array.from({ length: U }, () => []);
   const inplOf: NetNode[][] = Array.from({ length: U }, () => []);
   const memOf: NetMemory[][] = Array.from({ length: U }, () => []);
-  const size = new Int32Array(U);
-  for (const n of net.nodes) {
-    const u = unitOf[n.id];
-    if (u < 0) continue;
-    size[u]++;
-    if (n.kind === "reg" && inPlace.buffered.has(n.id)) bufOf[u].push(n);
-  }
+  for (const n of net.nodes) if (unitOf[n.id] >= 0 && n.kind === "reg" && inPlace.buffered.has(n.id)) bufOf[unitOf[n.id]].push(n);
   for (const n of inPlace.order[0] ?? []) if (unitOf[n.id] >= 0) inplOf[unitOf[n.id]].push(n);
   for (const m of net.memories) if (memUnitOf[m.id] >= 0) memOf[memUnitOf[m.id]].push(m);
   // Each instance's comb nodes in an order of their own: depth-first from its nodes in id order,
