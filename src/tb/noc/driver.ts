@@ -72,7 +72,6 @@ export interface NocRunOptions {
   readonly keepFailures?: number;
 }
 
-
 export type { PacketRecord } from "./packets.js";
 
 export interface NocRunResult {
@@ -163,8 +162,6 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
 
   // --- packets, sources ------------------------------------------------------------------------
   const packets = new PacketTable();
-  // Flits created per (src, dst) pair, for the golden link counts at the end.
-  const pairFlits = new PairNumbers(N * N);
   const pickDst = o.traffic.kind === "trace" ? undefined : destinationPicker(o.traffic, w, h);
   const perCycle = o.rate / size; // packet creation probability per node per cycle
   const nextArrival = new Float64Array(N);
@@ -181,8 +178,6 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
 
   const create = (src: number, dst: number, sz: number, t: number, priority: Priority = 0) => {
     const id = packets.push(src, dst, sz, priority, t);
-    const pair = pairOf(src, dst);
-    pairFlits.add(pair, sz);
     queues[priority][src].push(id);
   };
 
@@ -447,6 +442,9 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
 
   // --- end of run: golden link counts, every packet delivered ----------------------------------
   const linkFlits = hasCounters ? readCounters(sim, p) : new Float64Array(N * 5);
+  // One path walk per (src, dst) pair, not per packet.
+  const pairFlits = new PairNumbers(N * N);
+  for (let id = 0; id < packets.length; id++) pairFlits.add(pairOf(packets.src[id], packets.dst[id]), packets.size[id]);
   const golden = linkLoads(p.routing, w, h, pairFlits.nonZero().map(([pair, flits]) => ({ src: Math.floor(pair / N), dst: pair % N, flits })));
   if (!deadlock && drained) {
     if (hasCounters) {
