@@ -98,10 +98,14 @@ export function metaAttention(t: MetaAttentionTile, pipeline: MetaPipeline, spli
     const scores = visible.map((j) => fixedScore(q, t.k[j], c.scoreShift));
     const values = visible.map((j) => t.v[j]);
     if (pipeline === 4) {
+      // The visible keys grouped by the split their position falls in.
       const tiles: number[][] = [];
+      let current = -1;
       visible.forEach((j, i) => {
-        const s = Math.floor(j / split);
-        if (!tiles.length || Math.floor(visible[tiles[tiles.length - 1][0]] / split) !== s) tiles.push([]);
+        if (Math.floor(j / split) !== current) {
+          current = Math.floor(j / split);
+          tiles.push([]);
+        }
         tiles[tiles.length - 1].push(i);
       });
       const res = sufaFixedTiles(scores, values, tiles, c);

@@ -157,16 +157,19 @@ export function runSchedule(
   checkSchedulerOptions(o);
   const r = mulberry32(opts.seed ?? 1);
   const acceptance = opts.acceptance ?? 0.7;
-  const n = trace.length;
-  const firstTokenStep = new Int32Array(n).fill(-1), cachedTokens = new Int32Array(n);
+  trace.forEach((q, i) => {
+    if (q.id !== i) throw new Error(`schedule: request ${i} has id ${q.id}; a trace's ids are its indices (0, 1, ...)`);
+  });
+  const cachedTokens = new Int32Array(trace.length);
   const outputSteps: number[][] = trace.map(() => []);
-  const waiting: RequestState[] = [], running: RequestState[] = [];
-  for (const q of trace) {
+  // One state per request, by id; the queues hold the same objects.
+  const states: RequestState[] = trace.map((q) => {
     // At least the last prompt token is computed (its logits give the first output token).
     const c = Math.min(opts.cached?.(q) ?? 0, q.promptLen - 1);
     cachedTokens[q.id] = c;
-    waiting.push({ req: q, prefilled: c, generated: 0 });
-  }
+    return { req: q, prefilled: c, generated: 0 };
+  });
+  const waiting: RequestState[] = [...states], running: RequestState[] = [];
   const steps: Step[] = [];
   const maxSteps = opts.maxSteps ?? 10_000_000;
   while (waiting.length || running.length) {
@@ -175,16 +178,12 @@ export function runSchedule(
     if (step.tokens === 0) throw new Error(`schedule: an empty step with ${waiting.length} waiting and ${running.length} running (budget ${o.budget} too small for a request's verify tokens?)`);
     const s = steps.length;
     steps.push(step);
-    const byId = new Map<number, RequestState>();
-    for (const x of waiting) byId.set(x.req.id, x);
-    for (const x of running) byId.set(x.req.id, x);
     for (const e of step.table) {
-      const st = byId.get(e.request)!;
+      const st = states[e.request];
       if (e.kind === "P") {
         st.prefilled += e.tokenNum;
         if (st.prefilled === st.req.promptLen) {
           st.generated = 1;
-          firstTokenStep[st.req.id] = s;
           outputSteps[st.req.id].push(s);
         }
       } else {
@@ -204,5 +203,5 @@ export function runSchedule(
     for (let i = running.length - 1; i >= 0; i--) if (running[i].generated >= running[i].req.outputLen) running.splice(i, 1);
     running.sort((a, b) => a.req.id - b.req.id);
   }
-  return { steps, firstTokenStep, outputSteps, cachedTokens };
+  return { steps, firstTokenStep: Int32Array.from(outputSteps, (o) => o[0] ?? -1), outputSteps, cachedTokens };
 }
