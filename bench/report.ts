@@ -4,6 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
+/**
+ * Node's arguments for a bench script run in a process of its own: the V8 flags the `tessera`
+ * command uses (generated simulation code reaches optimized code within a few thousand cycles),
+ * and tsx to run the TypeScript.
+ */
+export const BENCH_NODE_ARGS = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
+
 export const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
 
 export function machine() {

@@ -22,7 +22,7 @@ import { runSimBench, simTable } from "./sim.js";
 import { VERILOG_BENCH_DESIGNS, sideBySide, sideBySideTable, type SideBySide } from "./verilog/compare.js";
 import { traceSideBySide, type TraceSideBySide } from "./verilog/trace.js";
 import { runStartupBench, startupTable } from "./startup.js";
-import { RESULTS_DIR, machine, markdownTable, writeResults } from "./report.js";
+import { BENCH_NODE_ARGS, RESULTS_DIR, machine, markdownTable, writeResults } from "./report.js";
 import { findTool, toolVersion } from "../src/verilog/tools.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -77,11 +77,10 @@ if (only.has("startup")) {
 }
 
 // Component benches run in their own processes (each is a script that writes its JSON).
-const flags = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
 for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["scalesim", "bench/pe/scalesim.ts", "SCALE-Sim topologies"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"], ["speq", "bench/speq/run.ts", "SPEQ speculative decoding"], ["speed", "bench/speed/run.ts", "Simulator speed on idle-heavy designs and testbench I/O"], ["system", "bench/system/run.ts", "System-level model"]] as const) {
   if (!only.has(key) || !fs.existsSync(path.join(root, script))) continue;
   log(`== ${title} (${script})`);
-  const r = spawnSync(process.execPath, [...flags, script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } });
+  const r = spawnSync(process.execPath, [...BENCH_NODE_ARGS, script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } });
   if (r.status !== 0) throw new Error(`${script} failed with exit ${r.status}`);
   sections.push(`### ${title} (\`${script}\`)\n\n${r.stdout.trim()}`);
 }

@@ -11,12 +11,11 @@
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { machine, markdownTable, writeResults } from "../report.js";
+import { BENCH_NODE_ARGS, machine, markdownTable, writeResults } from "../report.js";
 
 const root = path.dirname(path.dirname(path.dirname(fileURLToPath(import.meta.url))));
-const flags = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
 const run = (...args: string[]): Record<string, number | string | boolean> => {
-  const r = spawnSync(process.execPath, [...flags, "bench/speed/case.ts", ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const r = spawnSync(process.execPath, [...BENCH_NODE_ARGS, "bench/speed/case.ts", ...args], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (r.status !== 0) throw new Error(`bench/speed/case.ts ${args.join(" ")} failed with exit ${r.status}`);
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!);
 };

@@ -26,7 +26,7 @@ import { emitDesign } from "../../src/verilog/emit.js";
 import { recordTrace } from "../../src/verilog/replay.js";
 import { toolVersion } from "../../src/verilog/tools.js";
 import { measureSim, type SimMeasurement } from "../measure.js";
-import { machine, markdownTable, writeResults } from "../report.js";
+import { BENCH_NODE_ARGS, machine, markdownTable, writeResults } from "../report.js";
 
 export const VERILOG_BENCH_DESIGNS: Record<string, () => Module> = {
   "mac-grid-8x8": () => macGrid({ rows: 8, cols: 8 }),
@@ -72,8 +72,7 @@ function oursChecksum(make: () => Module, spec: CosimSpec, cycles: number): stri
  * after the mac-grids, 53-64k alone).
  */
 function oursInOwnProcess(name: string, seconds: number): SimMeasurement {
-  const flags = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
-  const r = spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url), "--ours", name, String(seconds)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const r = spawnSync(process.execPath, [...BENCH_NODE_ARGS, fileURLToPath(import.meta.url), "--ours", name, String(seconds)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (r.status !== 0) throw new Error(`bench/verilog/compare.ts --ours ${name} failed with exit ${r.status}`);
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as SimMeasurement;
 }
