@@ -20,6 +20,7 @@
  */
 import { Expr, Module, Signal, constant, s, u } from "../../hdl/index.js";
 import { signedBits } from "./bgpp-params.js";
+import { adderTree } from "../datapath.js";
 
 export interface BgppIpuPorts {
   readonly module: Module;
@@ -47,14 +48,7 @@ export function popcountWord(x: Expr, w: number): Expr {
 
 /** Balanced adder tree over terms, resized to `width` (which must hold the true sum). */
 export function sumTree(terms: readonly Expr[], width: number): Expr {
-  let level = [...terms];
-  while (level.length > 1) {
-    const next: Expr[] = [];
-    for (let i = 0; i + 1 < level.length; i += 2) next.push(level[i].add(level[i + 1]));
-    if (level.length % 2) next.push(level[level.length - 1]);
-    level = next;
-  }
-  return level[0].resize(width);
+  return adderTree(terms).resize(width);
 }
 
 export function makeBgppIpu(D: number): BgppIpuPorts {

@@ -49,6 +49,7 @@ import { DEFAULT_SUFA, SCORE_WIDTH, SufaFixedConfig, checkExpConfig } from "../.
 import { makeExpUnit } from "./exp-unit.js";
 import { makeReciprocal } from "./reciprocal.js";
 import { requireWhole } from "../param-check.js";
+import { adderTree, laneMemories, register, saturate } from "../datapath.js";
 
 export interface SufaUnitParams {
   readonly seqLen: number;
@@ -128,31 +129,6 @@ export function sufaUnitShape(p: SufaUnitParams): SufaUnitShape {
   };
 }
 
-/** `e` (signed) saturated to a signed `w`-bit value. */
-function saturate(e: Expr, w: number): Expr {
-  if (e.width <= w) return e.resize(w);
-  const hi = 2 ** (w - 1) - 1, lo = -(2 ** (w - 1));
-  return mux(e.gt(hi), constant(hi, s(w)), mux(e.lt(lo), constant(lo, s(w)), e.trunc(w)));
-}
-
-/** Balanced adder tree (widths grow one bit per level). */
-function sumTree(xs: Expr[]): Expr {
-  let level = xs;
-  while (level.length > 1) {
-    const next: Expr[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i].add(level[i + 1]) : level[i]);
-    level = next;
-  }
-  return level[0];
-}
-
-/** Register `value` into a new signal `name` of `value`'s shape (or `shape`). */
-function reg(m: Module, name: string, value: Expr, width = value.width): Signal {
-  const r = m.signal(name, { width, signed: value.signed });
-  m.sync.set(r, width < value.width ? value.trunc(width) : value);
-  return r;
-}
-
 export function makeSufaUnit(p: SufaUnitParams): Module {
   const c = p.cfg ?? DEFAULT_SUFA;
   const g = sufaUnitShape(p);
@@ -177,21 +153,9 @@ export function makeSufaUnit(p: SufaUnitParams): Module {
   const cnt = { keys: counter("keys"), exps: counter("exps"), muls: counter("muls"), adds: counter("adds"), rescales: counter("rescales"), tileRescales: counter("tile_rescales") };
 
   // Resident operand memories, one per lane, each with a write port and one sync read port.
-  const laneMemories = (name: string, bits: number, depth: number) => {
-    const we = m.input(`${name}_we`, u(1)), lane = m.input(`${name}_lane`, u(bitsFor(D)));
-    const addr = m.input(`${name}_addr`, u(bitsFor(depth))), data = m.input(`${name}_data`, s(bits));
-    return Array.from({ length: D }, (_, d) => {
-      const mem = m.memory({ name: `${name}_l${d}`, shape: s(bits), depth });
-      const wp = mem.writePort();
-      m.comb.set(wp.en, we.and(lane.eq(d)));
-      m.comb.set(wp.addr, addr.resize(wp.addr.width));
-      m.comb.set(wp.data, data);
-      return mem.readPort({ domain: "sync" });
-    });
-  };
-  const qMem = laneMemories("q", SUFA_Q_BITS, p.queries);
-  const kMem = laneMemories("k", SUFA_K_BITS, p.seqLen);
-  const vMem = laneMemories("v", SUFA_V_BITS, p.seqLen);
+  const qMem = laneMemories(m, "q", SUFA_Q_BITS, p.queries, D);
+  const kMem = laneMemories(m, "k", SUFA_K_BITS, p.seqLen, D);
+  const vMem = laneMemories(m, "v", SUFA_V_BITS, p.seqLen, D);
 
   // ---- S0: the issuer. Defaults first (later statements win; an FSM's body sits where it is made).
   const issueKey = m.signal("issue_key", u(1)), issueEnd = m.signal("issue_end", u(1));
@@ -202,9 +166,9 @@ export function makeSufaUnit(p: SufaUnitParams): Module {
   const lastRow = m.signal("last_row", u(g.rowBits));
   const qi = m.signal("qi", u(g.rowBits)), sj = m.signal("sj", u(g.segBits)), slot = m.signal("slot", u(g.slotBits));
   // S1 token (what was issued last cycle).
-  const key1 = reg(m, "key1", issueKey), end1 = reg(m, "end1", issueEnd);
-  const q1 = reg(m, "q1", qi), j1 = reg(m, "j1", sj), slot1 = reg(m, "slot1", slot);
-  const last1 = reg(m, "last1", qi.eq(lastRow));
+  const key1 = register(m, "key1", issueKey), end1 = register(m, "end1", issueEnd);
+  const q1 = register(m, "q1", qi), j1 = register(m, "j1", sj), slot1 = register(m, "slot1", slot);
+  const last1 = register(m, "last1", qi.eq(lastRow));
   // An invalid answer to a probe of the list being issued ends that list.
   const miss = m.signal("miss", u(1));
   m.comb.set(miss, key1.and(rdValid.not()).and(q1.eq(qi)).and(j1.eq(sj)).and(f.is("RUN")));
@@ -252,14 +216,14 @@ export function makeSufaUnit(p: SufaUnitParams): Module {
   // ---- S1: the answer; read K[t] and Q[q].
   for (const rp of kMem) m.comb.set(rp.addr, rdIndex.resize(rp.addr.width));
   for (const rp of qMem) m.comb.set(rp.addr, qBase.add(q1).resize(rp.addr.width));
-  const key2 = reg(m, "key2", key1.and(rdValid)), end2 = reg(m, "end2", end1), last2 = reg(m, "last2", last1);
-  const q2 = reg(m, "q2", q1), first2 = reg(m, "seg_first2", slot1.eq(0)), idx2 = reg(m, "idx2", rdIndex);
+  const key2 = register(m, "key2", key1.and(rdValid)), end2 = register(m, "end2", end1), last2 = register(m, "last2", last1);
+  const q2 = register(m, "q2", q1), first2 = register(m, "seg_first2", slot1.eq(0)), idx2 = register(m, "idx2", rdIndex);
 
   // ---- S2: the exact score.
-  const dot = sumTree(qMem.map((qp, d) => qp.data.mul(kMem[d].data)));
-  const s3 = reg(m, "score3", saturate(dot.shr(p.scoreShift), SCORE_WIDTH));
-  const key3 = reg(m, "key3", key2), end3 = reg(m, "end3", end2), last3 = reg(m, "last3", last2);
-  const q3 = reg(m, "q3", q2), segFirst3 = reg(m, "seg_first3", first2), idx3 = reg(m, "idx3", idx2);
+  const dot = adderTree(qMem.map((qp, d) => qp.data.mul(kMem[d].data)));
+  const s3 = register(m, "score3", saturate(dot.shr(p.scoreShift), SCORE_WIDTH));
+  const key3 = register(m, "key3", key2), end3 = register(m, "end3", end2), last3 = register(m, "last3", last2);
+  const q3 = register(m, "q3", q2), segFirst3 = register(m, "seg_first3", first2), idx3 = register(m, "idx3", idx2);
 
   // ---- S3: the running max.
   const mReg = m.signal("m_run", s(SCORE_WIDTH)), haveM = m.signal("have_m", u(1));
@@ -268,22 +232,22 @@ export function makeSufaUnit(p: SufaUnitParams): Module {
   m.comb.set(rises, haveM.and(s3.gt(mReg)));
   const diff = mux(rises, s3.sub(mReg), mReg.sub(s3)); // >= 0 either way
   const dWidth = SCORE_WIDTH + 1;
-  const d4 = reg(m, "d4", mux(isFirst, 0, diff).asUnsigned(), dWidth);
+  const d4 = register(m, "d4", mux(isFirst, 0, diff).asUnsigned(), dWidth);
   m.if(key3, () => {
     m.sync.set(haveM, 1);
     m.if(isFirst.or(rises), () => m.sync.set(mReg, s3));
   }).elif(end3, () => m.sync.set(haveM, 0));
-  const key4 = reg(m, "key4", key3), end4 = reg(m, "end4", end3), last4 = reg(m, "last4", last3), q4 = reg(m, "q4", q3);
-  const rescale4 = reg(m, "rescale4", rises), first4 = reg(m, "first4", isFirst), segFirst4 = reg(m, "seg_first4", segFirst3);
-  const idx4 = reg(m, "idx4", idx3);
+  const key4 = register(m, "key4", key3), end4 = register(m, "end4", end3), last4 = register(m, "last4", last3), q4 = register(m, "q4", q3);
+  const rescale4 = register(m, "rescale4", rises), first4 = register(m, "first4", isFirst), segFirst4 = register(m, "seg_first4", segFirst3);
+  const idx4 = register(m, "idx4", idx3);
 
   // ---- S4: exp (alpha on a rescale); read V[t].
   const ex = m.submodule("exp", makeExpUnit({ cfg: c, inWidth: dWidth }));
   m.comb.set(ex.port("d"), d4);
   for (const rp of vMem) m.comb.set(rp.addr, idx4.resize(rp.addr.width));
-  const p5 = reg(m, "p5", ex.port("p"));
-  const key5 = reg(m, "key5", key4), end5 = reg(m, "end5", end4), last5 = reg(m, "last5", last4), q5 = reg(m, "q5", q4);
-  const rescale5 = reg(m, "rescale5", rescale4), first5 = reg(m, "first5", first4), segFirst5 = reg(m, "seg_first5", segFirst4);
+  const p5 = register(m, "p5", ex.port("p"));
+  const key5 = register(m, "key5", key4), end5 = register(m, "end5", end4), last5 = register(m, "last5", last4), q5 = register(m, "q5", q4);
+  const rescale5 = register(m, "rescale5", rescale4), first5 = register(m, "first5", first4), segFirst5 = register(m, "seg_first5", segFirst4);
 
   // ---- S5: accumulate.
   const l = m.signal("l_acc", u(g.lBits));
