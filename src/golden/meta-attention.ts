@@ -17,12 +17,15 @@
  *  - 3-stage (QK -> softmax -> SV) and 2-stage (decode: QK fused with the softmax): one softmax
  *    over the row's visible scores (softmaxFixed), then O_d = floor(sum_j y_j v_jd / 2^(probBits -
  *    outBits)) (probabilities y with probBits fraction bits, O with outBits).
- *  - 4-stage (QK -> softmax -> SV -> update, KV split): the visible keys in order, in splits of
- *    `split` positions, through the online-softmax (flash) update: exactly sufaFixedTiles over the
- *    splits, whose running max rises where a split holds a larger score.
+ *  - 4-stage (QK -> softmax -> SV -> update, KV split): the keys in splits of `split` positions,
+ *    each split on its own (FlashAttention-2): m_s = the split's largest visible score, p_j =
+ *    expFixed(m_s - s_j), l_s = sum p_j, o_s,d = sum p_j v_jd; then the update merges (m_s, l_s, o_s)
+ *    into the row's running (m, l, o) (mergeSplit): one exp of the max difference scales the side
+ *    with the smaller max (floor(x * e / 2^probBits)); splits with no visible key are skipped. At
+ *    the end O_d = floor(o_d * floor(2^recipBits / l) / 2^(recipBits - outBits)).
  */
 import {
-  DEFAULT_SUFA, attentionIdeal, expErrorModel, fixedScore, softmaxFixed, sufaFixedErrorBound, sufaFixedTiles,
+  DEFAULT_SUFA, attentionIdeal, expErrorModel, expFixed, fixedScore, mulShift, softmaxFixed, sufaFixedErrorBound,
   type SufaFixedConfig,
 } from "./sofa.js";
 
@@ -83,8 +86,47 @@ export interface MetaAttentionRow {
   /** Outputs with outBits fraction bits. */
   readonly out: number[];
   readonly visible: number[];
-  /** 4-stage: running-max rises (rescales) of the online softmax. */
+  /** 4-stage: merges (splits with a visible key, after the first) and those where the running max rose. */
+  readonly merges: number;
   readonly rescales: number;
+}
+
+/** The online-softmax state of a row (4-stage), or one split's partial result. */
+export interface SplitState {
+  readonly max: number;
+  /** Sum of the exps, probBits fraction bits. */
+  readonly sum: number;
+  /** Sum of exp x value per output dimension, probBits fraction bits. */
+  readonly acc: readonly number[];
+}
+
+/** One split of a row (4-stage): its scores and values, none empty. */
+export function splitPartial(scores: readonly number[], values: readonly (readonly number[])[], c: MetaAttentionConfig = DEFAULT_META): SplitState {
+  const max = Math.max(...scores), dv = values[0].length;
+  const acc = new Array<number>(dv).fill(0);
+  let sum = 0;
+  scores.forEach((s, i) => {
+    const p = expFixed(max - s, c);
+    sum += p;
+    for (let d = 0; d < dv; d++) acc[d] += p * values[i][d];
+  });
+  return { max, sum, acc };
+}
+
+/**
+ * The update stage: the running state merged with a split's partial. The side with the smaller
+ * max is scaled by e = expFixed(difference) (floor(x e / 2^probBits)); ties scale the split by
+ * expFixed(0) = 1.0, which changes nothing.
+ */
+export function mergeSplit(run: SplitState | undefined, part: SplitState, c: MetaAttentionConfig = DEFAULT_META): SplitState {
+  if (!run) return part;
+  const scale = (x: number, e: number) => mulShift(x, e, c.probBits);
+  if (part.max > run.max) {
+    const e = expFixed(part.max - run.max, c);
+    return { max: part.max, sum: scale(run.sum, e) + part.sum, acc: run.acc.map((x, d) => scale(x, e) + part.acc[d]) };
+  }
+  const e = expFixed(run.max - part.max, c);
+  return { max: run.max, sum: run.sum + scale(part.sum, e), acc: run.acc.map((x, d) => x + scale(part.acc[d], e)) };
 }
 
 /** The tile's outputs, bit-true, row by row. `split`: KV split (positions) of the 4-stage pipeline. */
@@ -98,18 +140,22 @@ export function metaAttention(t: MetaAttentionTile, pipeline: MetaPipeline, spli
     const scores = visible.map((j) => fixedScore(q, t.k[j], c.scoreShift));
     const values = visible.map((j) => t.v[j]);
     if (pipeline === 4) {
-      // The visible keys grouped by the split their position falls in.
-      const tiles: number[][] = [];
-      let current = -1;
-      visible.forEach((j, i) => {
-        if (Math.floor(j / split) !== current) {
-          current = Math.floor(j / split);
-          tiles.push([]);
+      let run: SplitState | undefined;
+      let merges = 0, rescales = 0;
+      for (let lo = 0; lo < visible.length; ) {
+        const sp = Math.floor(visible[lo] / split);
+        let hi = lo;
+        while (hi < visible.length && Math.floor(visible[hi] / split) === sp) hi++;
+        const part = splitPartial(scores.slice(lo, hi), values.slice(lo, hi), c);
+        if (run) {
+          merges++;
+          if (part.max > run.max) rescales++;
         }
-        tiles[tiles.length - 1].push(i);
-      });
-      const res = sufaFixedTiles(scores, values, tiles, c);
-      return { out: res.output, visible, rescales: res.rescales };
+        run = mergeSplit(run, part, c);
+        lo = hi;
+      }
+      const recip = Math.floor(2 ** c.recipBits / run!.sum);
+      return { out: run!.acc.map((x) => mulShift(x, recip, c.recipBits - c.outBits)), visible, merges, rescales };
     }
     const y = softmaxFixed(scores, c).y;
     const out = new Array<number>(dv).fill(0).map((_, d) => {
@@ -117,7 +163,7 @@ export function metaAttention(t: MetaAttentionTile, pipeline: MetaPipeline, spli
       for (let i = 0; i < y.length; i++) acc += BigInt(y[i]) * BigInt(values[i][d]);
       return Number(acc >> BigInt(c.probBits - c.outBits));
     });
-    return { out, visible, rescales: 0 };
+    return { out, visible, merges: 0, rescales: 0 };
   });
 }
 
@@ -132,15 +178,18 @@ export function metaAttentionIdeal(t: MetaAttentionTile, c: MetaAttentionConfig 
 
 /**
  * Bound on |out / 2^outBits - ideal| for a row of n visible keys with values in [vmin, vmax].
- * 4-stage: the online softmax's bound (sufaFixedErrorBound with its rescales). 2/3-stage: with
+ * 4-stage, with `merges` split merges: each merge scales one side by one exp (relative error rel,
+ * absolute abs times a partial sum <= n) and floors l and every o_d once, so every weight carries
+ * at most merges + 1 exp factors: the same terms as an online softmax with `merges` rescales
+ * (sufaFixedErrorBound). 2/3-stage: with
  * p_i / 2^P = e_i (1 + r_i) + a_i (expErrorModel: |r_i| <= rel, |a_i| <= abs) and S = sum p_i,
  * L = sum e_i >= 1, the exact ratios p_i / S are within ||.||_1 <= 2 (rel + n abs) / (1 - rel - n abs)
  * of the true weights, and since both sum to 1 the output moves by at most that times
  * (vmax - vmin) / 2; each y_i then floors twice (the reciprocal, the product): < p_i 2^-recipBits
  * + 2^-P, at most n (2^(P - recipBits) + 2^-P) in all, times max|v|; the output floors: 2^-outBits.
  */
-export function metaAttentionErrorBound(n: number, vmin: number, vmax: number, pipeline: MetaPipeline, rescales = 0, c: MetaAttentionConfig = DEFAULT_META): number {
-  if (pipeline === 4) return sufaFixedErrorBound(n, vmin, vmax, c, rescales);
+export function metaAttentionErrorBound(n: number, vmin: number, vmax: number, pipeline: MetaPipeline, merges = 0, c: MetaAttentionConfig = DEFAULT_META): number {
+  if (pipeline === 4) return sufaFixedErrorBound(n, vmin, vmax, c, merges);
   const { rel, abs } = expErrorModel(c);
   if (rel + n * abs >= 1) return Infinity;
   const vabs = Math.max(Math.abs(vmin), Math.abs(vmax));

@@ -1,7 +1,7 @@
 /**
  * `tessera/hw`: the hardware models, one namespace per family (each built with the HDL of
  * `tessera` and checked against `tessera/golden`): `pe` processing elements, `systolic` GEMM
- * engines, `noc` mesh routers and meshes, `sofa`, `bitslice`, `speq` units, `examples`.
+ * engines, `noc` mesh routers and meshes, `sofa`, `bitslice`, `speq`, `xyserve` units, `examples`.
  *
  *     import { systolic } from "tessera/hw";
  *     const engine = systolic.makeEngine({ ... });
@@ -14,5 +14,6 @@ export * as noc from "./noc/index.js";
 export * as sofa from "./sofa/index.js";
 export * as bitslice from "./bitslice/index.js";
 export * as speq from "./speq/index.js";
+export * as xyserve from "./xyserve/index.js";
 export * as examples from "./examples/index.js";
 export { requireWhole } from "./param-check.js";

@@ -10,6 +10,7 @@ import { testbenches as sofa } from "./sofa/index.js";
 import { testbenches as bitslice } from "./bitslice/index.js";
 import { testbenches as speq } from "./speq/index.js";
 import { testbenches as wsc } from "./wsc/index.js";
+import { testbenches as xyserve } from "./xyserve/index.js";
 import { UserError } from "../io/user-error.js";
 // Add a family: import { testbenches as <family> } from "./<family>/index.js"; and list it below.
 
@@ -21,6 +22,7 @@ const FAMILIES: readonly (readonly Testbench[])[] = [
   bitslice,
   speq,
   wsc,
+  xyserve,
 ];
 
 export class UnknownTestbenchError extends UserError {

@@ -6,8 +6,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { test, fc } from "@fast-check/vitest";
-import { DEFAULT_META, checkTile, metaAttention, metaAttentionErrorBound, metaAttentionIdeal, visibleKeys, type MetaAttentionTile } from "../../src/golden/meta-attention.js";
+import { DEFAULT_META, checkTile, mergeSplit, metaAttention, metaAttentionErrorBound, metaAttentionIdeal, splitPartial, visibleKeys, type MetaAttentionTile } from "../../src/golden/meta-attention.js";
+import { fixedScore, mulShift } from "../../src/golden/sofa.js";
 import { mulberry32 } from "../../src/golden/prng.js";
+import { randomTree } from "../../src/tb/xyserve/tiles.js";
 
 interface TileSpec { kind: "P" | "D" | "V"; rows: number; kvLen: number; d: number; dv: number; pad: number; spec: number; seed: number }
 
@@ -35,13 +37,7 @@ function buildTile(s: TileSpec): MetaAttentionTile {
   const start = s.kvLen - s.rows; // the tile's rows are the newest positions (a chunk's end, a decode, a verify)
   let tree: boolean[][] | undefined;
   if (s.kind === "V" && s.spec >= 1 && s.rows > s.spec) {
-    // A random tree: each draft's parent is an earlier draft (or the last accepted token); a draft sees its ancestors and itself.
-    const parent = Array.from({ length: s.spec }, (_, a) => (a === 0 ? -1 : Math.floor(r() * (a + 1)) - 1));
-    tree = Array.from({ length: s.spec }, (_, a) => {
-      const row = new Array<boolean>(s.spec).fill(false);
-      for (let x = a; x >= 0; x = parent[x]) row[x] = true;
-      return row;
-    });
+    tree = randomTree(r, s.spec);
   }
   return { q: mat(s.rows, s.d), k: mat(s.kvLen + s.pad, s.d), v: mat(s.kvLen + s.pad, s.dv), start, kvLen: s.kvLen, tree };
 }
@@ -57,7 +53,7 @@ describe("meta-attention golden", () => {
       const ideal = metaAttentionIdeal(t);
       got.forEach((row, i) => {
         const vs = row.visible.flatMap((j) => t.v[j]);
-        const bound = metaAttentionErrorBound(row.visible.length, Math.min(...vs), Math.max(...vs), pipeline as 2 | 3 | 4, row.rescales);
+        const bound = metaAttentionErrorBound(row.visible.length, Math.min(...vs), Math.max(...vs), pipeline as 2 | 3 | 4, row.merges);
         expect(Number.isFinite(bound)).toBe(true);
         row.out.forEach((o, d) => expect(Math.abs(o / scale - ideal[i][d]), `row ${i} dim ${d}`).toBeLessThanOrEqual(bound));
       });
@@ -110,4 +106,32 @@ describe("meta-attention golden", () => {
     expect(() => checkTile({ ...t, start: 2 })).toThrow(/verify tile's last row must be the last key/);
     expect(() => metaAttention(t, 5 as never)).toThrow(/pipeline = 5: use 2, 3 or 4/);
   });
+});
+
+describe("meta-attention golden: the 4-stage split merge", () => {
+  it("one split is the plain fixed-point attention: exps against the row max, one reciprocal, no merge", () => {
+    const t = buildTile({ kind: "P", rows: 5, kvLen: 40, d: 6, dv: 3, pad: 2, spec: 1, seed: 5 });
+    const rows = metaAttention(t, 4, 64);
+    rows.forEach((row, i) => {
+      expect(row.merges).toBe(0);
+      const scores = row.visible.map((j) => fixedScore(t.q[i], t.k[j], DEFAULT_META.scoreShift));
+      const part = splitPartial(scores, row.visible.map((j) => t.v[j]));
+      const recip = Math.floor(2 ** DEFAULT_META.recipBits / part.sum);
+      expect(row.out).toEqual(part.acc.map((x) => mulShift(x, recip, DEFAULT_META.recipBits - DEFAULT_META.outBits)));
+    });
+  });
+
+  test.prop([fc.array(fc.integer({ min: -3000, max: 3000 }), { minLength: 2, maxLength: 40 }), fc.integer({ min: 1, max: 39 })], { numRuns: 200 })(
+    "merging two halves keeps the larger max and a sum within one floor of the exps against it",
+    (scores, cut) => {
+      const k = Math.min(cut, scores.length - 1);
+      const vals = scores.map(() => [1]);
+      const a = splitPartial(scores.slice(0, k), vals.slice(0, k)), b = splitPartial(scores.slice(k), vals.slice(k));
+      const m = mergeSplit(a, b);
+      expect(m.max).toBe(Math.max(...scores));
+      // The merged sum is a fixed-point sum of exps against the global max: at least the max's own 1.0.
+      expect(m.sum).toBeGreaterThanOrEqual(2 ** DEFAULT_META.probBits);
+      expect(m.acc[0]).toBe(m.sum); // values of 1: acc tracks the sum through every floor
+    },
+  );
 });
