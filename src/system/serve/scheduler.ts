@@ -77,7 +77,7 @@ export function checkSchedulerOptions(o: SchedulerOptions): void {
 
 /**
  * The next step for the waiting requests (prompt not fully prefilled, oldest first) and the
- * running ones (decoding). Pure: the caller advances the states by the step (`advance`).
+ * running ones (decoding). Pure: the caller advances the states by the step (`applyStep`).
  */
 export function formStep(o: SchedulerOptions, waiting: readonly RequestState[], running: readonly RequestState[]): Step {
   const tileSize = o.tileSize ?? 128;
@@ -136,6 +136,44 @@ export function acceptedDrafts(specLen: number, acceptance: number, r: () => num
   return a;
 }
 
+/**
+ * Advance the requests by one step: prefill chunks move their prompts on (the step that prefills
+ * a prompt's last token gives its first output token), a decode stage gives one token and a verify
+ * stage its accepted drafts plus one (`acceptance`, drawn from `r` in table order), never past the
+ * request's output length. Then prompts done move from `waiting` to `running` (or leave, when one
+ * token was all they wanted), requests with every output token leave `running`, and `running`
+ * stays in id order. `states` is indexed by request id. Returns the output tokens each request got
+ * in the step, in table order (a request is in a step at most once).
+ */
+export function applyStep(step: Step, states: readonly RequestState[], waiting: RequestState[], running: RequestState[], acceptance: number, r: () => number): [id: number, tokens: number][] {
+  const emitted: [number, number][] = [];
+  for (const e of step.table) {
+    const st = states[e.request];
+    if (e.kind === "P") {
+      st.prefilled += e.tokenNum;
+      if (st.prefilled === st.req.promptLen) {
+        st.generated = 1;
+        emitted.push([st.req.id, 1]);
+      }
+    } else {
+      const more = e.kind === "V" ? acceptedDrafts(st.req.specLen, acceptance, r) + 1 : 1;
+      const before = st.generated;
+      st.generated = Math.min(st.req.outputLen, st.generated + more);
+      emitted.push([st.req.id, st.generated - before]);
+    }
+  }
+  for (let i = waiting.length - 1; i >= 0; i--) {
+    const st = waiting[i];
+    if (st.prefilled === st.req.promptLen) {
+      waiting.splice(i, 1);
+      if (st.generated < st.req.outputLen) running.push(st);
+    }
+  }
+  for (let i = running.length - 1; i >= 0; i--) if (running[i].generated >= running[i].req.outputLen) running.splice(i, 1);
+  running.sort((a, b) => a.req.id - b.req.id);
+  return emitted;
+}
+
 export interface ScheduleRun {
   readonly steps: Step[];
   /** Per request: the step that produced its first output token, and every step that produced output. */
@@ -178,30 +216,7 @@ export function runSchedule(
     if (step.tokens === 0) throw new Error(`schedule: an empty step with ${waiting.length} waiting and ${running.length} running (budget ${o.budget} too small for a request's verify tokens?)`);
     const s = steps.length;
     steps.push(step);
-    for (const e of step.table) {
-      const st = states[e.request];
-      if (e.kind === "P") {
-        st.prefilled += e.tokenNum;
-        if (st.prefilled === st.req.promptLen) {
-          st.generated = 1;
-          outputSteps[st.req.id].push(s);
-        }
-      } else {
-        const more = e.kind === "V" ? acceptedDrafts(st.req.specLen, acceptance, r) + 1 : 1;
-        st.generated = Math.min(st.req.outputLen, st.generated + more);
-        outputSteps[st.req.id].push(s);
-      }
-    }
-    // Prompts done move to running; outputs done leave.
-    for (let i = waiting.length - 1; i >= 0; i--) {
-      const st = waiting[i];
-      if (st.prefilled === st.req.promptLen) {
-        waiting.splice(i, 1);
-        if (st.generated < st.req.outputLen) running.push(st);
-      }
-    }
-    for (let i = running.length - 1; i >= 0; i--) if (running[i].generated >= running[i].req.outputLen) running.splice(i, 1);
-    running.sort((a, b) => a.req.id - b.req.id);
+    for (const [id] of applyStep(step, states, waiting, running, acceptance, r)) outputSteps[id].push(s);
   }
   return { steps, firstTokenStep: Int32Array.from(outputSteps, (o) => o[0] ?? -1), outputSteps, cachedTokens };
 }
