@@ -6,11 +6,11 @@
  *  3. VCD tracing vs Verilator --trace (bench/verilog/trace.ts)
  *  4. start-up of the compiled bin against the tsx bin (bench/startup.ts)
  *  5. the component benches (bench/pe/run.ts, bench/noc/run.ts, bench/sofa/run.ts, bench/bitslice/run.ts,
- *     bench/speq/run.ts, bench/speed/run.ts), each in its own process
+ *     bench/speq/run.ts, bench/speed/run.ts, bench/system/run.ts, bench/serve/run.ts), each in its own process
  * Writes bench/results/*.json (with the machine they ran on) and bench/results/summary.md, and
  * replaces the table between the bench markers in README.md.
  *
- *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed
+ *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve
  * A BENCH_ONLY run replaces only its own sections (by their ### heading) in README.md and
  * summary.md, keeping the others as last measured.
  */
@@ -27,11 +27,11 @@ import { findTool, toolVersion } from "../src/verilog/tools.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve").split(","));
 const log = (s: string) => process.stderr.write(s + "\n");
 const sections: string[] = [];
 const now = machine();
-const ALL = "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system";
+const ALL = "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve";
 const partial = ALL.split(",").some((k) => !only.has(k));
 sections.push(`Measured ${now.date.slice(0, 10)} on ${now.cpu}, ${now.cores} cores, Node ${now.node} (load average ${now.loadAverage.join(", ")} at the start)` +
   (partial ? `; this run measured ${[...only].join(", ")}, the other sections are from earlier runs on the same machine.` : "."));
@@ -77,7 +77,7 @@ if (only.has("startup")) {
 }
 
 // Component benches run in their own processes (each is a script that writes its JSON).
-for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["scalesim", "bench/pe/scalesim.ts", "SCALE-Sim topologies"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"], ["speq", "bench/speq/run.ts", "SPEQ speculative decoding"], ["speed", "bench/speed/run.ts", "Simulator speed on idle-heavy designs and testbench I/O"], ["system", "bench/system/run.ts", "System-level model"]] as const) {
+for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["scalesim", "bench/pe/scalesim.ts", "SCALE-Sim topologies"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"], ["speq", "bench/speq/run.ts", "SPEQ speculative decoding"], ["speed", "bench/speed/run.ts", "Simulator speed on idle-heavy designs and testbench I/O"], ["system", "bench/system/run.ts", "System-level model"], ["serve", "bench/serve/run.ts", "XY-Serve serving"]] as const) {
   if (!only.has(key) || !fs.existsSync(path.join(root, script))) continue;
   log(`== ${title} (${script})`);
   const r = spawnSync(process.execPath, [...BENCH_NODE_ARGS, script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } });

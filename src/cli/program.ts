@@ -15,6 +15,9 @@ import { reportCommand } from "./commands/report.js";
 import { newCommand } from "./commands/new.js";
 import { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR, SCALESIM_ENGINES, scaleSimCommand } from "./commands/scalesim.js";
 import { SYSTEM_DEFAULTS, systemCommand } from "./commands/system.js";
+import { SERVE_SIM_DEFAULTS, serveSimCommand } from "./commands/serve-sim.js";
+import { SCHEDULERS } from "../system/serve/scheduler.js";
+import { TRACE_KINDS } from "../system/serve/trace.js";
 import { MODEL_PRESETS } from "../system/workload/model.js";
 import { PLACEMENTS } from "../system/run/placement.js";
 import { SCHEDULES } from "../system/run/schedule.js";
@@ -34,10 +37,22 @@ function intIn(lo: number, hi: number, what: string) {
   };
 }
 
+/** A decimal number in [lo, hi] (`loOpen`: above lo, not at it). */
+function numberIn(lo: number, hi: number, what: string, loOpen = false) {
+  return (text: string): number => {
+    const t = text.trim();
+    const v = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(t) ? Number(t) : NaN;
+    if (!Number.isFinite(v) || (loOpen ? v <= lo : v < lo) || v > hi) {
+      throw new InvalidArgumentError(`${what} must be a number ${hi === Infinity ? `${loOpen ? ">" : ">="} ${lo}` : `${lo}..${hi}`}`);
+    }
+    return v;
+  };
+}
+
 const TB_ARG = "a name from 'tessera list', or a file of testbenches: ./tb/my.tb.ts (name one of several as ./tb/my.tb.ts:name)";
 const TB_ARG_ALL = `${TB_ARG}, or 'all' (the project's testbenches where a tessera.config lists some, else the built-in ones)`;
 /** What commander's help-as-an-error (arguments but no command, e.g. `tessera --`) becomes: one line. */
-const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, scalesim, system, new)\n";
+const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, scalesim, system, serve-sim, new)\n";
 const HELP_AFTER = "\nExit codes: 0 pass, 1 a check failed, 2 usage error.\n";
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const PARAM_HELP = "set a testbench parameter (repeatable: --param rows=16 --param cols=16); 'tessera list' shows them";
@@ -175,6 +190,25 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--svg <file>", "write an SVG heatmap of link utilization on the mesh")
     .option("--list", "list the platform and model presets")
     .action(async (model, opts) => setCode(await systemCommand(model, opts, io)));
+
+  program
+    .command("serve-sim")
+    .description("LLM serving in time (XY-Serve): a request trace through a token-budget scheduler on a platform's cores; TTFT, TBT, throughput, core utilization, load imbalance")
+    .option("--trace <file|kind>", `a CSV trace (arrival_ms,prompt,output[,prefix_of,prefix_len,spec]) or a generated one: ${TRACE_KINDS.join(", ")} (default ${SERVE_SIM_DEFAULTS.trace})`)
+    .option("--platform <preset|file>", `a platform preset or JSON file (default ${SERVE_SIM_DEFAULTS.platform}); 'tessera system --list' shows the presets`)
+    .option("--model <preset|file>", `a model preset (${Object.keys(MODEL_PRESETS).join(", ")}) or a model JSON file (default ${SERVE_SIM_DEFAULTS.model})`)
+    .option("--budget <tokens>", `tokens per step (default ${SERVE_SIM_DEFAULTS.budget})`, intIn(1, 1 << 20, "--budget"))
+    .addOption(new Option("--scheduler <name>", "xy: D/V slots reserved, long prompts chunked, tiles reordered; baseline: whole prompts batched, no reservation, tiles dealt greedily in order").choices([...SCHEDULERS]).default(SERVE_SIM_DEFAULTS.scheduler))
+    .option("--requests <n>", `generated traces: requests (default ${SERVE_SIM_DEFAULTS.requests})`, intIn(1, 1_000_000, "--requests"))
+    .option("--rate <per-second>", `generated traces: mean arrival rate, requests per second (default coding ${SERVE_SIM_DEFAULTS.rate.coding}, conversation ${SERVE_SIM_DEFAULTS.rate.conversation})`, numberIn(0, Infinity, "--rate", true))
+    .option("--seed <s>", `seed of the generated trace and of the draft acceptance (default ${SERVE_SIM_DEFAULTS.seed})`, seedArg)
+    .option("--spec-len <n>", "generated traces: draft tokens each decode step verifies (default 0: no speculation)", intIn(0, 1024, "--spec-len"))
+    .option("--acceptance <p>", "probability each draft token is accepted (default 0.7)", numberIn(0, 1, "--acceptance"))
+    .option("--reserve <tokens>", "xy: slots kept for decode and verify tokens in every step (default budget / 8)", intIn(0, 1 << 20, "--reserve"))
+    .option("--tile-size <rows>", "attention tile rows (default 128)", intIn(1, 1 << 16, "--tile-size"))
+    .option("--no-prefix-cache", "prefill every prompt token (no automatic prefix caching)")
+    .option("--json", "machine-readable summary")
+    .action(async (opts) => setCode(await serveSimCommand(opts, io)));
 
   program
     .command("new")

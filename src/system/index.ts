@@ -5,7 +5,7 @@
  * dies of tiles, presets, a validating reader) as `platform`, the link-as-resource network with
  * p2p transfers and ring collectives as `comm`, transformer workloads as `workload`, runs of a
  * workload on a platform (placement, dataflow choice, virtual tile aggregation) as `run`, and
- * serving (request traces, prefix caching, token-budget scheduling) as `serve`.
+ * serving (request traces, prefix caching, token-budget scheduling, the timed serving run) as `serve`.
  *
  * @module tessera/system
  */

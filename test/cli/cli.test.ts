@@ -201,6 +201,6 @@ describe("tessera emit / cosim / sweep", () => {
   it("--help exits 0 and lists the commands", async () => {
     const r = await cli("--help");
     expect(r.code).toBe(0);
-    for (const c of ["list", "run", "verify", "emit", "cosim", "sweep"]) expect(r.out).toContain(c);
+    for (const c of ["list", "run", "verify", "emit", "cosim", "sweep", "report", "scalesim", "system", "serve-sim", "new"]) expect(r.out).toContain(c);
   });
 });
