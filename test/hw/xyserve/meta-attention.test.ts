@@ -15,6 +15,7 @@ import { runMetaTiles } from "../../../src/tb/xyserve/meta-attention-drive.js";
 import { metaAttentionTb } from "../../../src/tb/xyserve/meta-attention.js";
 import { TILE_KINDS, randomTile } from "../../../src/tb/xyserve/tiles.js";
 import { emitDesign } from "../../../src/verilog/emit.js";
+import { verifyTestbench } from "../../../src/cli/commands/verify.js";
 import { requireTool, verilatorLint, yosysSynth } from "../../../src/verilog/tools.js";
 
 const unitArb = fc.record({
@@ -92,6 +93,12 @@ describe("meta-attention testbench", () => {
       expect(res.metrics.errorRatio).toBeLessThanOrEqual(1);
     },
   );
+
+  it("tessera verify: 60 random parameter draws within the verify ranges pass", async () => {
+    const seed = Math.floor(Math.random() * 2 ** 31);
+    const o = await verifyTestbench(metaAttentionTb, { runs: 60, seed });
+    expect(o.passed, `verify seed ${seed}: ${o.replay ?? ""} ${(o.failures ?? []).join("; ")}`).toBe(true);
+  }, 120_000);
 
   it("refuses a verify tile that does not fit the tile's rows, naming both parameters", () => {
     expect(metaAttentionTb.validate!({ ...defaults, rows: 4, specLen: 4 })).toMatch(/specLen = 4 needs rows >= specLen \+ 1 = 5/);
