@@ -83,7 +83,7 @@ export const metaAttentionTb: Testbench = {
     }
   },
 
-  eventSimParams: { tiles: 3, kvLen: 48, rows: 6, specLen: 3, headDim: 4, valueDim: 3 },
+  eventSimParams: { tiles: 3, kvLen: 48, rows: 6, specLen: 3, headDim: 4, valueDim: 3, split: 16 },
 
   async run(opts): Promise<TbResult> {
     const { params } = opts;
