@@ -20,11 +20,13 @@ export interface TraceSideBySide {
   ratioVsVerilatorTraced: number | null;
 }
 
-function harness(top: string, ins: { vname: string; width: number }[], clk: string, rst: string): string {
+/** The C++ main: random inputs every cycle, dumps at both edges (VCD, or FST with `fst`). */
+export function harness(top: string, ins: { vname: string; width: number }[], clk: string, rst: string, fst = false): string {
   const drive = ins.map((p) => `    top->${p.vname} = xs() & ${p.width >= 32 ? "0xffffffffu" : `0x${((1 << p.width) - 1).toString(16)}u`};`).join("\n");
+  const C = fst ? "VerilatedFstC" : "VerilatedVcdC";
   return `#include "V${top}.h"
 #include "verilated.h"
-#include "verilated_vcd_c.h"
+#include "${fst ? "verilated_fst_c.h" : "verilated_vcd_c.h"}"
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +37,7 @@ int main(int argc, char** argv) {
   VerilatedContext* ctx = new VerilatedContext;
   ctx->traceEverOn(true);
   V${top}* top = new V${top}{ctx};
-  VerilatedVcdC* tfp = new VerilatedVcdC;
+  ${C}* tfp = new ${C};
   top->trace(tfp, 99);
   tfp->open(argv[2]);
   top->${rst} = 0; top->${clk} = 0; top->eval(); tfp->dump(0);

@@ -14,6 +14,7 @@ export interface RunRequest {
   seed: number;
   cycles?: number;
   vcd?: string;
+  fst?: string;
   engine?: EngineName;
   onProgress?: (done: number, total: number) => void;
   /** "throw" (default): a UserError from the testbench propagates; "fail": it is a failed run. */
@@ -29,7 +30,7 @@ export async function runTestbench(tb: Testbench, req: RunRequest): Promise<Time
   const t0 = performance.now();
   let res: TbResult;
   try {
-    res = await tb.run({ params: req.params, seed: req.seed, cycles: req.cycles, vcd: req.vcd, engine: req.engine, onProgress: req.onProgress });
+    res = await tb.run({ params: req.params, seed: req.seed, cycles: req.cycles, vcd: req.vcd, fst: req.fst, engine: req.engine, onProgress: req.onProgress });
   } catch (e) {
     if (e instanceof UserError && req.userErrors !== "fail") throw e;
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -1,6 +1,8 @@
 /** Tessera's simulator: the public surface. */
 export { Simulator, simulate, ExpectationError } from "./simulator.js";
 export type { SimOptions, ClockSpec, Tracer } from "./simulator.js";
+export type { VcdTraceOptions } from "./vcdtrace.js";
+export type { FstTraceOptions } from "./fst/tracer.js";
 export type { ProcessContext } from "./process.js";
 export { TickTrigger } from "./process.js";
 export type { Value } from "./api.js";

@@ -15,6 +15,7 @@ import { Netlist, NetNode, buildNetlist } from "./netlist.js";
 import { ProcessContext, ProcessRecord, TickTrigger, Waiter } from "./process.js";
 import { STORE_B, STORE_NAMES } from "./layout.js";
 import { VcdTraceOptions, openVcdTracer } from "./vcdtrace.js";
+import { FstTraceOptions, openFstTracer } from "./fst/tracer.js";
 import { WaveRecorder } from "./waverec.js";
 import type { WaveOptions } from "./waves/ascii.js";
 
@@ -439,6 +440,14 @@ export class Simulator {
     this.addTracer(openVcdTracer(this, path, opts));
   }
 
+  /**
+   * Stream an FST (GTKWave's compressed format, also read by Surfer) of this simulation to `path`,
+   * with the VCD's options, signals, names and values (see src/sim/fst).
+   */
+  traceFst(path: string, opts: FstTraceOptions = {}): void {
+    this.addTracer(openFstTracer(this, path, opts));
+  }
+
   private recorder: WaveRecorder | undefined;
 
   /** Start recording these signals once per cycle for `waves()`. */
@@ -457,7 +466,7 @@ export class Simulator {
     this.tracers.push(t);
   }
 
-  /** Flush and close every tracer (VCD files are complete after this). Idempotent. */
+  /** Flush and close every tracer (VCD and FST files are complete after this). Idempotent. */
   close(): void {
     for (const t of this.tracers.splice(0)) t.close();
   }

@@ -1,10 +1,11 @@
 /**
- * Connects a Simulator to the streamed VCD writer (src/sim/vcd): declares every visible signal
- * in its module scope, a clock var per domain, and dumps at each rising and falling edge.
- * With the interpreter, values are copied into stores laid out like the compiled engine's.
+ * Connects a Simulator to a streamed wave writer (the VCD writer in src/sim/vcd, the FST writer in
+ * src/sim/fst): declares every visible signal in its module scope, a clock var per domain, and
+ * dumps at each rising and falling edge. With the interpreter, values are copied into stores laid
+ * out like the compiled engine's.
  */
 import { VcdWriter } from "./vcd/index.js";
-import type { TraceSource, TraceVar } from "./vcd/index.js";
+import type { TraceClock, TraceSource, TraceVar } from "./vcd/index.js";
 import { clockName } from "../hdl/elaborate.js";
 import { STORE_B, STORE_NAMES, layout } from "./layout.js";
 import type { Simulator, Tracer } from "./simulator.js";
@@ -19,7 +20,22 @@ export interface VcdTraceOptions {
   window?: [number, number];
 }
 
-export function openVcdTracer(sim: Simulator, path: string, opts: VcdTraceOptions = {}): Tracer {
+/** What the tracer drives: VcdWriter and FstWriter both are one. */
+export interface WaveWriter {
+  declare(vars: readonly TraceVar[], clocks: readonly TraceClock[], source: TraceSource): void;
+  dump(time: number): void;
+  clockEdge(domain: string, level: 0 | 1, time: number): void;
+  close(): void;
+}
+
+/** A cycle window of the default domain as a window in time units (to the end of the last cycle). */
+export function timeWindow(sim: Simulator, window?: [number, number]): readonly [number, number] | undefined {
+  const p0 = sim.periods[0] ?? 10;
+  return window ? ([window[0] * p0, window[1] * p0 + Math.floor(p0 / 2)] as const) : undefined;
+}
+
+/** Declares the simulation's signals to `w`, dumps the current values, and returns the tracer. */
+export function openWaveTracer(sim: Simulator, w: WaveWriter): Tracer {
   const net = sim.net;
   const eng = sim.engine;
   const lay = eng.layout ?? layout(net);
@@ -52,19 +68,15 @@ export function openVcdTracer(sim: Simulator, path: string, opts: VcdTraceOption
     decoder: n.decoder,
     kind: n.kind === "reg" || n.kind === "behav" ? "reg" : "wire",
   }));
-  const p0 = sim.periods[0] ?? 10;
-  const window = opts.window ? ([opts.window[0] * p0, opts.window[1] * p0 + Math.floor(p0 / 2)] as const) : undefined;
-  const w = new VcdWriter(path, {
-    timescale: sim.timescale,
-    version: "Tessera",
-    signals: opts.signals,
-    scopes: opts.scopes,
-    window,
-  });
   const top = net.design.top.name;
-  w.declare(vars, sim.domains.map((d) => ({ domain: d, name: clockName(d), scope: [top] })), source);
-  refresh();
-  w.dump(sim.time);
+  try {
+    w.declare(vars, sim.domains.map((d) => ({ domain: d, name: clockName(d), scope: [top] })), source);
+    refresh();
+    w.dump(sim.time);
+  } catch (e) {
+    w.close();
+    throw e;
+  }
   return {
     dump(time, _sim, clocks) {
       refresh();
@@ -75,4 +87,15 @@ export function openVcdTracer(sim: Simulator, path: string, opts: VcdTraceOption
       w.close();
     },
   };
+}
+
+export function openVcdTracer(sim: Simulator, path: string, opts: VcdTraceOptions = {}): Tracer {
+  const w = new VcdWriter(path, {
+    timescale: sim.timescale,
+    version: "Tessera",
+    signals: opts.signals,
+    scopes: opts.scopes,
+    window: timeWindow(sim, opts.window),
+  });
+  return openWaveTracer(sim, w);
 }

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of every testbench: making the simulator the way the CLI asked (engine, VCD,
+ * Shared pieces of every testbench: making the simulator the way the CLI asked (engine, VCD, FST,
  * attached recorders), and counting checks against the golden model.
  */
 import type { Module } from "../hdl/module.js";
@@ -13,6 +13,7 @@ import { mulberry32 } from "../golden/prng.js";
 export function openSim(top: Module, opts: TbRunOptions, simOpts: SimOptions = {}): Simulator {
   const sim = simulate(top, { ...simOpts, engine: opts.engine ?? simOpts.engine });
   if (opts.vcd) sim.traceVcd(opts.vcd);
+  if (opts.fst) sim.traceFst(opts.fst);
   opts.attach?.(sim);
   return sim;
 }

@@ -35,6 +35,8 @@ export interface TbRunOptions {
   readonly cycles?: number;
   /** Write a VCD of the run to this path. */
   readonly vcd?: string;
+  /** Write an FST of the run to this path (with a VCD too, both trace the same simulator). */
+  readonly fst?: string;
   readonly engine?: EngineName;
   /** Called with the simulator right after it is made (co-simulation records inputs this way). */
   readonly attach?: (sim: Simulator) => void;

@@ -1,6 +1,7 @@
 /**
- * Drivers for the external EDA tools (Verilator, Icarus Verilog, Yosys): find them on PATH, run
- * them, and say clearly when one is missing and how to install it.
+ * Drivers for the external EDA tools (Verilator, Icarus Verilog, Yosys; GTKWave's fst2vcd and
+ * vcd2fst, which check our waveform files): find them on PATH, run them, and say clearly when one
+ * is missing and how to install it.
  *
  * Tests call `requireTool("verilator")`: true when present; when absent it prints why the tests
  * are skipped and returns false, except under CI=true, where a missing tool is an error (CI must
@@ -12,10 +13,10 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { LINT_ALLOWLIST } from "./lint-allowlist.js";
 
-export type ToolName = "verilator" | "iverilog" | "vvp" | "yosys";
+export type ToolName = "verilator" | "iverilog" | "vvp" | "yosys" | "fst2vcd" | "vcd2fst";
 
 /** Debian package that provides each tool. */
-const PACKAGE: Record<ToolName, string> = { verilator: "verilator", iverilog: "iverilog", vvp: "iverilog", yosys: "yosys" };
+const PACKAGE: Record<ToolName, string> = { verilator: "verilator", iverilog: "iverilog", vvp: "iverilog", yosys: "yosys", fst2vcd: "gtkwave", vcd2fst: "gtkwave" };
 
 export class ToolMissingError extends Error {
   constructor(readonly tool: ToolName) {

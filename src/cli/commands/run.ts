@@ -1,8 +1,9 @@
 /**
  * `tessera run <tb|all>`: one testbench with the given parameters, or every registered one at its
- * defaults (VCD per testbench into --vcd-dir, a summary table). Exit 0 pass, 1 fail, 2 usage.
+ * defaults (VCD per testbench into --vcd-dir, FST per testbench into --fst-dir, a summary table).
+ * Exit 0 pass, 1 fail, 2 usage.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { prepareOutputDir, prepareOutputFile } from "../../io/output-file.js";
 import type { EngineName } from "../../sim/engine.js";
 import type { Testbench } from "../../tb/types.js";
@@ -17,6 +18,10 @@ export interface RunArgs {
   /** --vcd FILE, or false with --no-vcd. */
   vcd?: string | false;
   vcdDir?: string;
+  /** --fst FILE: an FST of the run (besides any VCD). */
+  fst?: string;
+  /** --fst-dir DIR: <dir>/<testbench>.fst. */
+  fstDir?: string;
   cycles?: number;
   seed: number;
   param: string[];
@@ -38,20 +43,25 @@ async function runOne(tb: Testbench, args: RunArgs, io: Io): Promise<number> {
   let vcd: string | undefined;
   if (typeof args.vcd === "string") vcd = prepareOutputFile(args.vcd, "--vcd");
   else if (args.vcd !== false && args.vcdDir) vcd = prepareOutputFile(join(prepareOutputDir(args.vcdDir, "--vcd-dir"), `${tb.name}.vcd`), "--vcd-dir");
+  let fst: string | undefined;
+  if (args.fst !== undefined) fst = prepareOutputFile(args.fst, "--fst");
+  else if (args.fstDir) fst = prepareOutputFile(join(prepareOutputDir(args.fstDir, "--fst-dir"), `${tb.name}.fst`), "--fst-dir");
+  if (vcd && fst && resolve(vcd) === resolve(fst)) throw new UsageError(`--fst and --vcd name the same file '${fst}'; give two files`);
   const bar = progress(io, { json: args.json, label: tb.name });
   let res: TimedResult;
   try {
-    res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, engine: args.engine, onProgress: (d, t) => bar.update(d, t) });
+    res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, fst, engine: args.engine, onProgress: (d, t) => bar.update(d, t) });
   } finally {
     bar.stop();
   }
   if (args.json) {
-    io.out(JSON.stringify({ ...res, ...(vcd ? { vcd } : {}) }, null, 2) + "\n");
+    io.out(JSON.stringify({ ...res, ...(vcd ? { vcd } : {}), ...(fst ? { fst } : {}) }, null, 2) + "\n");
   } else {
     io.out(`${res.name}: ${res.passed ? "PASS" : "FAIL"}  cycles ${res.cycles}  checks ${res.checks}  seed ${res.seed}  (${ms(res.timing.wallMs)})\n`);
     io.out(`  params:  ${kv(res.params)}\n`);
     if (Object.keys(res.metrics).length) io.out(`  metrics: ${kv(res.metrics)}\n`);
     if (vcd) io.out(`  vcd:     ${vcd}\n`);
+    if (fst) io.out(`  fst:     ${fst}\n`);
     if (!res.passed) printFailures(tb, res, args, io);
   }
   return res.passed ? EXIT_PASS : EXIT_FAIL;
@@ -69,16 +79,20 @@ async function runAll(all: readonly Testbench[], name: string, args: RunArgs, io
   if (typeof args.vcd === "string") throw new UsageError(`${what} writes one VCD per testbench: use --vcd-dir DIR (default waves/) instead of --vcd FILE, or --no-vcd`);
   const vcdDir = args.vcd === false ? undefined : (args.vcdDir ?? DEFAULT_VCD_DIR);
   if (vcdDir) prepareOutputDir(vcdDir, "--vcd-dir");
+  if (args.fst !== undefined) throw new UsageError(`${what} writes one FST per testbench: use --fst-dir DIR instead of --fst FILE`);
+  const fstDir = args.fstDir;
+  if (fstDir) prepareOutputDir(fstDir, "--fst-dir");
   const bar = progress(io, { json: args.json, label: "run all" });
-  const results: (TimedResult & { vcd?: string })[] = [];
+  const results: (TimedResult & { vcd?: string; fst?: string })[] = [];
   const t0 = performance.now();
   try {
     for (const [i, tb] of all.entries()) {
       const params = resolveParams(tb, []);
       const vcd = vcdDir ? join(vcdDir, `${tb.name}.vcd`) : undefined;
+      const fst = fstDir ? join(fstDir, `${tb.name}.fst`) : undefined;
       bar.update(i, all.length, `${tb.name} (${i + 1}/${all.length})`);
-      const res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, engine: args.engine });
-      results.push({ ...res, ...(vcd ? { vcd } : {}) });
+      const res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, fst, engine: args.engine });
+      results.push({ ...res, ...(vcd ? { vcd } : {}), ...(fst ? { fst } : {}) });
     }
   } finally {
     bar.stop();
@@ -88,12 +102,13 @@ async function runAll(all: readonly Testbench[], name: string, args: RunArgs, io
   if (args.json) {
     io.out(JSON.stringify(results, null, 2) + "\n");
   } else {
+    const waveDirs = [...new Set([vcdDir, fstDir].filter((d): d is string => !!d))].map((d) => `${d}/`);
     const rows = [["testbench", "result", "cycles", "checks", "time", "metrics"]];
     // The summary shows the first metrics that fit a line; `tessera run <tb>` and --json give all.
     const clip = (t: string) => (t.length > 90 ? t.slice(0, t.lastIndexOf(" ", 89)) + " …" : t);
     for (const r of results) rows.push([r.name, r.passed ? "PASS" : "FAIL", String(r.cycles), String(r.checks), ms(r.timing.wallMs), clip(kv(r.metrics))]);
     io.out(table(rows));
-    io.out(`\n${results.length - failed.length}/${results.length} passed in ${ms(wall)} (seed ${args.seed}${args.engine ? `, engine ${args.engine}` : ""})${vcdDir ? `; waveforms in ${vcdDir}/` : ""}\n`);
+    io.out(`\n${results.length - failed.length}/${results.length} passed in ${ms(wall)} (seed ${args.seed}${args.engine ? `, engine ${args.engine}` : ""})${waveDirs.length ? `; waveforms in ${waveDirs.join(" and ")}` : ""}\n`);
     for (const r of failed) {
       const tb = all.find((t) => t.name === r.name)!;
       io.out(`\n${r.name}:\n`);

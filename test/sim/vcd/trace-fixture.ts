@@ -1,7 +1,8 @@
 /**
  * Random traces for the VCD writer tests: vars of random widths and signedness in a few scopes,
  * laid out in the simulator's four stores by the contract (I: signed <= 32 bits, U: unsigned
- * <= 32, F: 33..52, B: wider), values changing at random, written through a VcdWriter.
+ * <= 32, F: 33..52, B: wider), values changing at random, written through a VcdWriter (or, with
+ * driveTrace, any writer of its interface: the FST writer's tests use it).
  * Records what was simulated so tests can compare it with what a parser reads back.
  */
 import type { TraceClock, TraceSource, TraceVar } from "../../../src/sim/vcd/index.js";
@@ -100,13 +101,26 @@ export function writeTrace(
   opts: VcdWriterOptions,
   hooks: { opened?: (w: VcdWriter) => void; beforeEdge?: (cycle: number) => void; close?: boolean } = {},
 ): SimulatedTrace & { writer: VcdWriter } {
+  const w = new VcdWriter(file, { date: "test date", version: "test version", ...opts });
+  hooks.opened?.(w);
+  return { ...driveTrace(spec, w, hooks), writer: w };
+}
+
+/** What driveTrace writes to: a VcdWriter, or another writer with its interface (FstWriter). */
+export interface TraceWriter {
+  declare(vars: readonly TraceVar[], clocks: readonly TraceClock[], source: TraceSource): void;
+  dump(time: number): void;
+  clockEdge(domain: string, level: 0 | 1, time: number): void;
+  close(endTime?: number): void;
+}
+
+/** writeTrace's simulation into a writer already made (same seed, same values). */
+export function driveTrace(spec: TraceSpec, w: TraceWriter, hooks: { beforeEdge?: (cycle: number) => void; close?: boolean } = {}): SimulatedTrace {
   const rand = prng(spec.seed);
   const { src, vars } = layout(spec.vars);
   const patterns: bigint[][] = vars.map(() => []);
   const current: bigint[] = vars.map(() => 0n);
   const times: number[] = [];
-  const w = new VcdWriter(file, { date: "test date", version: "test version", ...opts });
-  hooks.opened?.(w);
   w.declare(vars, [CLOCK], src);
   for (let c = 0; c < spec.cycles; c++) {
     hooks.beforeEdge?.(c);
@@ -125,5 +139,5 @@ export function writeTrace(
     w.clockEdge("sync", 0, t + spec.period / 2);
   }
   if (hooks.close !== false) w.close(spec.cycles * spec.period);
-  return { vars, patterns, times, writer: w };
+  return { vars, patterns, times };
 }
