@@ -3,14 +3,16 @@
  *  1. the simulator: compiled engine vs interpreter, VCD off and on (bench/sim.ts)
  *  2. side by side with Verilator (-O3, one thread, no trace) and Icarus on the emitted Verilog:
  *     cycles/s, ratios, time to first cycle (bench/verilog/compare.ts)
- *  3. VCD tracing vs Verilator --trace (bench/verilog/trace.ts)
+ *  3. VCD tracing vs Verilator --trace (bench/verilog/trace.ts); waveform formats side by side:
+ *     our VCD, our FST, Verilator --trace and --trace-fst (bench/waves.ts)
  *  4. start-up of the compiled bin against the tsx bin (bench/startup.ts)
  *  5. the component benches (bench/pe/run.ts, bench/noc/run.ts, bench/sofa/run.ts, bench/bitslice/run.ts,
- *     bench/speq/run.ts, bench/speed/run.ts, bench/system/run.ts, bench/serve/run.ts), each in its own process
+ *     bench/speq/run.ts, bench/speed/run.ts, bench/system/run.ts, bench/serve/run.ts, bench/octopus/run.ts,
+ *     bench/mobile/run.ts), each in its own process
  * Writes bench/results/*.json (with the machine they ran on) and bench/results/summary.md, and
  * replaces the table between the bench markers in README.md.
  *
- *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve
+ *   BENCH_SECONDS=3 (per measurement)   BENCH_ONLY=sim,verilog,trace,waves,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve,octopus,mobile
  * A BENCH_ONLY run replaces only its own sections (by their ### heading) in README.md and
  * summary.md, keeping the others as last measured.
  */
@@ -21,17 +23,18 @@ import { fileURLToPath } from "node:url";
 import { runSimBench, simTable } from "./sim.js";
 import { VERILOG_BENCH_DESIGNS, sideBySide, sideBySideTable, type SideBySide } from "./verilog/compare.js";
 import { traceSideBySide, type TraceSideBySide } from "./verilog/trace.js";
+import { wavesSideBySide, wavesTable } from "./waves.js";
 import { runStartupBench, startupTable } from "./startup.js";
 import { BENCH_NODE_ARGS, RESULTS_DIR, machine, markdownTable, writeResults } from "./report.js";
 import { findTool, toolVersion } from "../src/verilog/tools.js";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve").split(","));
+const only = new Set((process.env.BENCH_ONLY ?? "sim,verilog,trace,waves,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve,octopus,mobile").split(","));
 const log = (s: string) => process.stderr.write(s + "\n");
 const sections: string[] = [];
 const now = machine();
-const ALL = "sim,verilog,trace,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve";
+const ALL = "sim,verilog,trace,waves,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve,octopus,mobile";
 const partial = ALL.split(",").some((k) => !only.has(k));
 sections.push(`Measured ${now.date.slice(0, 10)} on ${now.cpu}, ${now.cores} cores, Node ${now.node} (load average ${now.loadAverage.join(", ")} at the start)` +
   (partial ? `; this run measured ${[...only].join(", ")}, the other sections are from earlier runs on the same machine.` : "."));
@@ -68,6 +71,15 @@ if (only.has("trace") && haveTools) {
   ]));
 }
 
+if (only.has("waves")) {
+  log("== waveforms: our VCD and FST, Verilator --trace and --trace-fst");
+  const cycles = Number(process.env.BENCH_WAVES_CYCLES ?? 31000);
+  const rows = await wavesSideBySide(16, cycles);
+  writeResults("waves", { machine: now, results: rows });
+  sections.push("### Waveforms: VCD and FST (`bench/waves.ts`)\n\n" + markdownTable(wavesTable(rows)) +
+    `\n\nThe same ${(cycles + 2000).toLocaleString("en-US")} cycles of random inputs (dumps at both clock edges) in each; cycles/s includes writing and closing the file. Our FST: zlib level 4, 8 MiB blocks.`);
+}
+
 if (only.has("startup")) {
   log("== start-up: compiled bin vs tsx bin");
   const rows = runStartupBench();
@@ -77,7 +89,7 @@ if (only.has("startup")) {
 }
 
 // Component benches run in their own processes (each is a script that writes its JSON).
-for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["scalesim", "bench/pe/scalesim.ts", "SCALE-Sim topologies"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"], ["speq", "bench/speq/run.ts", "SPEQ speculative decoding"], ["speed", "bench/speed/run.ts", "Simulator speed on idle-heavy designs and testbench I/O"], ["system", "bench/system/run.ts", "System-level model"], ["serve", "bench/serve/run.ts", "XY-Serve serving"]] as const) {
+for (const [key, script, title] of [["pe", "bench/pe/run.ts", "PE arrays"], ["scalesim", "bench/pe/scalesim.ts", "SCALE-Sim topologies"], ["noc", "bench/noc/run.ts", "Mesh NoC"], ["sofa", "bench/sofa/run.ts", "SOFA attention pipeline"], ["bitslice", "bench/bitslice/run.ts", "MCBP bit-slice units"], ["speq", "bench/speq/run.ts", "SPEQ speculative decoding"], ["speed", "bench/speed/run.ts", "Simulator speed on idle-heavy designs and testbench I/O"], ["system", "bench/system/run.ts", "System-level model"], ["serve", "bench/serve/run.ts", "XY-Serve serving"], ["octopus", "bench/octopus/run.ts", "Octopus workflows"], ["mobile", "bench/mobile/run.ts", "MoBiLE big-little experts"]] as const) {
   if (!only.has(key) || !fs.existsSync(path.join(root, script))) continue;
   log(`== ${title} (${script})`);
   const r = spawnSync(process.execPath, [...BENCH_NODE_ARGS, script], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], env: { ...process.env } });

@@ -16,6 +16,15 @@ import { newCommand } from "./commands/new.js";
 import { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR, SCALESIM_ENGINES, scaleSimCommand } from "./commands/scalesim.js";
 import { SYSTEM_DEFAULTS, systemCommand } from "./commands/system.js";
 import { SERVE_SIM_DEFAULTS, serveSimCommand } from "./commands/serve-sim.js";
+import { OCTOPUS_DEFAULTS, octopusCommand } from "./commands/octopus.js";
+import { GENERATED_GRAPHS } from "../system/octopus/generate.js";
+import { MECHANISMS, SCHEDULER_DEFAULTS as OCTOPUS_PARAMS, SCHEDULER_NAMES as OCTOPUS_SCHEDULERS } from "../system/octopus/schedulers.js";
+import { FORWARDINGS } from "../system/octopus/transfer.js";
+import { MOBILE_DEFAULTS, mobileCommand } from "./commands/mobile.js";
+import { IMPORTANCE_RULES } from "../system/mobile/importance.js";
+import { CACHE_POLICIES } from "../system/mobile/cache.js";
+import { PREFETCH_SETS } from "../system/mobile/big-little.js";
+import { GPU_PLATFORMS, MOBILE_MODELS, WEIGHT_PRECISIONS } from "../system/mobile/presets.js";
 import { SCHEDULERS } from "../system/serve/scheduler.js";
 import { TRACE_KINDS } from "../system/serve/trace.js";
 import { MODEL_PRESETS } from "../system/workload/model.js";
@@ -52,7 +61,7 @@ function numberIn(lo: number, hi: number, what: string, loOpen = false) {
 const TB_ARG = "a name from 'tessera list', or a file of testbenches: ./tb/my.tb.ts (name one of several as ./tb/my.tb.ts:name)";
 const TB_ARG_ALL = `${TB_ARG}, or 'all' (the project's testbenches where a tessera.config lists some, else the built-in ones)`;
 /** What commander's help-as-an-error (arguments but no command, e.g. `tessera --`) becomes: one line. */
-const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, scalesim, system, serve-sim, new)\n";
+const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, scalesim, system, serve-sim, mobile, octopus, new)\n";
 const HELP_AFTER = "\nExit codes: 0 pass, 1 a check failed, 2 usage error.\n";
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const PARAM_HELP = "set a testbench parameter (repeatable: --param rows=16 --param cols=16); 'tessera list' shows them";
@@ -84,6 +93,8 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--vcd <file>", "write a VCD waveform of the run to this file")
     .option("--no-vcd", "write no waveforms ('run all' writes them by default)")
     .option("--vcd-dir <dir>", "write <dir>/<testbench>.vcd (the default for 'run all' is waves/)")
+    .option("--fst <file>", "write an FST waveform of the run (GTKWave's compressed format) to this file")
+    .option("--fst-dir <dir>", "write <dir>/<testbench>.fst ('run all': one per testbench, besides the VCDs)")
     .option("--cycles <n>", "how long to run, for testbenches with a free-running phase", cyclesArg)
     .option("--seed <s>", "seed of the random stimulus", seedArg, DEFAULT_SEED)
     .option("--param <k=v>", PARAM_HELP, collect, [])
@@ -209,6 +220,52 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--no-prefix-cache", "prefill every prompt token (no automatic prefix caching)")
     .option("--json", "machine-readable summary")
     .action(async (opts) => setCode(await serveSimCommand(opts, io)));
+
+  program
+    .command("mobile")
+    .description("MoBiLE: big-little experts for offloaded MoE decoding on a consumer GPU, against the baseline on one token stream: speedup, PCIe bytes, cache hit rate, output difference")
+    .option("--model <preset>", `an MoE model preset: ${Object.keys(MOBILE_MODELS).join(", ")} (default ${MOBILE_DEFAULTS.model})`)
+    .option("--tokens <n>", `tokens decoded, one at a time (default ${MOBILE_DEFAULTS.tokens})`, intIn(1, 1 << 20, "--tokens"))
+    .option("--tau <t>", "importance threshold: a token is important (big) when its top-ceil(k/2) router mass is below tau (default: the preset's, 'tessera mobile --list')", numberIn(0, Infinity, "--tau"))
+    .addOption(new Option("--rule <rule>", "importance rule: mass (top-ceil(k/2) router mass < tau) or share (that mass over the top-k mass < tau)").choices([...IMPORTANCE_RULES]))
+    .option("--gpu <preset>", `the GPU: ${Object.keys(GPU_PLATFORMS).join(", ")} (default ${MOBILE_DEFAULTS.gpu})`)
+    .option("--cache <experts|GB>", "expert cache: experts per MoE layer (4), or GPU memory for all cached experts (12GB) (default: what fits beside the resident weights)")
+    .addOption(new Option("--policy <policy>", "cache policy: lru, or pinned (the warm-up's most used experts stay, the rest LRU)").choices([...CACHE_POLICIES]))
+    .option("--pinned <n>", "--policy pinned: experts pinned per layer (default half the cache, leaving a token's top-k LRU slots)", intIn(0, 1 << 16, "--pinned"))
+    .addOption(new Option("--precision <p>", "weight precision of the full model, for bytes and times (default: the preset's)").choices([...WEIGHT_PRECISIONS]))
+    .option("--pcie-gbps <g>", "PCIe bandwidth, GB/s (default 25: PCIe 4.0 x16)", numberIn(0, Infinity, "--pcie-gbps", true))
+    .option("--pcie-latency-us <u>", "fixed cost of each expert copy over PCIe, us (default 10)", numberIn(0, Infinity, "--pcie-latency-us"))
+    .option("--no-prefetch", "no prefetch of the next layer's predicted experts")
+    .addOption(new Option("--prefetch-set <set>", "what to prefetch: the predicted little set (default), or the set the importance rule predicts").choices([...PREFETCH_SETS]))
+    .option("--no-fallback", "little tokens never fall back to their big set (default: they do when its extra experts are in GPU memory)")
+    .option("--layers <n>", "run only the first n layers (faster; the cache per layer stays the whole model's)", intIn(1, 1024, "--layers"))
+    .option("--hidden <n>", `reduced hidden size of the numeric model (default ${MOBILE_DEFAULTS.hidden}; bytes and times use the full size)`, intIn(2, 4096, "--hidden"))
+    .option("--seed <s>", `seed of the weights, the token stream and the warm-up (default ${MOBILE_DEFAULTS.seed})`, seedArg)
+    .option("--json", "machine-readable summary")
+    .option("--list", "list the model and GPU presets")
+    .action(async (opts) => setCode(await mobileCommand(opts, io)));
+
+  program
+    .command("octopus")
+    .description("Octopus: orchestrated AI workflows (task and control blocks, branches, loops) on a scale-out spatial architecture of TBUs and CBUs; baseline or octopus scheduling: makespan, TBU utilization, idle time, speedup")
+    .option("--graph <file|kind>", `a workflow graph JSON file, or a seeded generated one: ${GENERATED_GRAPHS.join(", ")} (default ${OCTOPUS_DEFAULTS.graph})`)
+    .option("--platform <preset|file>", `a platform preset or JSON file: its tiles are the TBUs (default ${OCTOPUS_DEFAULTS.platform}); 'tessera system --list' shows the presets`)
+    .addOption(new Option("--scheduler <name>", "baseline: equal regions for every block, control on TBUs, a fixed share of TBUs per block, reactive stealing; octopus: CBs on CBUs, TBUs per TB sized to its work, clusters planned from expected frequencies, diffusion balancing (default octopus)").choices([...OCTOPUS_SCHEDULERS]))
+    .option("--instances <n>", `workflow instances (requests) in the run (default ${OCTOPUS_DEFAULTS.instances})`, intIn(1, 100_000, "--instances"))
+    .option("--rate <per-ms>", `mean arrival rate, instances per millisecond (default ${OCTOPUS_DEFAULTS.rate})`, numberIn(0, Infinity, "--rate", true))
+    .option("--seed <s>", `seed of the generated graph, the arrivals, decisions and task times (default ${OCTOPUS_DEFAULTS.seed})`, seedArg)
+    .option("--sweep <n>", "run n seeds (seed, seed + 1, ...: a new generated graph each, or new runs of a file's graph) under both schedulers; report the speedup's mean, min and max", intIn(1, 10_000, "--sweep"))
+    .option("--cluster <WxH>", "cluster side in tiles (default: the largest divisor of each mesh side up to 4)")
+    .option("--share <n>", `baseline: TBUs every block gets (default ${OCTOPUS_PARAMS.share})`, intIn(1, 1 << 20, "--share"))
+    .option("--grain <ns>", `octopus: work per TBU a task is sized to, ns (default ${OCTOPUS_PARAMS.grainNs})`, numberIn(0, Infinity, "--grain", true))
+    .option("--control-ns <ns>", `time of a control decision, on a CBU or a TBU (default ${OCTOPUS_PARAMS.controlNs})`, numberIn(0, Infinity, "--control-ns"))
+    .option("--alpha <a>", `octopus: diffusion coefficient (default ${OCTOPUS_PARAMS.alpha})`, numberIn(0, 0.25, "--alpha", true))
+    .option("--diffusion-period <ns>", `octopus: time between diffusion rounds (default ${OCTOPUS_PARAMS.diffusionPeriodNs})`, numberIn(0, Infinity, "--diffusion-period", true))
+    .option("--steal-delay <ns>", `baseline: time an idle group takes to steal queued work (default ${OCTOPUS_PARAMS.stealDelayNs})`, numberIn(0, Infinity, "--steal-delay"))
+    .addOption(new Option("--forwarding <model>", `data movement over the mesh (default ${OCTOPUS_PARAMS.forwarding})`).choices([...FORWARDINGS]))
+    .option("--disable <list>", `octopus: turn off some of its mechanisms (${MECHANISMS.join(", ")}; comma-separated) to see what each brings`)
+    .option("--json", "machine-readable summary")
+    .action(async (opts) => setCode(await octopusCommand(opts, io)));
 
   program
     .command("new")

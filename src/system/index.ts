@@ -6,6 +6,11 @@
  * p2p transfers and ring collectives as `comm`, transformer workloads as `workload`, runs of a
  * workload on a platform (placement, dataflow choice, virtual tile aggregation) as `run`, and
  * serving (request traces, prefix caching, token-budget scheduling, the timed serving run) as `serve`.
+ * Orchestrated AI workflows on a scale-out spatial architecture (workflow graphs, TBUs and CBUs, the
+ * baseline and Octopus schedulers, golden checks) are `octopus`.
+ * Big-little experts for offloaded MoE inference on a consumer GPU (MoBiLE: the numeric MoE model,
+ * expert caches behind PCIe, the baseline and MoBiLE schedulers, their timing and golden checks)
+ * are `mobile`.
  *
  * @module tessera/system
  */
@@ -16,3 +21,5 @@ export * as comm from "./comm/index.js";
 export * as workload from "./workload/index.js";
 export * as run from "./run/index.js";
 export * as serve from "./serve/index.js";
+export * as mobile from "./mobile/index.js";
+export * as octopus from "./octopus/index.js";

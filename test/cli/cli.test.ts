@@ -76,6 +76,16 @@ describe("tessera run", () => {
     expect(text).toMatch(/\$var \S+ 8 \S+ count/);
   });
 
+  it("writes an FST with --fst (alongside --vcd), named in the output", async () => {
+    const file = join(tmp, "sub", "counter.fst");
+    const r = await cli("run", "counter", "--cycles", "20", "--fst", file, "--vcd", join(tmp, "sub", "counter2.vcd"));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`  fst:     ${file}\n`);
+    const bytes = readFileSync(file);
+    expect([bytes[0], bytes.readBigUInt64BE(1)]).toEqual([0, 329n]); // the FST header block
+    expect(bytes.readBigUInt64BE(9 + 8)).toBeGreaterThan(0n); // end time, set at close
+  });
+
   it.each([
     [["run", "nope"], /unknown testbench 'nope'; registered testbenches: counter, mac-grid/],
     [["run", "counter", "--param", "foo=1"], /testbench 'counter' has no parameter 'foo'; its parameters: width \(int 1\.\.64, default 8\), wrap/],
@@ -90,6 +100,8 @@ describe("tessera run", () => {
     [["run", "counter", "--seed", "-1"], /the seed must be a whole number 0\.\.4294967295/],
     [["run", "all", "--param", "rows=2"], /'run all' runs every testbench at its default parameters/],
     [["run", "all", "--vcd", "x.vcd"], /use --vcd-dir DIR/],
+    [["run", "all", "--fst", "x.fst"], /use --fst-dir DIR/],
+    [["run", "counter", "--fst", "same.w", "--vcd", "same.w"], /--fst and --vcd name the same file/],
     [["bogus"], /unknown command 'bogus'/],
     [["run"], /missing required argument 'testbench'/],
   ])("usage error (exit 2): %j", async (argv, message) => {
@@ -99,15 +111,17 @@ describe("tessera run", () => {
     expect(r.out).toBe("");
   });
 
-  it("run all runs every testbench, writes a VCD per testbench and prints a summary table", async () => {
+  it("run all runs every testbench, writes a VCD (and with --fst-dir an FST) per testbench and prints a summary table", async () => {
     const dir = join(tmp, "waves");
-    const r = await cli("run", "all", "--vcd-dir", dir);
+    const r = await cli("run", "all", "--vcd-dir", dir, "--fst-dir", join(dir, "fst"));
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^testbench +result +cycles +checks +time +metrics\n/);
     expect(r.out).toMatch(/\nmac-grid +PASS +\d+ +\d+ +[\d.]+ m?s +gemms=1 tiles=4 macs=8192 utilization=0\.\d+\n/);
     const n = registry().length;
     expect(r.out).toContain(`${n}/${n} passed in`);
     expect(existsSync(join(dir, "counter.vcd")) && existsSync(join(dir, "mac-grid.vcd"))).toBe(true);
+    expect(existsSync(join(dir, "fst", "counter.fst")) && existsSync(join(dir, "fst", "mac-grid.fst"))).toBe(true);
+    expect(r.out).toContain(`; waveforms in ${dir}/ and ${join(dir, "fst")}/\n`);
   });
 
   // The compiled engine: every testbench at its defaults on the reference interpreter would take
@@ -201,6 +215,6 @@ describe("tessera emit / cosim / sweep", () => {
   it("--help exits 0 and lists the commands", async () => {
     const r = await cli("--help");
     expect(r.code).toBe(0);
-    for (const c of ["list", "run", "verify", "emit", "cosim", "sweep", "report", "scalesim", "system", "serve-sim", "new"]) expect(r.out).toContain(c);
+    for (const c of ["list", "run", "verify", "emit", "cosim", "sweep", "report", "scalesim", "system", "serve-sim", "octopus", "mobile", "new"]) expect(r.out).toContain(c);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Expected execution frequencies of a workflow's blocks, from its branch and loop probabilities:
  * the demand Octopus's proactive cluster scheduling plans for before an instance has run
- * (planner.ts). Per instance:
+ * (mapping.ts). Per instance:
  *   - a source block of a region runs once per entry of the region;
  *   - a block's chance of being reached is the sum over its incoming flows of the chance the flow
  *     is live (a branch's flow: the branch's chance times its probability), capped at 1. That is
