@@ -37,7 +37,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { compileFilter, describeFilter, varPath, type TraceFilter } from "../vcd/filter.js";
+import type { TraceFilter } from "../vcd/filter.js";
+import { tracedVars } from "../vcd/vars.js";
 import { checkTimescale, vcdName } from "../vcd/header.js";
 import type { TraceClock, TraceSource, TraceVar } from "../vcd/types.js";
 import { ChangeLog, assembleBlock, frameLayout, prepareBlock, unknownFrame, type FrameLayout, type PreparedBlock } from "./block.js";
@@ -77,9 +78,6 @@ export interface FstWriterOptions extends TraceFilter {
   thread?: boolean;
 }
 
-const MAX_WIDTH = 65536;
-const STORE_LIMITS = [32, 32, 53, MAX_WIDTH];
-const STORE_KEYS = ["I", "U", "F", "B"] as const;
 const DEFAULT_BLOCK_BYTES = 8 << 20;
 const DEFAULT_BLOCK_TIMES = 1 << 17;
 
@@ -198,16 +196,7 @@ export class FstWriter {
   declare(vars: readonly TraceVar[], clocks: readonly TraceClock[], source: TraceSource): void {
     if (this.closed) throw new Error(`FstWriter(${this.path}): declare() after close()`);
     if (this.declared) throw new Error(`FstWriter(${this.path}): declare() may be called once`);
-    for (const v of vars) checkVar(this.path, v, source);
-    const keep = compileFilter(this.filter);
-    const kept = keep ? vars.filter(keep) : [...vars];
-    if (keep && kept.length === 0 && vars.length > 0) {
-      const some = vars.slice(0, 8).map(varPath).join(", ");
-      throw new Error(
-        `FstWriter(${this.path}): the filters ${describeFilter(this.filter)} keep none of the ${vars.length} signals ` +
-          `(they include ${some}${vars.length > 8 ? ", ..." : ""}); fix the patterns or drop them to trace everything`,
-      );
-    }
+    const kept = tracedVars(`FstWriter(${this.path})`, vars, source, this.filter);
     this.traced = kept;
 
     const hier: HierVar[] = [];
@@ -436,16 +425,3 @@ export class FstWriter {
 /** The header block is written first, HDR_SIZE bytes. */
 export const FST_HEADER_BYTES = HDR_SIZE;
 
-function checkVar(file: string, v: TraceVar, src: TraceSource): void {
-  const where = `FstWriter(${file}): signal ${varPath(v)}`;
-  if (!Number.isInteger(v.width) || v.width < 1 || v.width > MAX_WIDTH) {
-    throw new Error(`${where} has width ${v.width}; widths are integers 1..${MAX_WIDTH}`);
-  }
-  if (!(v.store in STORE_LIMITS) || v.width > STORE_LIMITS[v.store]) {
-    throw new Error(`${where} (width ${v.width}) cannot live in store ${v.store}; stores: 0/1 up to 32 bits, 2 up to 53, 3 any`);
-  }
-  const arr = src[STORE_KEYS[v.store]];
-  if (!Number.isInteger(v.index) || v.index < 0 || v.index >= arr.length) {
-    throw new Error(`${where} has index ${v.index} outside store ${STORE_KEYS[v.store]} (length ${arr.length})`);
-  }
-}

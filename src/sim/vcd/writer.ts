@@ -40,7 +40,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Dumper, worstCaseBytes, type DumpEntry } from "./dumper.js";
-import { compileFilter, describeFilter, varPath, type TraceFilter } from "./filter.js";
+import type { TraceFilter } from "./filter.js";
+import { tracedVars } from "./vars.js";
 import { checkTimescale, headerText, idCode, type HeaderVar } from "./header.js";
 import { decimal } from "./bits.js";
 import type { TraceClock, TraceSource, TraceVar } from "./types.js";
@@ -55,11 +56,8 @@ export interface VcdWriterOptions extends TraceFilter {
   bufferBytes?: number;
 }
 
-const MAX_WIDTH = 65536;
 /** The kernel's page: the unit a killed process's write can stop at (see flush). */
 const PAGE = 4096;
-const STORE_LIMITS = [32, 32, 53, MAX_WIDTH]; // widest var each store can hold
-const STORE_KEYS = ["I", "U", "F", "B"] as const;
 
 /** Writers not yet closed, flushed by one process 'exit' handler. */
 const openWriters = new Set<VcdWriter>();
@@ -145,16 +143,7 @@ export class VcdWriter {
   declare(vars: readonly TraceVar[], clocks: readonly TraceClock[], source: TraceSource): void {
     if (this.closed) throw new Error(`VcdWriter(${this.path}): declare() after close()`);
     if (this.declared) throw new Error(`VcdWriter(${this.path}): declare() may be called once`);
-    for (const v of vars) checkVar(this.path, v, source);
-    const keep = compileFilter(this.filter);
-    const kept = keep ? vars.filter(keep) : [...vars];
-    if (keep && kept.length === 0 && vars.length > 0) {
-      const some = vars.slice(0, 8).map(varPath).join(", ");
-      throw new Error(
-        `VcdWriter(${this.path}): the filters ${describeFilter(this.filter)} keep none of the ${vars.length} signals ` +
-          `(they include ${some}${vars.length > 8 ? ", ..." : ""}); fix the patterns or drop them to trace everything`,
-      );
-    }
+    const kept = tracedVars(`VcdWriter(${this.path})`, vars, source, this.filter);
     this.traced = kept;
 
     const header: HeaderVar[] = [];
@@ -356,16 +345,3 @@ export class VcdWriter {
   }
 }
 
-function checkVar(file: string, v: TraceVar, src: TraceSource): void {
-  const where = `VcdWriter(${file}): signal ${varPath(v)}`;
-  if (!Number.isInteger(v.width) || v.width < 1 || v.width > MAX_WIDTH) {
-    throw new Error(`${where} has width ${v.width}; widths are integers 1..${MAX_WIDTH}`);
-  }
-  if (!(v.store in STORE_LIMITS) || v.width > STORE_LIMITS[v.store]) {
-    throw new Error(`${where} (width ${v.width}) cannot live in store ${v.store}; stores: 0/1 up to 32 bits, 2 up to 53, 3 any`);
-  }
-  const arr = src[STORE_KEYS[v.store]];
-  if (!Number.isInteger(v.index) || v.index < 0 || v.index >= arr.length) {
-    throw new Error(`${where} has index ${v.index} outside store ${STORE_KEYS[v.store]} (length ${arr.length})`);
-  }
-}
