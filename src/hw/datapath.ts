@@ -1,5 +1,5 @@
 /**
- * Small datapath pieces the unit generators share: a saturating resize, a balanced adder tree,
+ * Small datapath pieces the unit generators share: the larger of two values, a saturating resize, a balanced adder tree,
  * a one-line pipeline register, and per-lane operand memories with one write port.
  */
 import { Expr, Module, ReadPort, Signal, bitsFor, constant, mux, s, u } from "../hdl/index.js";
@@ -9,6 +9,11 @@ export function saturate(e: Expr, w: number): Expr {
   if (e.width <= w) return e.resize(w);
   const hi = 2 ** (w - 1) - 1, lo = -(2 ** (w - 1));
   return mux(e.gt(hi), constant(hi, s(w)), mux(e.lt(lo), constant(lo, s(w)), e.trunc(w)));
+}
+
+/** The larger of two values (signed or unsigned, as their shapes say). */
+export function larger(a: Expr, b: Expr): Expr {
+  return mux(a.gt(b), a, b);
 }
 
 /** `e` wrapped to `w` bits when wider, extended when narrower (an index whose range the caller knows). */

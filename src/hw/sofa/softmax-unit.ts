@@ -30,6 +30,7 @@ import { Expr, Module, bitsFor, constant, mux, s, u } from "../../hdl/index.js";
 import { DEFAULT_SOFTMAX, SoftmaxConfig, checkExpConfig } from "../../golden/sofa.js";
 import { makeExpUnit } from "./exp-unit.js";
 import { makeReciprocal } from "./reciprocal.js";
+import { larger } from "../datapath.js";
 
 export interface SoftmaxUnitParams {
   /** Vector length N. */
@@ -62,11 +63,6 @@ export function softmaxUnitShape(p: SoftmaxUnitParams): SoftmaxUnitShape {
     sumBits: c.probBits + 1 + bitsFor(p.n), // sum <= N * 2^probBits
     yBits: c.probBits + 1,
   };
-}
-
-/** Larger of two signed values. */
-function smax(a: Expr, b: Expr): Expr {
-  return mux(a.gt(b), a, b);
 }
 
 export function makeSoftmaxUnit(p: SoftmaxUnitParams): Module {
@@ -169,13 +165,13 @@ export function makeSoftmaxUnit(p: SoftmaxUnitParams): Module {
   });
 
   // Stage 1 datapath.
-  const rowMax = xRows.map((x, i) => mux(mask[i], x, constant(-(2 ** (SOFTMAX_SCORE_BITS - 1)), s(SOFTMAX_SCORE_BITS)))).reduce(smax);
+  const rowMax = xRows.map((x, i) => mux(mask[i], x, constant(-(2 ** (SOFTMAX_SCORE_BITS - 1)), s(SOFTMAX_SCORE_BITS)))).reduce((a, b) => larger(a, b));
   const rowSum = pNew.map((x) => x as Expr).reduce((acc, x) => acc.add(x));
   const rowCount = mask.map((x) => x as Expr).reduce((acc, x) => acc.add(x));
   m.sync.set(yValid, 0);
   m.if(v1, () => {
     m.switch(pass1)
-      .case(0, () => m.sync.set(maxReg, smax(maxReg, rowMax)))
+      .case(0, () => m.sync.set(maxReg, larger(maxReg, rowMax)))
       .case(1, () => {
         m.sync.set(sum, sum.add(rowSum).trunc(g.sumBits));
         m.sync.set(exps, exps.add(rowCount).trunc(32));

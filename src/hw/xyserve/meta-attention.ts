@@ -44,7 +44,7 @@ import { DEFAULT_META } from "../../golden/meta-attention.js";
 import { SCORE_WIDTH } from "../../golden/sofa.js";
 import { makeExpUnit } from "../sofa/exp-unit.js";
 import { makeReciprocal } from "../sofa/reciprocal.js";
-import { adderTree, fit, laneMemories, register, saturate } from "../datapath.js";
+import { adderTree, fit, laneMemories, larger, register, saturate } from "../datapath.js";
 import { META_COUNTER_BITS, META_K_BITS, META_Q_BITS, META_V_BITS, type MetaAttentionParams, metaAttentionShape } from "./meta-attention-params.js";
 
 /** One register per bank: `name_b<bank>`. */
@@ -57,9 +57,9 @@ function pick(regs: readonly Signal[], bank: Expr): Expr {
   return regs.length === 1 ? regs[0] : mux(bank, regs[1], regs[0]);
 }
 
-/** Larger of two signed values, and whether `a` is larger. */
-function smax(a: Expr, b: Expr): Expr {
-  return mux(a.gt(b), a, b);
+/** When `when` holds, `v` goes into the register of `regs` that `bank` selects (a job's fields into its bank). */
+function writeBank(m: Module, regs: readonly Signal[], bank: Expr, when: Expr, v: Expr): void {
+  regs.forEach((r, b) => m.if(when.and(bank.eq(b)), () => m.sync.set(r, v)));
 }
 
 export function makeMetaAttention(p: MetaAttentionParams): Module {
@@ -183,12 +183,13 @@ export function makeMetaAttention(p: MetaAttentionParams): Module {
   });
   qk.state("DRAIN", () => {
     // The last key lands now: the job's max and length go with the bank.
-    sMax.forEach((r, b) => m.if(aBank.eq(b), () => m.sync.set(r, aMaxNext)));
-    sAny.forEach((r, b) => m.if(aBank.eq(b), () => m.sync.set(r, aAnyNext)));
-    sLen.forEach((r, b) => m.if(aBank.eq(b), () => m.sync.set(r, aHi.sub(aLo).trunc(g.jobLenBits).asUnsigned())));
-    sLo.forEach((r, b) => m.if(aBank.eq(b), () => m.sync.set(r, aLo)));
-    sRow.forEach((r, b) => m.if(aBank.eq(b), () => m.sync.set(r, aRow)));
-    sLast.forEach((r, b) => m.if(aBank.eq(b), () => m.sync.set(r, lastJobOfRow)));
+    const always = constant(1, u(1));
+    writeBank(m, sMax, aBank, always, aMaxNext);
+    writeBank(m, sAny, aBank, always, aAnyNext);
+    writeBank(m, sLen, aBank, always, aHi.sub(aLo).trunc(g.jobLenBits).asUnsigned());
+    writeBank(m, sLo, aBank, always, aLo);
+    writeBank(m, sRow, aBank, always, aRow);
+    writeBank(m, sLast, aBank, always, lastJobOfRow);
     if (g.sBanks === 2) m.sync.set(aBank, aBank.not());
     m.if(lastJobOfRow, () => {
       m.sync.set(aLo, 0);
@@ -264,15 +265,15 @@ export function makeMetaAttention(p: MetaAttentionParams): Module {
     m.sync.set(bLast, pick(sLast, bBank));
     m.sync.set(bAny, pick(sAny, bBank));
   });
-  const bank2 = (regs: Signal[], v: Expr) => regs.forEach((r, b) => m.if(bPublish.and(bPBank.eq(b)), () => m.sync.set(r, v)));
-  bank2(pMax, bMax);
-  bank2(pAny, bAny);
-  bank2(pSum, four ? bSumNext : bSum);
-  if (smDiv) bank2(pRecip, smDiv.port("recip"));
-  bank2(pLen, bLen);
-  bank2(pLo, bLo);
-  bank2(pRow, bRow);
-  bank2(pLast, bLast);
+  const publishP = (regs: Signal[], v: Expr) => writeBank(m, regs, bPBank, bPublish, v);
+  publishP(pMax, bMax);
+  publishP(pAny, bAny);
+  publishP(pSum, four ? bSumNext : bSum);
+  if (smDiv) publishP(pRecip, smDiv.port("recip"));
+  publishP(pLen, bLen);
+  publishP(pLo, bLo);
+  publishP(pRow, bRow);
+  publishP(pLast, bLast);
   if (g.sBanks === 2) m.if(bRelease, () => m.sync.set(bBank, bBank.not()));
   m.if(bPublish, () => m.sync.set(bPBank, bPBank.not()));
   flagUpdates(sFull, aBank, sPublish, bBank, bRelease);
@@ -331,7 +332,7 @@ export function makeMetaAttention(p: MetaAttentionParams): Module {
     m.comb.set(outRow, cRow);
     outData.forEach((o, d) => m.comb.set(o, acc[d].shr(P - c.outBits).resize(g.outWidth)));
   } else {
-    const put = (regs: Signal[], v: Expr) => regs.forEach((r, b) => m.if(cPublish.and(cOBank.eq(b)), () => m.sync.set(r, v)));
+    const put = (regs: Signal[], v: Expr) => writeBank(m, regs, cOBank, cPublish, v);
     put(oMax, cMax);
     put(oAny, cAny);
     put(oSum, cSum);
@@ -358,7 +359,7 @@ export function makeMetaAttention(p: MetaAttentionParams): Module {
     const merging = up.is("MERGE").and(partAny);
     m.if(merging, () => {
       m.sync.set(have, 1);
-      m.sync.set(runMax, mux(fresh, partMax, smax(partMax, runMax)).trunc(SCORE_WIDTH));
+      m.sync.set(runMax, mux(fresh, partMax, larger(partMax, runMax)).trunc(SCORE_WIDTH));
       m.sync.set(runSum, sumNext);
       runAcc.forEach((r, d) => m.sync.set(r, mux(fresh, partAcc[d], mux(rises, scale(r).add(partAcc[d]), r.add(scale(partAcc[d])))).trunc(g.accBits)));
     });

@@ -74,9 +74,10 @@ export const metaAttentionTb: Testbench = {
   validate(params) {
     const rows = Number(params.rows), spec = Number(params.specLen);
     if (spec > 0 && spec > rows - 1) return `specLen = ${spec} needs rows >= specLen + 1 = ${spec + 1} (a verify tile is the accepted token plus its drafts); raise rows or lower specLen`;
-    if (Number(params.split) > Math.ceil(Number(params.kvLen) / Number(params.kvBlock)) * Number(params.kvBlock)) return `split = ${params.split} is more keys than a tile can have (kvLen ${params.kvLen} in whole blocks); lower split`;
+    const p = metaAttentionParams(params);
+    if (p.split > p.kvCap) return `split = ${p.split} is more keys than a tile can have (kvLen ${params.kvLen} in whole blocks: ${p.kvCap}); lower split`;
     try {
-      metaAttentionShape(metaAttentionParams(params));
+      metaAttentionShape(p);
       return undefined;
     } catch (e) {
       return (e as Error).message;
