@@ -30,7 +30,8 @@ export async function runTestbench(tb: Testbench, req: RunRequest): Promise<Time
   const t0 = performance.now();
   let res: TbResult;
   try {
-    res = await tb.run({ params: req.params, seed: req.seed, cycles: req.cycles, vcd: req.vcd, fst: req.fst, engine: req.engine, onProgress: req.onProgress });
+    const waves = req.vcd || req.fst ? tb.waves?.(req.params) : undefined;
+    res = await tb.run({ params: req.params, seed: req.seed, cycles: req.cycles, vcd: req.vcd, fst: req.fst, waves, engine: req.engine, onProgress: req.onProgress });
   } catch (e) {
     if (e instanceof UserError && req.userErrors !== "fail") throw e;
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

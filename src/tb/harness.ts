@@ -8,12 +8,18 @@ import { formatValue } from "../sim/format.js";
 import type { Shape } from "../hdl/shape.js";
 import type { Params, TbResult, TbRunOptions } from "./types.js";
 import { mulberry32 } from "../golden/prng.js";
+import { savePathFor } from "../sim/waves/gtkw.js";
+import { writeSimGtkw } from "../sim/waves/sim-view.js";
 
 /** Make the simulator for a testbench run; the caller must `sim.close()` (use try/finally). */
 export function openSim(top: Module, opts: TbRunOptions, simOpts: SimOptions = {}): Simulator {
   const sim = simulate(top, { ...simOpts, engine: opts.engine ?? simOpts.engine });
   if (opts.vcd) sim.traceVcd(opts.vcd);
   if (opts.fst) sim.traceFst(opts.fst);
+  // One save file per dump name: run.vcd and run.fst share run.gtkw (it names the same signals).
+  const dumps = [opts.fst, opts.vcd].filter((d): d is string => !!d);
+  const saves = new Set<string>();
+  for (const d of dumps) if (!saves.has(savePathFor(d))) saves.add(writeSimGtkw(sim, d, opts.waves).file);
   opts.attach?.(sim);
   return sim;
 }

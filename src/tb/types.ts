@@ -5,6 +5,7 @@
 import type { Module } from "../hdl/module.js";
 import type { EngineName } from "../sim/engine.js";
 import type { Simulator } from "../sim/simulator.js";
+import type { WaveView } from "../sim/waves/gtkw.js";
 
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;
@@ -37,6 +38,11 @@ export interface TbRunOptions {
   readonly vcd?: string;
   /** Write an FST of the run to this path (with a VCD too, both trace the same simulator). */
   readonly fst?: string;
+  /**
+   * The signals the GTKWave save file written next to each dump opens on (the testbench's
+   * `waves(params)`, which runTestbench passes here); the design's ports when absent.
+   */
+  readonly waves?: WaveView;
   readonly engine?: EngineName;
   /** Called with the simulator right after it is made (co-simulation records inputs this way). */
   readonly attach?: (sim: Simulator) => void;
@@ -73,5 +79,11 @@ export interface Testbench {
    * (Icarus), where the defaults would take minutes; Verilator co-simulates the defaults.
    */
   readonly eventSimParams?: Params;
+  /**
+   * The signals a user looks at first in a waveform viewer, grouped (see src/sim/waves/gtkw.ts):
+   * the GTKWave save file `<dump>.gtkw` written next to each VCD or FST opens on them. Paths start
+   * at the top module, as in the dumps; globs allowed. Without it the save file shows the ports.
+   */
+  waves?(params: Params): WaveView;
   run(opts: TbRunOptions): Promise<TbResult>;
 }

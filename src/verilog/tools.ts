@@ -1,6 +1,7 @@
 /**
  * Drivers for the external EDA tools (Verilator, Icarus Verilog, Yosys; GTKWave's fst2vcd and
- * vcd2fst, which check our waveform files): find them on PATH, run them, and say clearly when one
+ * vcd2fst, which check our waveform files, and GTKWave itself under xvfb-run, which checks our save
+ * files): find them on PATH, run them, and say clearly when one
  * is missing and how to install it.
  *
  * Tests call `requireTool("verilator")`: true when present; when absent it prints why the tests
@@ -13,10 +14,10 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { LINT_ALLOWLIST } from "./lint-allowlist.js";
 
-export type ToolName = "verilator" | "iverilog" | "vvp" | "yosys" | "fst2vcd" | "vcd2fst";
+export type ToolName = "verilator" | "iverilog" | "vvp" | "yosys" | "fst2vcd" | "vcd2fst" | "gtkwave" | "xvfb-run";
 
 /** Debian package that provides each tool. */
-const PACKAGE: Record<ToolName, string> = { verilator: "verilator", iverilog: "iverilog", vvp: "iverilog", yosys: "yosys", fst2vcd: "gtkwave", vcd2fst: "gtkwave" };
+const PACKAGE: Record<ToolName, string> = { verilator: "verilator", iverilog: "iverilog", vvp: "iverilog", yosys: "yosys", fst2vcd: "gtkwave", vcd2fst: "gtkwave", gtkwave: "gtkwave", "xvfb-run": "xvfb xauth" };
 
 export class ToolMissingError extends Error {
   constructor(readonly tool: ToolName) {

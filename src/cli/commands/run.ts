@@ -3,9 +3,11 @@
  * defaults (VCD per testbench into --vcd-dir, FST per testbench into --fst-dir, a summary table).
  * Exit 0 pass, 1 fail, 2 usage.
  */
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { prepareOutputDir, prepareOutputFile } from "../../io/output-file.js";
 import type { EngineName } from "../../sim/engine.js";
+import { savePathFor } from "../../sim/waves/gtkw.js";
 import type { Testbench } from "../../tb/types.js";
 import { Io, selectTestbenches } from "../io.js";
 import { kv, ms, table } from "../format.js";
@@ -54,14 +56,17 @@ async function runOne(tb: Testbench, args: RunArgs, io: Io): Promise<number> {
   } finally {
     bar.stop();
   }
+  // The GTKWave save files the testbench wrote next to its dumps (one per dump name).
+  const gtkw = [...new Set([vcd, fst].filter((d): d is string => !!d).map(savePathFor))].filter((f) => existsSync(f));
   if (args.json) {
-    io.out(JSON.stringify({ ...res, ...(vcd ? { vcd } : {}), ...(fst ? { fst } : {}) }, null, 2) + "\n");
+    io.out(JSON.stringify({ ...res, ...(vcd ? { vcd } : {}), ...(fst ? { fst } : {}), ...(gtkw.length ? { gtkw } : {}) }, null, 2) + "\n");
   } else {
     io.out(`${res.name}: ${res.passed ? "PASS" : "FAIL"}  cycles ${res.cycles}  checks ${res.checks}  seed ${res.seed}  (${ms(res.timing.wallMs)})\n`);
     io.out(`  params:  ${kv(res.params)}\n`);
     if (Object.keys(res.metrics).length) io.out(`  metrics: ${kv(res.metrics)}\n`);
     if (vcd) io.out(`  vcd:     ${vcd}\n`);
     if (fst) io.out(`  fst:     ${fst}\n`);
+    for (const g of gtkw) io.out(`  gtkw:    ${g}\n`);
     if (!res.passed) printFailures(tb, res, args, io);
   }
   return res.passed ? EXIT_PASS : EXIT_FAIL;

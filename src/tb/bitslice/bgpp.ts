@@ -22,6 +22,7 @@ import { makeBgppUnit } from "../../hw/bitslice/bgpp-unit.js";
 import { Checker, openSim, rng } from "../harness.js";
 import type { Params, TbResult, Testbench } from "../types.js";
 import { loadKeys, runQuery, writeQuery } from "./bgpp-drive.js";
+import { bgppView } from "./waves.js";
 
 /** "6,5,5" -> [6, 5, 5]; throws naming the parameter. */
 export function parseAlphaTenths(text: string): number[] {
@@ -86,6 +87,10 @@ export const mcbpBgppTb: Testbench = {
     { name: "queries", description: "queries run one after another over the same keys", type: "int", default: 4, min: 1, max: 1000, verify: { min: 1, max: 3 } },
     { name: "hot", description: "keys each query is aimed at (0 = unrelated query)", type: "int", default: 4, min: 0, max: 65536, verify: { min: 0, max: 8 } },
   ],
+
+  waves() {
+    return bgppView();
+  },
 
   design(params) {
     return makeBgppUnit(bgppUnitParams(params)).module;

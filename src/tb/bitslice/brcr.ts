@@ -31,6 +31,7 @@ import { BrcrEngineParams, checkBrcrParams } from "../../hw/bitslice/brcr-params
 import { Checker, openSim, randInt, rng } from "../harness.js";
 import type { Params, TbResult, Testbench } from "../types.js";
 import { BrcrJobOutcome, loadActivations, runBrcrJob } from "./brcr-drive.js";
+import { brcrView } from "./waves.js";
 
 export function brcrParams(params: Params): BrcrEngineParams {
   return {
@@ -89,6 +90,10 @@ export const mcbpBrcrTb: Testbench = {
     { name: "sparsity", description: "bit sparsity of the magnitude planes (planes), or the Laplace scale (laplace)", type: "number", default: 0.7, min: 0, max: 1, verify: { min: 0, max: 1 } },
     { name: "gaps", description: "probability the pattern source has no column in a cycle (0: the cycle model is checked)", type: "number", default: 0, min: 0, max: 0.9, verify: { min: 0, max: 0.5 } },
   ],
+
+  waves() {
+    return brcrView();
+  },
 
   design(params) {
     return makeBrcrEngine(brcrParams(params)).module;

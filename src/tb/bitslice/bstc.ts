@@ -25,6 +25,7 @@ import type { Params, TbResult, Testbench } from "../types.js";
 import { bstcPlan, decodePlan, encodeCodecPlane } from "./bstc-drive.js";
 // The weight generator shared with mcbp-brcr, so `dist` and `sparsity` mean the same there.
 import { randomWeights } from "./brcr.js";
+import { bstcView } from "./waves.js";
 
 /** "3-7", "3,5,7", "8" -> plane numbers (1..7 magnitude, 8 sign), ascending, distinct. */
 export function parsePlanes(spec: string): number[] {
@@ -78,6 +79,10 @@ export const mcbpBstcTb: Testbench = {
     { name: "dist", description: "weights: 'planes' (magnitude bit p is 1 with probability (1-sparsity)(8-p)/4) or 'laplace' (scale 1+63(1-sparsity))", type: "enum", default: "planes", values: ["planes", "laplace"] },
     { name: "sparsity", description: "mean bit sparsity of the magnitude planes (dist planes) or the Laplace scale knob", type: "number", default: 0.7, min: 0, max: 1, verify: { min: 0, max: 1 } },
   ],
+
+  waves() {
+    return bstcView();
+  },
 
   design(params) {
     return makeBstcCodec(bstcCodecParams(params));

@@ -25,6 +25,7 @@ import { BrcrMonitor, checkBrcrEnd, expectedAccEvents, loadActivations } from ".
 import { randomActivations, randomWeights } from "./brcr.js";
 import { BstcPlan, bstcPlan, decodePlan, encodeCodecPlane, segmentOrder } from "./bstc-drive.js";
 import { parsePlanes } from "./bstc.js";
+import { mcbpGemmView } from "./waves.js";
 
 export function gemmParams(params: Params): McbpGemmParams {
   const m = Number(params.m), rows = Number(params.rows), cols = Number(params.cols), wordBits = Number(params.wordBits);
@@ -61,6 +62,10 @@ export const mcbpGemmTb: Testbench = {
     { name: "dist", description: "weights: 'planes' (per-plane bit probability) or 'laplace'", type: "enum", default: "planes", values: ["planes", "laplace"] },
     { name: "sparsity", description: "bit sparsity of the magnitude planes (planes), or the Laplace scale knob", type: "number", default: 0.7, min: 0, max: 1, verify: { min: 0, max: 1 } },
   ],
+
+  waves() {
+    return mcbpGemmView();
+  },
 
   design(params) {
     return makeMcbpGemm(gemmParams(params));

@@ -44,6 +44,10 @@ export const counterTb: Testbench = {
     return counter({ width: Number(params.width), wrap: wrapOf(params) });
   },
 
+  waves() {
+    return { groups: [{ name: "counter", signals: ["enable", "load", { path: "load_value", radix: "dec" }, { path: "count", radix: "dec" }, "carry"] }] };
+  },
+
   async run(opts): Promise<TbResult> {
     const { params, seed } = opts;
     const width = Number(params.width);

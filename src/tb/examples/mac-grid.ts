@@ -64,6 +64,20 @@ export const macGridTb: Testbench = {
     return macGrid({ rows: Number(params.rows), cols: Number(params.cols) });
   },
 
+  // The operands entering the grid's edges, and the accumulators on its diagonal, where the
+  // skewed wavefronts of a and b meet.
+  waves(params) {
+    const diag = Array.from({ length: Math.min(Number(params.rows), Number(params.cols)) }, (_, i) => `pe_r${i}_c${i}.acc`);
+    return {
+      groups: [
+        { name: "control", signals: ["clear"] },
+        { name: "a entering each row", signals: ["a_r*"] },
+        { name: "b entering each column", signals: ["b_c*"] },
+        { name: "PE diagonal: accumulators", signals: diag },
+      ],
+    };
+  },
+
   async run(opts): Promise<TbResult> {
     const { params, seed } = opts;
     const rows = Number(params.rows), cols = Number(params.cols);

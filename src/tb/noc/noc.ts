@@ -6,6 +6,7 @@
  */
 import type { Module } from "../../hdl/index.js";
 import { makeMesh } from "../../hw/noc/mesh.js";
+import { meshView } from "./waves.js";
 import { MAX_PACKET_FLITS, NOC_DEFAULTS, NOC_LIMITS, NocParams, nocParams } from "../../hw/noc/params.js";
 import { openSim } from "../harness.js";
 import type { ParamSpec, Params, TbResult, Testbench } from "../types.js";
@@ -176,6 +177,10 @@ export const nocTb: Testbench = {
 
   design(params): Module {
     return makeMesh(nocParamsOf(params));
+  },
+
+  waves(params) {
+    return meshView(nocParamsOf(params));
   },
 
   async run(opts): Promise<TbResult> {

@@ -8,6 +8,7 @@ import { makeEngine } from "../../hw/systolic/engine.js";
 import { geometry } from "../../hw/systolic/geometry.js";
 import type { Testbench } from "../types.js";
 import { runGemm } from "./gemm-run.js";
+import { gemmEngineView } from "./waves.js";
 import { COMMON_PARAMS, TILED_PARAMS, engineFromParams, withDefaults } from "./params.js";
 
 export const gemmTiledTb: Testbench = {
@@ -18,6 +19,9 @@ export const gemmTiledTb: Testbench = {
   params: withDefaults([...COMMON_PARAMS, ...TILED_PARAMS], { rows: 4, cols: 4, m: 40, n: 36, k: 24 }),
   design(params) {
     return makeEngine(engineFromParams(params, true).engine).module;
+  },
+  waves(params) {
+    return gemmEngineView(engineFromParams(params, true).engine);
   },
   validate(params) {
     try {

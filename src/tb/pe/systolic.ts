@@ -8,6 +8,7 @@ import { makeEngine } from "../../hw/systolic/engine.js";
 import { geometry } from "../../hw/systolic/geometry.js";
 import type { Testbench } from "../types.js";
 import { runGemm } from "./gemm-run.js";
+import { gemmEngineView } from "./waves.js";
 import { COMMON_PARAMS, engineFromParams } from "./params.js";
 
 export const systolicTb: Testbench = {
@@ -16,6 +17,9 @@ export const systolicTb: Testbench = {
   params: COMMON_PARAMS,
   design(params) {
     return makeEngine(engineFromParams(params, false).engine).module;
+  },
+  waves(params) {
+    return gemmEngineView(engineFromParams(params, false).engine);
   },
   validate(params) {
     try {

@@ -30,6 +30,7 @@ import { Checker, openSim, rng } from "../harness.js";
 import type { Params, TbResult, TbRunOptions, Testbench } from "../types.js";
 import { AttentionShape, ROW_TYPES, RowType, makeAttentionProblem } from "./attention-data.js";
 import { MODE_A, MODE_K, loadResident, tileShape } from "./dlzs-drive.js";
+import { attentionView } from "./waves.js";
 
 const cfg = DEFAULT_SUFA;
 
@@ -322,6 +323,10 @@ export const sofaAttentionTb: Testbench = {
   name: "sofa-attention",
   description: "SOFA pipeline: DLZS K-hat/A-hat prediction -> SADS top-k -> SU-FA over query tiles with cross-stage tiling; every stream, list and output bit-exact, schedule as modelled",
   params: ATTENTION_PARAMS,
+  waves() {
+    return attentionView();
+  },
+
   design(params) {
     const c = attentionConfig(params);
     // The design's shifts come from data; the emitted design uses those of seed 1.

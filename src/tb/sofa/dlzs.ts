@@ -28,6 +28,7 @@ import { makeDlzsUnit } from "../../hw/sofa/dlzs-unit.js";
 import { Checker, openSim, randInt, rng } from "../harness.js";
 import type { Params, TbResult, Testbench } from "../types.js";
 import { DlzsOperands, DlzsPhasesOutcome, runPhases } from "./dlzs-drive.js";
+import { dlzsView } from "./waves.js";
 
 /** Q's range: |Q| < 2^12, well inside int16, so A-hat sums stay moderate (see the file comment). */
 export const Q_RANGE = 4096;
@@ -98,6 +99,10 @@ export const sofaDlzsTb: Testbench = {
     { name: "aShift", description: "A-hat = sat16(sum >> aShift)", type: "int", default: 12, min: 0, max: 40, verify: { min: 4, max: 16 } },
     { name: "sparsity", description: "fraction of zero operands in X, Wk and Q (the zero eliminator's work)", type: "number", default: 0.2, min: 0, max: 1, verify: { min: 0, max: 0.9 } },
   ],
+
+  waves() {
+    return dlzsView();
+  },
 
   design(params) {
     return makeDlzsUnit(dlzsUnitParams(params)).module;

@@ -16,6 +16,7 @@ import { softmaxUnitCycles } from "../../golden/sofa-sufa-timing.js";
 import { SOFTMAX_SCORE_BITS, SoftmaxUnitParams, makeSoftmaxUnit, softmaxUnitShape } from "../../hw/sofa/softmax-unit.js";
 import { Checker, openSim, rng } from "../harness.js";
 import type { Params, TbResult, Testbench } from "../types.js";
+import { softmaxView } from "./waves.js";
 
 export function softmaxUnitParams(params: Params): SoftmaxUnitParams {
   const cfg: SoftmaxConfig = {
@@ -47,6 +48,10 @@ export const sofaSoftmaxTb: Testbench = {
     { name: "spread", description: "standard deviation of the scores in real units", type: "number", default: 1, min: 0, max: 100, verify: { min: 0, max: 8 } },
     { name: "vectors", description: "vectors run back to back (the first by backdoor, the rest through the write port)", type: "int", default: 2, min: 1, max: 1000, verify: { min: 1, max: 3 } },
   ],
+
+  waves() {
+    return softmaxView();
+  },
 
   design(params) {
     return makeSoftmaxUnit(softmaxUnitParams(params));

@@ -22,6 +22,7 @@ import { DEFAULT_PIPE_REGS, SadsParams, sadsGeometry } from "../../hw/sofa/sads-
 import { makeSadsUnit, sadsNames } from "../../hw/sofa/sads-unit.js";
 import { Checker, openSim, randInt, rng } from "../harness.js";
 import type { Params, TbResult, Testbench } from "../types.js";
+import { sortView } from "./waves.js";
 
 /** Row types (papers.md 5a): I dominant, II uniform, III regional; plus full-range extremes. */
 export const SORT_DATA = ["mixed", "dominant", "uniform", "regional", "extremes"] as const;
@@ -79,6 +80,10 @@ export const sofaSortTb: Testbench = {
     { name: "pipeRegs", description: "pipeline registers of each 16-to-4 core", type: "int", default: DEFAULT_PIPE_REGS, min: 1, max: 4, verify: { min: 1, max: 4 } },
     { name: "data", description: "row types: dominant (I), uniform (II), regional (III), extremes (s16 edges), or mixed", type: "enum", default: "mixed", values: SORT_DATA },
   ],
+
+  waves() {
+    return sortView();
+  },
 
   design(params) {
     return makeSadsUnit(sortUnitParams(params)).module;

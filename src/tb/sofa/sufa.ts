@@ -34,6 +34,7 @@ import { SufaUnitParams, makeSufaUnit, sufaUnitShape } from "../../hw/sofa/sufa-
 import { Checker, randInt, rng } from "../harness.js";
 import type { Params, TbResult, Testbench } from "../types.js";
 import { SufaCase, runSufaCase } from "./sufa-drive.js";
+import { sufaView } from "./waves.js";
 
 export const SUFA_ORDERS = ["sorted", "predicted", "ascending", "random"] as const;
 export type SufaOrder = (typeof SUFA_ORDERS)[number];
@@ -104,6 +105,10 @@ export const sofaSufaTb: Testbench = {
     { name: "scoreShift", description: "score = sat24(Q.K >> scoreShift), fracBits fraction bits; -1: auto (real-score RMS near 2, see the source)", type: "int", default: -1, min: -1, max: 48, verify: { min: -1, max: -1 } },
     { name: "outMuls", description: "final multipliers (outputs normalised per cycle), at most headDim", type: "int", default: 4, min: 1, max: 64, verify: { min: 1, max: 4 } },
   ],
+
+  waves() {
+    return sufaView();
+  },
 
   design(params) {
     return makeSufaUnit(sufaUnitParams(params));

@@ -14,6 +14,7 @@ import { DEFAULT_SPEQ_ARRAY, type SpeqArrayParams, checkSpeqArrayParams, makeSpe
 import { Checker, openSim, rng } from "../harness.js";
 import type { Params, TbResult, Testbench } from "../types.js";
 import { loadWeights, randomSpeqTensor, randomX, runPass, speqArrayGolden, writeX } from "./array-drive.js";
+import { speqArrayView } from "./waves.js";
 
 export function speqArrayParams(params: Params): SpeqArrayParams {
   return {
@@ -37,6 +38,10 @@ export const speqArrayTb: Testbench = {
     { name: "vectors", description: "activation vectors, each run in both modes", type: "int", default: 2, min: 1, max: 64, verify: { min: 1, max: 3 } },
     { name: "edgeRate", description: "fraction of activations from the binary16 edge set (0, subnormal, Inf, NaN, max)", type: "number", default: 0.05, min: 0, max: 1 },
   ],
+
+  waves() {
+    return speqArrayView();
+  },
 
   design(params) {
     return makeSpeqArray(speqArrayParams(params));

@@ -24,6 +24,7 @@ import { DEFAULT_SPEQ_DECODER, type SpeqDecoderParams, checkSpeqDecoderParams, m
 import { Checker, openSim, randInt, rng } from "../harness.js";
 import type { Params, TbResult, Testbench } from "../types.js";
 import { loadSpeqModel, runDecode, speqDecoderParamsFor, writePrompt } from "./decode-drive.js";
+import { speqDecodeView } from "./waves.js";
 
 /** The prompt: the `prompt` list, or `promptLen` tokens drawn from the run's seed. */
 export function speqPrompt(params: Params, r?: () => number): number[] {
@@ -74,6 +75,10 @@ export const speqDecodeTb: Testbench = {
 
   // Icarus runs this design at ~500 cycles/s: a quarter-size model keeps its co-simulation under a minute.
   eventSimParams: { hidden: 32, vocab: 32, tokens: 8 },
+
+  waves() {
+    return speqDecodeView();
+  },
 
   design(params) {
     return makeSpeqDecoder(decoderParams(params).p);

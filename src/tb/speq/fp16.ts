@@ -31,6 +31,7 @@ import { u } from "../../hdl/index.js";
 import { Checker, openSim, rng } from "../harness.js";
 import type { Params, TbResult, Testbench } from "../types.js";
 import { FP16_MODES, Fp16Cycle, Fp16Mode, exactSum, isNaN32, isSub16, isSub32, isTie, nextCycle } from "./fp16-stimulus.js";
+import { fp16View } from "./waves.js";
 
 const hex = (v: number, digits: number) => "0x" + v.toString(16).padStart(digits, "0");
 const isInf16 = (h: number) => (h & 0x7fff) === 0x7c00;
@@ -105,6 +106,10 @@ export const speqFp16Tb: Testbench = {
     { name: "mode", description: "operands: random (moderate values, random bits, close exponents, ties), edges (edge sets only) or mixed (random + 15% edges)", type: "enum", default: "mixed", values: FP16_MODES },
     { name: "bubble", description: "probability of an idle cycle (in_valid = 0) before each pair", type: "number", default: 0.05, min: 0, max: 0.9, verify: { min: 0, max: 0.5 } },
   ],
+
+  waves() {
+    return fp16View();
+  },
 
   design() {
     return makeFpUnits();

@@ -29,6 +29,7 @@ import {
   messageLinkFlits, moeLayerTraffic, moePhaseMessages, totalLinkLoad,
 } from "../../golden/wsc.js";
 import { makeMesh } from "../../hw/noc/mesh.js";
+import { meshView } from "../noc/waves.js";
 import { type NocParams, nocParams } from "../../hw/noc/params.js";
 import { Checker, openSim } from "../harness.js";
 import { round } from "../noc/stats.js";
@@ -255,6 +256,10 @@ export const wscMoeTb: Testbench = {
 
   design(params) {
     return makeMesh(wscMeshParams(wscMoeConfig(params)));
+  },
+
+  waves(params) {
+    return meshView(wscMeshParams(wscMoeConfig(params)));
   },
 
   async run(opts): Promise<TbResult> {

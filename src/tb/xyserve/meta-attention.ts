@@ -22,6 +22,7 @@ import { autoScoreShift } from "../sofa/sufa.js";
 import type { Params, TbResult, Testbench } from "../types.js";
 import { runMetaTiles } from "./meta-attention-drive.js";
 import { TILE_KINDS, randomTile, type TileKind } from "./tiles.js";
+import { metaAttentionView } from "./waves.js";
 
 export const META_MIXES = ["auto", "mixed", "prefill", "decode", "verify"] as const;
 
@@ -66,6 +67,10 @@ export const metaAttentionTb: Testbench = {
     { name: "mix", description: "tile kinds: auto (decode for 2-stage, else mixed), mixed, prefill, decode, verify", type: "enum", default: "auto", values: META_MIXES },
     { name: "scoreShift", description: "score = sat24(Q.K >> scoreShift); -1: auto (real-score RMS near 2)", type: "int", default: -1, min: -1, max: 48, verify: { min: -1, max: -1 } },
   ],
+
+  waves(params) {
+    return metaAttentionView(Number(params.pipeline));
+  },
 
   design(params) {
     return makeMetaAttention(metaAttentionParams(params));
