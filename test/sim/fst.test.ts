@@ -2,7 +2,8 @@
  * The FST writer (src/sim/fst): its encoders on small known cases and against a decoder written
  * here from the format's description; and, where GTKWave is installed, GTKWave's own reader:
  * `fst2vcd` of our FST must show the values of our VCD of the same run, for random traces of every
- * store and width, for every registered testbench's default run, and for runs that throw.
+ * store and width, and for runs that throw (every registered testbench's default run is in
+ * waves-testbenches.test.ts, with the readers and save files).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -24,6 +25,7 @@ import type { Simulator } from "../../src/sim/simulator.js";
 import { requireTool } from "../../src/verilog/tools.js";
 import { compareVcdValues, readVcdValues, valueAtTime, type SignalChanges } from "../util/vcd-values.js";
 import { driveTrace, type VarSpec } from "./vcd/trace-fixture.js";
+import { expectSameWaves, fst2vcd } from "../util/gtkwave.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
@@ -357,27 +359,6 @@ describe("header and hierarchy", () => {
 
 const haveGtkwave = requireTool("fst2vcd", "vcd2fst");
 
-/** fst2vcd `fst` into a file; returns its path. */
-function fst2vcd(fst: string): string {
-  const out = fst.replace(/\.fst$/, "") + ".fst2vcd.vcd";
-  const r = spawnSync("fst2vcd", ["-o", out, fst], { encoding: "utf8", timeout: 120_000 });
-  expect(r.status, `fst2vcd ${fst}: ${r.stderr}`).toBe(0);
-  return out;
-}
-
-/** Our VCD and GTKWave's reading of our FST show the same values; returns both, parsed. */
-function expectSameWaves(vcd: string, fst: string) {
-  const ours = readVcdValues(vcd);
-  const theirs = readVcdValues(fst2vcd(fst));
-  expect(compareVcdValues(ours, theirs)).toEqual([]);
-  // the same var types and widths (a string var's width is 0 in FST, 1 in VCD)
-  for (const [name, s] of ours.signals) {
-    const t = theirs.signals.get(name)!;
-    expect([t.type, t.type === "string" ? 1 : t.size], name).toEqual([s.type, s.size]);
-  }
-  return { ours, theirs };
-}
-
 const FIXTURE: VarSpec[] = [
   { scope: ["top"], name: "start", width: 1, signed: false, rate: 0.3 },
   { scope: ["top"], name: "neg", width: 1, signed: true, rate: 0.3 },
@@ -495,43 +476,11 @@ describe.skipIf(!haveGtkwave)("GTKWave reads what we write (fst2vcd)", () => {
   });
 });
 
-// Default runs, with long ones cut to stay within the test's time: [params, cycle window].
-const SHORTER: Record<string, { params: string[]; window: [number, number] }> = {
-  // 86k cycles and 1.6 GB of VCD at its defaults: one token, its first 3000 cycles
-  "speq-decode": { params: ["tokens=1"], window: [0, 3000] },
-};
-
-describe.skipIf(!haveGtkwave)("every registered testbench: fst2vcd of its FST equals its VCD", () => {
-  test.each(registry().map((tb) => tb.name))("%s", async (name) => {
-    const tb = registry().find((t) => t.name === name)!;
-    const cut = SHORTER[name];
-    const base = path.join(dir, `tb-${name}`);
-    const vcd = base + ".vcd", fst = base + ".fst";
-    const params = resolveParams(tb, cut?.params ?? []);
-    // both writers on the same simulator: through the harness (TbRunOptions vcd/fst), or with the window
-    const res = cut
-      ? await tb.run({ params, seed: 1, attach: (sim: Simulator) => (sim.traceVcd(vcd, { window: cut.window }), sim.traceFst(fst, { window: cut.window })) })
-      : await tb.run({ params, seed: 1, vcd, fst });
-    expect(res.passed, res.failures.join("\n")).toBe(true);
-    const { ours } = expectSameWaves(vcd, fst);
-    expect(ours.signals.size).toBeGreaterThan(3);
-    expect(fs.statSync(fst).size).toBeLessThan(fs.statSync(vcd).size / 4);
-    // GTKWave's VCD reader takes our VCD too
-    const conv = base + ".conv.fst";
-    const r = spawnSync("vcd2fst", [vcd, conv], { encoding: "utf8", timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    fst2vcd(conv);
-    for (const f of [vcd, conv, fst2vcdOut(fst), fst2vcdOut(conv)]) fs.rmSync(f, { force: true });
-  }, 120_000);
-});
-
 /** The changes of `s` up to `time`. */
 function cutAt(s: SignalChanges, time: number): SignalChanges {
   const n = s.times.findIndex((t) => t > time);
   return n < 0 ? s : { ...s, times: s.times.slice(0, n), values: s.values.slice(0, n) };
 }
-
-const fst2vcdOut = (fst: string) => fst.replace(/\.fst$/, "") + ".fst2vcd.vcd";
 
 describe.skipIf(!haveGtkwave)("an FST is complete when the testbench throws", () => {
   /** A tracer added after the harness's writers that throws once time reaches `at`. */

@@ -8,6 +8,7 @@ import { UserError } from "../../io/user-error.js";
 import { boundaryTileCount } from "./geometry.js";
 import { DEFAULT_SOFTMAX } from "../../golden/sofa.js";
 import { DRAM_PLACEMENTS, PRECISIONS, type DramSpec, type LinkSpec, type Platform, type SoftmaxUnitSpec, type TileSpec } from "./types.js";
+import { editDistance } from "../../io/edit-distance.js";
 
 /** A fault in a platform description; a UserError, so the CLI prints it as one line (exit 2). */
 export class PlatformError extends UserError {
@@ -178,15 +179,5 @@ function show(v: unknown): string {
 
 /** Whether `b` is at most two small edits (or a change of case) away from `a`: the typo a hint can name. */
 function closeTo(a: string, b: string): boolean {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  if (Math.abs(a.length - b.length) > 2) return false;
-  // Levenshtein distance by the usual table, one row at a time.
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length] <= 2;
+  return editDistance(a.toLowerCase(), b.toLowerCase(), 2) <= 2;
 }

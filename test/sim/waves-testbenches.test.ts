@@ -1,0 +1,99 @@
+/**
+ * Every registered testbench's default run, traced once to VCD and FST with its save file, and
+ * everything that reads those files held against each other:
+ *  - GTKWave's reader: `fst2vcd` of our FST shows exactly the values of our VCD, and `vcd2fst`
+ *    takes our VCD;
+ *  - our readers (src/sim/wavefile): readVcd of our VCD and readFst of our FST show the same vars
+ *    and values at every time, and so do they on GTKWave's conversions of the files;
+ *  - the save file (.gtkw): every entry of the testbench's view matches a signal of the run, it
+ *    shows some signals but not the whole design, and GTKWave (under Xvfb) opens the dump on
+ *    exactly those traces with those radixes.
+ * One run per testbench serves all three: the runs are most of the time these checks take.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { resolveParams } from "../../src/cli/params.js";
+import type { Simulator } from "../../src/sim/simulator.js";
+import { readFst, readVcd, type WaveReader } from "../../src/sim/wavefile/index.js";
+import { savePathFor } from "../../src/sim/waves/gtkw.js";
+import { writeSimGtkw } from "../../src/sim/waves/sim-view.js";
+import { registry } from "../../src/tb/registry.js";
+import { requireTool } from "../../src/verilog/tools.js";
+import { expectSameWaves, fst2vcd, gtkwaveTraces, readGtkw, shownByGtkwave, vcd2fst } from "../util/gtkwave.js";
+import { diffHistories, histories } from "./wavefile/histories.js";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tessera-waves-tb-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const haveConverters = requireTool("fst2vcd", "vcd2fst");
+const haveViewer = requireTool("gtkwave", "xvfb-run");
+
+// Default runs, with long ones cut to stay within the test's time: [params, cycle window].
+const SHORTER: Record<string, { params: string[]; window: [number, number] }> = {
+  // 86k cycles and 1.6 GB of VCD at its defaults: one token, its first 3000 cycles
+  "speq-decode": { params: ["tokens=1"], window: [0, 3000] },
+};
+
+async function read(open: Promise<WaveReader>) {
+  const r = await open;
+  try {
+    return { r, h: await histories(r) };
+  } finally {
+    await r.close();
+  }
+}
+
+describe("every registered testbench: its VCD, FST and save file, read by GTKWave and by our readers", () => {
+  test.each(registry().map((tb) => tb.name))("%s", async (name) => {
+    const tb = registry().find((t) => t.name === name)!;
+    expect(tb.waves, `${name} names the signals its waveforms open on (Testbench.waves)`).toBeDefined();
+    const cut = SHORTER[name];
+    const base = path.join(dir, name);
+    const vcd = base + ".vcd", fst = base + ".fst";
+    const params = resolveParams(tb, cut?.params ?? []);
+    const waves = tb.waves!(params);
+    // both writers on the same simulator: through the harness (TbRunOptions vcd/fst/waves), or with the window
+    const res = cut
+      ? await tb.run({
+          params,
+          seed: 1,
+          attach: (sim: Simulator) => {
+            sim.traceVcd(vcd, { window: cut.window });
+            sim.traceFst(fst, { window: cut.window });
+            writeSimGtkw(sim, vcd, waves);
+          },
+        })
+      : await tb.run({ params, seed: 1, vcd, fst, waves });
+    expect(res.passed, res.failures.join("\n")).toBe(true);
+
+    // our readers agree with each other
+    const v = await read(readVcd(vcd));
+    const f = await read(readFst(fst));
+    expect(v.r.vars.length).toBeGreaterThan(3);
+    expect(f.r.timescale).toEqual(v.r.timescale);
+    expect(diffHistories(v.h, f.h), "our VCD vs our FST").toEqual([]);
+    const clk = [...v.h.entries()].find(([p]) => /(^|\.)clk$/.test(p));
+    expect(clk, "a clock var").toBeDefined();
+    expect(clk![1].changes.length).toBeGreaterThan(4);
+    expect(fs.statSync(fst).size).toBeLessThan(fs.statSync(vcd).size / 4);
+
+    // the save file
+    const save = readGtkw(savePathFor(vcd));
+    expect(save.missing, `entries of ${name}'s view that match no signal of its run`).toEqual([]);
+    const signals = save.traces.filter(([, n]) => !n.startsWith("-"));
+    expect(signals.length).toBeGreaterThan(6);
+    expect(signals.length).toBeLessThan(200);
+    if (haveViewer) expect(gtkwaveTraces(fst, savePathFor(vcd))).toEqual(shownByGtkwave(save.traces));
+
+    if (haveConverters) {
+      const { ours } = expectSameWaves(vcd, fst);
+      expect(ours.signals.size).toBeGreaterThan(3);
+      const back = await read(readVcd(fst2vcd(fst)));
+      expect(diffHistories(f.h, back.h), "our FST vs fst2vcd of it").toEqual([]);
+      const conv = await read(readFst(vcd2fst(vcd, base + ".conv.fst")));
+      expect(diffHistories(v.h, conv.h), "our VCD vs vcd2fst of it").toEqual([]);
+    }
+    for (const file of fs.readdirSync(dir).filter((x) => x.startsWith(name + "."))) fs.rmSync(path.join(dir, file), { force: true });
+  }, 240_000);
+});
