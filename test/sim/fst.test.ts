@@ -15,7 +15,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { fc, test as fcTest } from "@fast-check/vitest";
 import { ByteWriter, getU64, readSvarint, readVarint, svarintBytes, varintBytes } from "../../src/sim/fst/bytes.js";
 import { ChangeLog, encodeBlock, frameLayout, packBits, unknownFrame } from "../../src/sim/fst/block.js";
-import { HDR_SIZE, headerBlock, hierarchyBytes, timescaleExponent, VT_VCD_WIRE } from "../../src/sim/fst/hierarchy.js";
+import { HDR_SIZE, headerBlock, hierarchyBytes, hierarchyOrder, timescaleExponent, VT_VCD_WIRE } from "../../src/sim/fst/hierarchy.js";
 import { FstWriter } from "../../src/sim/fst/index.js";
 import { ChainCompressor, compressChains, type ChainResult } from "../../src/sim/fst/compress.js";
 import { VcdWriter } from "../../src/sim/vcd/index.js";
@@ -348,10 +348,15 @@ describe("header and hierarchy", () => {
 
   test("scopes in order of appearance, a scope's vars before its subscopes, aliases naming their handle", () => {
     const v = (scope: string[], name: string, handle: number, alias = false) => ({ scope, name, type: VT_VCD_WIRE, width: 1, handle, alias }) as const;
-    const h = hierarchyBytes([v(["top", "a"], "x", 1), v(["top"], "clk", 2), v(["top", "a"], "y", 1, true)]);
+    // declared x (in top.a) before clk (in top): the hierarchy lists clk first, so clk is handle 1
+    const decls = hierarchyOrder([{ scope: ["top", "a"], name: "x" }, { scope: ["top"], name: "clk" }, { scope: ["top", "a"], name: "y" }], (d) => d.scope);
+    expect(decls.map((d) => d.name)).toEqual(["clk", "x", "y"]);
+    const h = hierarchyBytes([v(["top", "a"], "x", 2), v(["top"], "clk", 1), v(["top", "a"], "y", 2, true)]);
     expect(h.scopes).toBe(2);
     const text = Buffer.from(h.bytes).toString("latin1");
-    expect(text).toBe("\xfe\x00top\x00\x00" + "\x10\x00clk\x00\x01\x00" + "\xfe\x00a\x00\x00" + "\x10\x00x\x00\x01\x00" + "\x10\x00y\x00\x01\x01" + "\xff\xff");
+    expect(text).toBe("\xfe\x00top\x00\x00" + "\x10\x00clk\x00\x01\x00" + "\xfe\x00a\x00\x00" + "\x10\x00x\x00\x01\x00" + "\x10\x00y\x00\x01\x02" + "\xff\xff");
+    // handles in declaration order, not the hierarchy's, would be read as other signals: refused
+    expect(() => hierarchyBytes([v(["top", "a"], "x", 1), v(["top"], "clk", 2)])).toThrow(/handles must follow the hierarchy's order/);
   });
 });
 

@@ -108,26 +108,54 @@ export interface HierVar {
   alias: boolean;
 }
 
-interface ScopeNode {
+type ScopeNode = ScopeTree<HierVar>;
+
+interface ScopeTree<T> {
   name: string;
-  vars: HierVar[];
-  children: Map<string, ScopeNode>;
+  vars: T[];
+  children: Map<string, ScopeTree<T>>;
 }
 
-/**
- * The hierarchy's bytes, uncompressed: scopes in the order they first appear, each scope's vars
- * before its subscopes (the order of our VCD header). Returns the bytes and the scope count.
- */
-export function hierarchyBytes(vars: readonly HierVar[]): { bytes: Uint8Array; scopes: number } {
-  const root: ScopeNode = { name: "", vars: [], children: new Map() };
-  for (const v of vars) {
+function scopeTree<T>(items: readonly T[], scopeOf: (t: T) => readonly string[]): ScopeTree<T> {
+  const root: ScopeTree<T> = { name: "", vars: [], children: new Map() };
+  for (const v of items) {
     let node = root;
-    for (const s of v.scope) {
+    for (const s of scopeOf(v)) {
       let child = node.children.get(s);
       if (!child) node.children.set(s, (child = { name: s, vars: [], children: new Map() }));
       node = child;
     }
     node.vars.push(v);
+  }
+  return root;
+}
+
+/**
+ * `items` in the order the hierarchy lists them: scopes in the order they first appear, each
+ * scope's vars (in their order) before its subscopes. fstapi numbers a file's signals in this
+ * order, not in the order they were declared, so handles must be given out in it.
+ */
+export function hierarchyOrder<T>(items: readonly T[], scopeOf: (t: T) => readonly string[]): T[] {
+  const out: T[] = [];
+  const walk = (node: ScopeTree<T>) => {
+    out.push(...node.vars);
+    for (const c of node.children.values()) walk(c);
+  };
+  walk(scopeTree(items, scopeOf));
+  return out;
+}
+
+/**
+ * The hierarchy's bytes, uncompressed, in hierarchyOrder (the order of our VCD header). Handles
+ * must have been given out in that order (see hierarchyOrder). Returns the bytes and the scope count.
+ */
+export function hierarchyBytes(vars: readonly HierVar[]): { bytes: Uint8Array; scopes: number } {
+  const root: ScopeNode = scopeTree(vars, (v) => v.scope);
+  let expected = 1;
+  for (const v of hierarchyOrder(vars, (x) => x.scope)) {
+    if (v.alias) continue;
+    if (v.handle !== expected) throw new Error(`FST hierarchy: '${[...v.scope, v.name].join(".")}' has handle ${v.handle} where a reader gives it ${expected}: handles must follow the hierarchy's order`);
+    expected++;
   }
   const w = new ByteWriter(64 * vars.length + 256);
   let scopes = 0;

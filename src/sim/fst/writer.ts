@@ -55,6 +55,7 @@ import {
   headerUpdate,
   hierarchyBlock,
   hierarchyBytes,
+  hierarchyOrder,
   timescaleExponent,
   type HierVar,
 } from "./hierarchy.js";
@@ -202,16 +203,23 @@ export class FstWriter {
     const hier: HierVar[] = [];
     const widths: number[] = []; // per handle; 0 for strings
     const defaultScope = kept[0]?.scope.slice(0, 1) ?? vars[0]?.scope.slice(0, 1) ?? ["top"];
-    for (const c of clocks) {
-      if (this.clocks.has(c.domain)) throw new Error(`FstWriter(${this.path}): clock domain '${c.domain}' declared twice`);
-      const handle = widths.push(1) - 1;
-      this.clocks.set(c.domain, { clock: c, handle, level: c.initial ?? 0 });
-      hier.push({ scope: c.scope ?? defaultScope, name: vcdName(c.name), type: VT_VCD_WIRE, width: 1, handle: handle + 1, alias: false });
-    }
+    // Handles are given out in the order the hierarchy lists the vars (fstapi numbers them so):
+    // clocks and vars sorted into that order first, whatever order they were declared in.
+    type Decl = { clock: TraceClock; scope: readonly string[] } | { v: TraceVar; scope: readonly string[] };
+    const decls: Decl[] = [...clocks.map((c) => ({ clock: c, scope: c.scope ?? defaultScope })), ...kept.map((v) => ({ v, scope: v.scope }))];
     // A node traced under several names is one signal: later names are aliases of its handle.
     const byNode = new Map<string, FstEntry>();
     const entries: FstEntry[] = [];
-    for (const v of kept) {
+    for (const d of hierarchyOrder(decls, (x) => x.scope)) {
+      if ("clock" in d) {
+        const c = d.clock;
+        if (this.clocks.has(c.domain)) throw new Error(`FstWriter(${this.path}): clock domain '${c.domain}' declared twice`);
+        const handle = widths.push(1) - 1;
+        this.clocks.set(c.domain, { clock: c, handle, level: c.initial ?? 0 });
+        hier.push({ scope: d.scope, name: vcdName(c.name), type: VT_VCD_WIRE, width: 1, handle: handle + 1, alias: false });
+        continue;
+      }
+      const v = d.v;
       const key = `${v.store}:${v.index}:${v.width}:${v.signed}`;
       let e = byNode.get(key);
       const alias = e !== undefined;

@@ -44,11 +44,9 @@ type VarRecord = typeof varArb extends fc.Arbitrary<infer T> ? T : never;
  */
 function specs(records: VarRecord[]): VarSpec[] {
   const out: VarSpec[] = [];
-  // Declared scope by scope, in the order the FST hierarchy lists them: the FstWriter numbers
-  // handles in declaration order but writes the hierarchy grouped by scope, so a var declared
-  // before one of an enclosing scope gets the wrong handle when read (fstapi reads it so too): a
-  // writer bug, reported, that these tests of the readers step around.
-  const sorted = [...records].sort((a, b) => (a.scope.join(".") < b.scope.join(".") ? -1 : a.scope.join(".") > b.scope.join(".") ? 1 : 0));
+  // Declared in any order of scopes (a var of an enclosing scope after a subscope's): the FST
+  // writer must give out handles in the hierarchy's order, as fstapi reads them.
+  const sorted = records;
   sorted.forEach((r, i) => {
     const s: VarSpec = { scope: [...r.scope], name: `v${i}`, width: r.width, signed: r.signed, rate: r.rate };
     if (r.decoder && !r.signed) s.decoder = r.decoder.slice(0, 2 ** Math.min(r.width, 8));
