@@ -21,6 +21,7 @@ import { GENERATED_GRAPHS } from "../system/octopus/generate.js";
 import { MECHANISMS, SCHEDULER_DEFAULTS as OCTOPUS_PARAMS, SCHEDULER_NAMES as OCTOPUS_SCHEDULERS } from "../system/octopus/schedulers.js";
 import { FORWARDINGS } from "../system/octopus/transfer.js";
 import { MOBILE_DEFAULTS, mobileCommand } from "./commands/mobile.js";
+import { WAVEDIFF_DEFAULT_CLOCK, WAVEDIFF_DEFAULT_MAX, wavediffCommand } from "./commands/wavediff.js";
 import { IMPORTANCE_RULES } from "../system/mobile/importance.js";
 import { CACHE_POLICIES } from "../system/mobile/cache.js";
 import { PREFETCH_SETS } from "../system/mobile/big-little.js";
@@ -61,7 +62,7 @@ function numberIn(lo: number, hi: number, what: string, loOpen = false) {
 const TB_ARG = "a name from 'tessera list', or a file of testbenches: ./tb/my.tb.ts (name one of several as ./tb/my.tb.ts:name)";
 const TB_ARG_ALL = `${TB_ARG}, or 'all' (the project's testbenches where a tessera.config lists some, else the built-in ones)`;
 /** What commander's help-as-an-error (arguments but no command, e.g. `tessera --`) becomes: one line. */
-const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, scalesim, system, serve-sim, mobile, octopus, new)\n";
+const NO_COMMAND = "tessera: no command given; 'tessera --help' lists the commands (list, run, verify, emit, cosim, sweep, report, scalesim, system, serve-sim, mobile, octopus, wavediff, new)\n";
 const HELP_AFTER = "\nExit codes: 0 pass, 1 a check failed, 2 usage error.\n";
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const PARAM_HELP = "set a testbench parameter (repeatable: --param rows=16 --param cols=16); 'tessera list' shows them";
@@ -266,6 +267,18 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--disable <list>", `octopus: turn off some of its mechanisms (${MECHANISMS.join(", ")}; comma-separated) to see what each brings`)
     .option("--json", "machine-readable summary")
     .action(async (opts) => setCode(await octopusCommand(opts, io)));
+
+  program
+    .command("wavediff")
+    .description("compare two waveform files (VCD or FST) cycle by cycle: prints the first differing cycle and signals; exit 1 on a difference")
+    .argument("<a>", "a VCD or FST file (the format is told by its contents)")
+    .argument("<b>", "the VCD or FST file to compare it with")
+    .option("--signals <names...>", "signals to compare: paths, last names or globs (* within a scope, ** across), space- or comma-separated (default: every signal both files have)")
+    .option("--clock <name>", `the clock whose rising edges are the cycles (path or last name; default ${WAVEDIFF_DEFAULT_CLOCK})`)
+    .option("--cycles <n>", "compare only the first n cycles", intIn(1, Number.MAX_SAFE_INTEGER, "--cycles"))
+    .option("--max <n>", `differing signals listed for the first differing cycle (default ${WAVEDIFF_DEFAULT_MAX})`, intIn(1, Number.MAX_SAFE_INTEGER, "--max"))
+    .option("--json", "machine-readable: {a, b, equal, clock, signals, cycles, onlyInA, onlyInB, widthMismatches, first}")
+    .action(async (a, b, opts) => setCode(await wavediffCommand(a, b, opts, io)));
 
   program
     .command("new")

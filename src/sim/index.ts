@@ -16,3 +16,12 @@ export { streamSource, streamSink } from "./streams.js";
 export type { StreamSourceOptions, StreamSinkOptions } from "./streams.js";
 export { SHARED_CODE_MODES } from "./template.js";
 export type { SharedCodeMode } from "./template.js";
+// Waveform files read back (VCD and FST, streaming, by signal name) and compared cycle by cycle.
+export { openWave, readVcd, readFst, findVars, waveFormat, WaveFileError } from "./wavefile/index.js";
+export type { WaveReader, WaveStep, WaveChange, WaveTimescale, WaveVarInfo, VcdReadOptions } from "./wavefile/index.js";
+export { compareWaves } from "./wavefile/compare.js";
+export type { WaveCompareOptions, WaveCompareResult, WaveValueDiff } from "./wavefile/compare.js";
+// GTKWave save files: the signals a dump opens on (Testbench.waves), written next to each dump.
+export { writeGtkw, savePathFor, resolveView, underInstance } from "./waves/gtkw.js";
+export type { WaveView, WaveGroup, WaveEntry, WaveRadix } from "./waves/gtkw.js";
+export { writeSimGtkw, portsView } from "./waves/sim-view.js";
