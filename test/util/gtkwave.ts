@@ -52,22 +52,29 @@ function traceListScript(): string {
       "set n [gtkwave::getTotalNumTraces]",
       'puts "TRACES $n"',
       'for {set i 0} {$i < $n} {incr i} { puts "TRACE [gtkwave::getTraceFlagsFromIndex $i] [gtkwave::getTraceNameFromIndex $i]" }',
+      'puts "WINDOW [gtkwave::getWindowStartTime] [gtkwave::getWindowEndTime]"',
       "gtkwave::/File/Quit",
     ].join("\n") + "\n",
   );
   return listTcl;
 }
 
-/** The traces GTKWave shows for `dump` opened with `save`: [flags, name without its scopes]. */
-export function gtkwaveTraces(dump: string, save: string): [number, string][] {
-  const r = spawnSync("xvfb-run", ["-a", "gtkwave", "-S", traceListScript(), dump, save], { encoding: "utf8", timeout: 120_000 });
+/**
+ * What GTKWave shows for `dump` opened with `save`: the traces as [flags, name without its scopes],
+ * and the span of time its wave pane opens on.
+ */
+export function gtkwaveView(dump: string, save: string): { traces: [number, string][]; window: [number, number] } {
+  const r = spawnSync("xvfb-run", ["-a", "-s", "-screen 0 1400x900x24", "gtkwave", "-S", traceListScript(), dump, save], { encoding: "utf8", timeout: 120_000 });
   const lines = `${r.stdout}${r.stderr}`.split("\n");
   const count = lines.find((l) => l.startsWith("TRACES "));
-  if (!count) throw new Error(`gtkwave printed no trace count (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return lines.filter((l) => l.startsWith("TRACE ")).map((l) => {
+  const win = lines.find((l) => l.startsWith("WINDOW "));
+  if (!count || !win) throw new Error(`gtkwave printed no trace count or window (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const traces = lines.filter((l) => l.startsWith("TRACE ")).map((l): [number, string] => {
     const [, flags, ...name] = l.split(" ");
     return [Number(flags), name.join(" ")];
   });
+  const [, start, end] = win.split(" ").map(Number);
+  return { traces, window: [start, end] };
 }
 
 /** The traces a save file lists, [flags, name], and the view entries it says its dump lacks. */

@@ -67,8 +67,10 @@ export async function compareWaves(a: WaveReader, b: WaveReader, opts: WaveCompa
   const maxListed = opts.maxListed ?? 10;
 
   // Per id of each file: the pairs that read it (a var list, since vars may share an id).
-  const pairsOfA = groupByIdx(pairs, ([x]) => x.id);
-  const pairsOfB = groupByIdx(pairs, ([, y]) => y.id);
+  const pairsOfA = pairsById(pairs, a.idCount, ([x]) => x.id);
+  const pairsOfB = pairsById(pairs, b.idCount, ([, y]) => y.id);
+  const mark = new Uint8Array(pairs.length);
+  const touched: number[] = [];
   const sa = new CycleStream(a, clockA.id, pairs.map(([x]) => x.id), limit);
   const sb = new CycleStream(b, clockB.id, pairs.map(([, y]) => y.id), limit);
   const result: WaveCompareResult = {
@@ -99,13 +101,19 @@ export async function compareWaves(a: WaveReader, b: WaveReader, opts: WaveCompa
         else result.cyclesA += more;
         break;
       }
-      const touched = new Set<number>();
-      if (first) pairs.forEach((_, i) => touched.add(i)); // vars never set compare too (undefined vs a value)
-      for (const id of sa.takeDirty()) for (const i of pairsOfA.get(id) ?? []) touched.add(i);
-      for (const id of sb.takeDirty()) for (const i of pairsOfB.get(id) ?? []) touched.add(i);
+      // the pairs to compare: every pair at the first cycle (vars never set compare too:
+      // undefined vs a value), then those whose var changed in either file since the last cycle
+      touched.length = 0;
+      if (first) pairs.forEach((_, i) => touched.push(i));
+      else {
+        for (const id of sa.takeDirty()) for (const i of pairsOfA[id] ?? []) if (!mark[i]) (mark[i] = 1), touched.push(i);
+        for (const id of sb.takeDirty()) for (const i of pairsOfB[id] ?? []) if (!mark[i]) (mark[i] = 1), touched.push(i);
+      }
+      if (first) sa.takeDirty(), sb.takeDirty();
       first = false;
       const diffs: WaveValueDiff[] = [];
       for (const i of touched) {
+        mark[i] = 0;
         const [x, y] = pairs[i];
         const va = sa.value(x.id), vb = sb.value(y.id);
         if (va !== vb) diffs.push({ signal: x.path, a: va, b: vb });
@@ -179,15 +187,11 @@ class CycleStream {
   }
 }
 
-function groupByIdx<T>(items: readonly T[], key: (t: T) => number): Map<number, number[]> {
-  const m = new Map<number, number[]>();
-  items.forEach((t, i) => {
-    const k = key(t);
-    const list = m.get(k);
-    if (list) list.push(i);
-    else m.set(k, [i]);
-  });
-  return m;
+/** Per id, the indices of the items whose key it is (undefined for ids no item has). */
+function pairsById<T>(items: readonly T[], idCount: number, key: (t: T) => number): (number[] | undefined)[] {
+  const byId: (number[] | undefined)[] = new Array(idCount);
+  items.forEach((t, i) => (byId[key(t)] ??= []).push(i));
+  return byId;
 }
 
 interface PathMatch {

@@ -127,16 +127,44 @@ export function resolveView(view: WaveView, top: string, vars: readonly WaveVarD
 /** The prefix of the comment line naming each view entry the dump lacks. */
 export const MISSING_COMMENT = "[*] not in this dump: ";
 
+/** How the save file lays out GTKWave's window (it opens at this size, on the first cycles). */
+export interface GtkwLayout {
+  /** Clock period in the dump's time units: the view opens on about `cycles` of them. */
+  readonly period?: number;
+  readonly cycles?: number;
+}
+
+/** Window and pane sizes (pixels), wide enough for full signal paths and about 40 cycles. */
+const WINDOW = { width: 1400, height: 900, sst: 240, signals: 340 };
+const DEFAULT_CYCLES = 40;
+
+/**
+ * GTKWave's zoom for `cycles` clock periods across the wave pane. Each step of zoom halves the
+ * time a pixel shows (its zoom base is 2); at zoom 0 a pixel shows 1/200 of a time unit (measured:
+ * GTKWave 3.3 opens a 760-pixel pane on 3.8 units), so the zoom is -log2(units per pixel * 200),
+ * in whole steps, rounded to show at least `cycles`.
+ */
+export function zoomFor(period: number, cycles: number, pixels = WINDOW.width - WINDOW.sst - WINDOW.signals - 60): number {
+  return -Math.ceil(Math.log2(((period * cycles) / pixels) * 200));
+}
+
 /** The text of a save file for `dumpFile` showing `view`'s traces (entries it lacks as comments). */
-export function gtkwText(dumpFile: string, saveFile: string, top: string, view: Pick<ResolvedView, "traces" | "missing">): string {
+export function gtkwText(dumpFile: string, saveFile: string, top: string, view: Pick<ResolvedView, "traces" | "missing">, layout: GtkwLayout = {}): string {
+  // The marker line: zoom, the primary marker (none: -1), then GTKWave's 26 named markers (none).
+  const zoom = zoomFor(layout.period ?? 10, layout.cycles ?? DEFAULT_CYCLES);
   const lines = [
     "[*] GTKWave save file written by Tessera: gtkwave <dump> <this file>",
     ...view.missing.map((m) => MISSING_COMMENT + m),
     `[dumpfile] "${path.resolve(dumpFile)}"`,
     `[savefile] "${path.resolve(saveFile)}"`,
     "[timestart] 0",
-    "[sst_expanded] 1",
+    `[size] ${WINDOW.width} ${WINDOW.height}`,
+    "[pos] -1 -1",
+    `*${zoom.toFixed(6)} -1${" -1".repeat(26)}`,
     `[treeopen] ${top}.`,
+    `[sst_width] ${WINDOW.sst}`,
+    `[signals_width] ${WINDOW.signals}`,
+    "[sst_expanded] 1",
   ];
   for (const t of view.traces) lines.push(`@${t.flags.toString(16)}`, t.name);
   return lines.join("\n") + "\n";
@@ -150,12 +178,12 @@ export function savePathFor(dumpFile: string): string {
 
 /**
  * Write the save file of `dumpFile` (next to it, see savePathFor) showing `view` (paths below the
- * top module `top`) over `vars`;
+ * top module `top`) over `vars`, opening on the first cycles of a clock of `layout.period`;
  * returns its path and what resolveView found.
  */
-export function writeGtkw(dumpFile: string, top: string, view: WaveView, vars: readonly WaveVarDesc[]): ResolvedView & { file: string } {
+export function writeGtkw(dumpFile: string, top: string, view: WaveView, vars: readonly WaveVarDesc[], layout: GtkwLayout = {}): ResolvedView & { file: string } {
   const resolved = resolveView(view, top, vars);
   const file = savePathFor(dumpFile);
-  writeFileAtomic(file, gtkwText(dumpFile, file, top, resolved), "GTKWave save file");
+  writeFileAtomic(file, gtkwText(dumpFile, file, top, resolved, layout), "GTKWave save file");
   return { ...resolved, file };
 }

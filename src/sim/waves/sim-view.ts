@@ -37,10 +37,11 @@ export function portsView(sim: Simulator): WaveView {
 
 /**
  * Write `<dump>.gtkw` next to `dumpFile` showing `view` (the ports view when none), after a group
- * of the clocks and resets, which every view starts with.
+ * of the clocks and resets, which every view starts with; it opens on the first cycles of the
+ * first clock domain.
  */
 export function writeSimGtkw(sim: Simulator, dumpFile: string, view?: WaveView): ResolvedView & { file: string } {
   const v = view ?? portsView(sim);
   const withClocks = { groups: [{ name: "clock", signals: clockAndReset(sim) }, ...v.groups] };
-  return writeGtkw(dumpFile, sim.net.design.top.name, withClocks, simWaveVars(sim));
+  return writeGtkw(dumpFile, sim.net.design.top.name, withClocks, simWaveVars(sim), { period: sim.periods[0] });
 }
