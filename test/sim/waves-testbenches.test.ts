@@ -4,7 +4,7 @@
  *  - GTKWave's reader: `fst2vcd` of our FST shows exactly the values of our VCD, and `vcd2fst`
  *    takes our VCD;
  *  - our readers (src/sim/wavefile): readVcd of our VCD and readFst of our FST show the same vars
- *    and values at every time, and so do they on GTKWave's conversions of the files;
+ *    and values at every time, and readFst of GTKWave's vcd2fst of our VCD shows them too;
  *  - the save file (.gtkw): every entry of the testbench's view matches a signal of the run, it
  *    shows some signals but not the whole design, and GTKWave (under Xvfb) opens the dump on
  *    exactly those traces with those radixes.
@@ -21,7 +21,7 @@ import { savePathFor } from "../../src/sim/waves/gtkw.js";
 import { writeSimGtkw } from "../../src/sim/waves/sim-view.js";
 import { registry } from "../../src/tb/registry.js";
 import { requireTool } from "../../src/verilog/tools.js";
-import { expectSameWaves, fst2vcd, gtkwaveView, readGtkw, shownByGtkwave, vcd2fst } from "../util/gtkwave.js";
+import { expectSameWaves, gtkwaveView, readGtkw, shownByGtkwave, vcd2fst } from "../util/gtkwave.js";
 import { diffHistories, histories } from "./wavefile/histories.js";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tessera-waves-tb-"));
@@ -95,10 +95,10 @@ describe("every registered testbench: its VCD, FST and save file, read by GTKWav
     }
 
     if (haveConverters) {
+      // fst2vcd's reading of our FST against our VCD, through the tests' own VCD parser (not
+      // our readers, so the round trip does not rest on them)
       const { ours } = expectSameWaves(vcd, fst);
       expect(ours.signals.size).toBeGreaterThan(3);
-      const back = await read(readVcd(fst2vcd(fst)));
-      expect(diffHistories(f.h, back.h), "our FST vs fst2vcd of it").toEqual([]);
       const conv = await read(readFst(vcd2fst(vcd, base + ".conv.fst")));
       expect(diffHistories(v.h, conv.h), "our VCD vs vcd2fst of it").toEqual([]);
     }

@@ -59,12 +59,13 @@ export function diffHistories(a: Map<string, VarHistory>, b: Map<string, VarHist
     if (opts.kinds !== false && x.kind !== y.kind) out.push(`${p}: kind ${x.kind} vs ${y.kind}`);
     if (x.kind !== "string" && x.width !== y.width) out.push(`${p}: width ${x.width} vs ${y.width}`);
     if (x.sharing.join() !== y.sharing.join()) out.push(`${p}: shares its id with ${x.sharing.join(" ")} vs ${y.sharing.join(" ")}`);
-    const n = Math.max(x.changes.length, y.changes.length);
+    // indexed, without destructuring: a long run has millions of changes
+    const xc = x.changes, yc = y.changes;
+    const n = Math.max(xc.length, yc.length);
     for (let i = 0; i < n; i++) {
-      const [ta, va] = x.changes[i] ?? [];
-      const [tb, vb] = y.changes[i] ?? [];
-      if (ta !== tb || va !== vb) {
-        out.push(`${p}: change ${i}: ${ta}=${va} vs ${tb}=${vb}`);
+      const a = xc[i], b = yc[i];
+      if (a === undefined || b === undefined || a[0] !== b[0] || a[1] !== b[1]) {
+        out.push(`${p}: change ${i}: ${a?.[0]}=${a?.[1]} vs ${b?.[0]}=${b?.[1]}`);
         break;
       }
     }
