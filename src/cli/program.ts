@@ -277,7 +277,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--clock <name>", `the clock whose rising edges are the cycles (path or last name; default ${WAVEDIFF_DEFAULT_CLOCK})`)
     .option("--cycles <n>", "compare only the first n cycles", intIn(1, Number.MAX_SAFE_INTEGER, "--cycles"))
     .option("--max <n>", `differing signals listed for the first differing cycle (default ${WAVEDIFF_DEFAULT_MAX})`, intIn(1, Number.MAX_SAFE_INTEGER, "--max"))
-    .option("--json", "machine-readable: {a, b, equal, clock, signals, cycles, onlyInA, onlyInB, widthMismatches, first}")
+    .option("--json", "machine-readable: {a, b, equal, clock, signals, cycles, onlyInA, onlyInB, widthMismatches, cutShort, first}")
     .action(async (a, b, opts) => setCode(await wavediffCommand(a, b, opts, io)));
 
   program

@@ -52,6 +52,7 @@ function asJson(r: WaveCompareResult, a: string, b: string) {
     onlyInA: r.onlyInA,
     onlyInB: r.onlyInB,
     widthMismatches: r.widthMismatches,
+    cutShort: r.cutShort ?? [],
     first: r.first ? { cycle: r.first.cycle, timeA: time(r.first.timeA), timeB: time(r.first.timeB), total: r.first.total, differences: r.first.differences } : null,
   };
 }
@@ -65,6 +66,7 @@ function describe(r: WaveCompareResult, a: string, b: string): string {
   };
   only(r.onlyInA, a);
   only(r.onlyInB, b);
+  for (const c of r.cutShort ?? []) lines.push(`note: ${c.message.startsWith(c.file === "a" ? a : b) ? c.message : `${c.file === "a" ? a : b}: ${c.message}`}; compared up to there`);
   for (const w of r.widthMismatches) lines.push(`differ: ${w.signal} is ${w.a} bits in ${a} and ${w.b} bits in ${b}`);
   if (r.first) {
     const f = r.first;
@@ -77,6 +79,8 @@ function describe(r: WaveCompareResult, a: string, b: string): string {
     lines.push(`differ: equal for ${n} cycles (${compared}), then ${r.cyclesA < r.cyclesB ? a : b} ends: ${r.cyclesA} cycles in ${a}, ${r.cyclesB} in ${b}`);
   } else if (r.equal) {
     lines.push(`equal: ${r.cyclesA} cycles, ${compared}`);
+  } else if (r.cutShort) {
+    lines.push(`differ: equal for ${r.cyclesA} cycles (${compared}), but ${r.cutShort.map((c) => (c.file === "a" ? a : b)).join(" and ")} is cut short`);
   }
   return lines.join("\n") + "\n";
 }

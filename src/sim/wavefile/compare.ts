@@ -14,6 +14,7 @@
  * difference, unchanged vars are still equal).
  */
 import { UserError } from "../../io/user-error.js";
+import { WaveCutShortError } from "./errors.js";
 import { findVars } from "./names.js";
 import type { WaveReader, WaveVarInfo } from "./types.js";
 
@@ -52,6 +53,8 @@ export interface WaveCompareResult {
   /** Cycles found in each file (up to `cycles`). */
   cyclesA: number;
   cyclesB: number;
+  /** A file that ends inside its data (a killed run's FST): compared up to its cut, and why it ends. */
+  cutShort?: { file: "a" | "b"; message: string }[];
   /** The first cycle (0-based) at which a compared var differs. */
   first?: { cycle: number; timeA: bigint; timeB: bigint; differences: WaveValueDiff[]; total: number };
 }
@@ -85,8 +88,20 @@ export async function compareWaves(a: WaveReader, b: WaveReader, opts: WaveCompa
     cyclesB: 0,
   };
   try {
-    const ia = sa.cycles()[Symbol.asyncIterator]();
-    const ib = sb.cycles()[Symbol.asyncIterator]();
+    // A file cut short ends where its readable data ends: the cycles before the cut still compare.
+    const cut = (file: "a" | "b", it: AsyncIterator<bigint>): AsyncIterator<bigint> => ({
+      next: async () => {
+        try {
+          return await it.next();
+        } catch (e) {
+          if (!(e instanceof WaveCutShortError)) throw e;
+          (result.cutShort ??= []).push({ file, message: e.message });
+          return { done: true, value: undefined };
+        }
+      },
+    });
+    const ia = cut("a", sa.cycles()[Symbol.asyncIterator]());
+    const ib = cut("b", sb.cycles()[Symbol.asyncIterator]());
     let first = true;
     for (;;) {
       const [na, nb] = await Promise.all([ia.next(), ib.next()]);
@@ -127,7 +142,7 @@ export async function compareWaves(a: WaveReader, b: WaveReader, opts: WaveCompa
   } finally {
     await Promise.all([sa.stop(), sb.stop()]);
   }
-  result.equal = !result.first && result.cyclesA === result.cyclesB && widthMismatches.length === 0;
+  result.equal = !result.first && result.cyclesA === result.cyclesB && widthMismatches.length === 0 && !result.cutShort;
   return result;
 }
 

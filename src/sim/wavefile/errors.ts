@@ -12,6 +12,17 @@ export class WaveFileError extends UserError {
   }
 }
 
+/**
+ * The file ends inside its data (a run killed while writing, a partial copy): thrown after every
+ * value before the cut was given, so a consumer that can use a shorter file (wavediff) catches it.
+ */
+export class WaveCutShortError extends WaveFileError {
+  constructor(file: string, message: string) {
+    super(file, message);
+    this.name = "WaveCutShortError";
+  }
+}
+
 /** An fs error opening or reading `file` as a WaveFileError that says what to check. */
 export function fsError(file: string, e: unknown): WaveFileError {
   const code = errnoCode(e);

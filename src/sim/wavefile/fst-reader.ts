@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { WaveFileError } from "./errors.js";
+import { WaveCutShortError, WaveFileError } from "./errors.js";
 import { decodeBlock, type StepSink } from "./fst-block.js";
 import { BL_ZWRAPPER, readAt, readLayout, type FstLayout } from "./fst-file.js";
 import type { WaveReader, WaveStep, WaveTimescale, WaveVarInfo } from "./types.js";
@@ -128,7 +128,7 @@ class FstReader implements WaveReader {
     sink.flush();
     yield* sink.ready;
     if (cutAt !== undefined) {
-      throw new WaveFileError(this.path, `cut short: the block at byte ${cutAt} runs past the end of the file (${size} bytes); the values up to there were read`);
+      throw new WaveCutShortError(this.path, `cut short: the block at byte ${cutAt} runs past the end of the file (${size} bytes); the values up to there were read`);
     }
   }
 

@@ -11,7 +11,7 @@ import type { WaveReader } from "./types.js";
 import { openFile, readVcd, type VcdReadOptions } from "./vcd-reader.js";
 
 export type { WaveChange, WaveReader, WaveStep, WaveTimescale, WaveVarInfo } from "./types.js";
-export { WaveFileError } from "./errors.js";
+export { WaveCutShortError, WaveFileError } from "./errors.js";
 export { findVars, stripRange } from "./names.js";
 export { readFst } from "./fst-reader.js";
 export { readVcd, type VcdReadOptions } from "./vcd-reader.js";

@@ -205,6 +205,28 @@ describe("wavediff on real runs and odd cases", () => {
     expect((await runCli(["wavediff", base + ".30.vcd", base + ".20.vcd", "--cycles", "20"])).code).toBe(0);
   });
 
+  test("an FST cut short (a killed run) compares up to its cut, then differs (exit 1) and says why", async () => {
+    const vars: VarSpec[] = [{ scope: ["top"], name: "x", width: 16, signed: false, rate: 0.5 }];
+    const base = path.join(dir, "cut");
+    driveTrace({ vars, cycles: 400, seed: 3, period: PERIOD }, new VcdWriter(base + ".vcd", { date: "d" }));
+    driveTrace({ vars, cycles: 400, seed: 3, period: PERIOD }, new FstWriter(base + ".fst", { date: "d", thread: false, blockTimes: 40 }));
+    const whole = fs.readFileSync(base + ".fst");
+    fs.writeFileSync(base + ".cut.fst", whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const r = await runCli(["wavediff", base + ".vcd", base + ".cut.fst", "--json"]);
+    expect(r.code, r.err).toBe(1);
+    const out = JSON.parse(r.out);
+    expect(out.first).toBeNull();
+    expect(out.cycles.a).toBe(400);
+    expect(out.cycles.b).toBeGreaterThan(50);
+    expect(out.cycles.b).toBeLessThan(400);
+    expect(out.cutShort).toEqual([{ file: "b", message: expect.stringMatching(/cut short/) }]);
+    const text = await runCli(["wavediff", base + ".vcd", base + ".cut.fst"]);
+    expect(text.out).toMatch(/note: .*cut\.fst: cut short.*compared up to there/);
+    expect(text.out).toMatch(new RegExp(`equal for ${out.cycles.b} cycles`));
+    // the part before the cut is all there: equal over those cycles
+    expect((await runCli(["wavediff", base + ".vcd", base + ".cut.fst", "--cycles", String(out.cycles.b)])).code).toBe(0);
+  });
+
   test("a design under Verilator's TOP scope meets ours with TOP set aside", async () => {
     const vars: VarSpec[] = [
       { scope: ["top"], name: "x", width: 8, signed: false, rate: 0.5 },
