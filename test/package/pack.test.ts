@@ -1,12 +1,13 @@
 /**
  * Tessera as users get it: `npm pack` (which builds dist/ through prepack), `tessera new` in a
  * temporary folder, the tarball installed there, and then what the scaffold's README promises:
- * `npm test`, `npx tessera run all --json`, `npx tessera emit`, `tsc --noEmit` over the published
+ * `npm test`, `npx tessera run all --json` (with its save file), `npx tessera wavediff`,
+ * `npx tessera emit`, `tsc --noEmit` over the published
  * types; a second, deliberately wrong testbench is reported as a failure with its replay command.
  * Needs the npm registry for the scaffold's dev tools (the npm cache after `npm ci` serves them).
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +56,19 @@ describe("the packed package in a new project", () => {
     expect(res.map((r) => [r.name, r.passed])).toEqual([["mac", true]]);
     expect(res[0].checks).toBeGreaterThan(1000);
     expect(existsSync(join(proj, "waves/mac.vcd"))).toBe(true);
+    // the save file beside it opens on the scaffold's own view, the accumulator signed
+    const save = readFileSync(join(proj, "waves/mac.gtkw"), "utf8");
+    expect(save).not.toContain("not in this dump");
+    expect(save).toMatch(/@420\nmac\.acc\[19:0\]\n/);
+  }, 60_000);
+
+  it("npx tessera wavediff reads the run back (VCD, and GTKWave's LZ4-packed FST of it where vcd2fst is installed)", () => {
+    const same = JSON.parse(ok(sh("npx", ["tessera", "wavediff", "waves/mac.vcd", "waves/mac.vcd", "--json"], proj), "tessera wavediff")) as { equal: boolean; cycles: { a: number } };
+    expect(same.equal).toBe(true);
+    expect(same.cycles.a).toBeGreaterThan(1000);
+    if (sh("vcd2fst", ["--help"], proj).error) return;
+    ok(sh("vcd2fst", ["waves/mac.vcd", "waves/mac.fst"], proj), "vcd2fst");
+    expect(JSON.parse(ok(sh("npx", ["tessera", "wavediff", "waves/mac.vcd", "waves/mac.fst", "--json"], proj), "tessera wavediff vcd fst")).equal).toBe(true);
   }, 60_000);
 
   it("npx tessera emit writes the design's Verilog", () => {

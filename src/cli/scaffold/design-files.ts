@@ -56,8 +56,9 @@ export function wrapSigned(v: number, width: number): number {
 export const TESTBENCH_TS = `/**
  * Testbench for mac: seeded random operands (with runs of extreme values, so the accumulator
  * wraps) and clears, the accumulator compared with the golden model after every clock edge.
- * \`npx tessera run mac --param width=16 --seed 7 --vcd waves/mac.vcd\` runs it; \`npx tessera
- * verify mac\` draws random parameters and seeds; \`npx tessera emit mac\` writes its Verilog.
+ * \`npx tessera run mac --param width=16 --seed 7 --vcd waves/mac.vcd\` runs it (then \`gtkwave
+ * waves/mac.vcd waves/mac.gtkw\`); \`npx tessera verify mac\` draws random parameters and seeds;
+ * \`npx tessera emit mac\` writes its Verilog.
  */
 import { Checker, openSim, randInt, rng, s, type Testbench } from "tessera";
 import { mac } from "../src/mac.js";
@@ -73,6 +74,17 @@ export const macTb: Testbench = {
 
   design(params) {
     return mac({ width: Number(params.width) });
+  },
+
+  // What the waveform opens on: every dump gets a GTKWave save file beside it (waves/mac.gtkw),
+  // showing these groups after the clock and reset; acc shows in signed decimal.
+  waves() {
+    return {
+      groups: [
+        { name: "inputs", signals: ["a", "b", "clear"] },
+        { name: "accumulator", signals: ["acc"] },
+      ],
+    };
   },
 
   async run(opts) {

@@ -86,7 +86,7 @@ npx tessera run all            # every testbench (Tessera's and this project's);
 More:
 
 \`\`\`sh
-npx tessera run mac --param width=16 --seed 7 --vcd waves/mac.vcd   # one run; open with gtkwave
+npx tessera run mac --param width=16 --seed 7 --vcd waves/mac.vcd   # one run; gtkwave waves/mac.vcd waves/mac.gtkw
 npx tessera verify mac --runs 200                                   # random parameters and seeds
 npx tessera emit mac -o build/mac.v                                 # Verilog of the design
 npx tessera cosim mac                                               # against Verilator, cycle by cycle
