@@ -10,7 +10,7 @@
  * files use, and one that fails its check (exit 1). Commands that start worker pools or external
  * tools (sweep, cosim, report) get only names they refuse before starting them.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fc, test } from "@fast-check/vitest";
@@ -26,6 +26,14 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 writeFileSync(join(cwd, "f.txt"), "0,1,2,1\n");
 writeFileSync(join(cwd, "b.bin"), Uint8Array.from([0, 1, 2, 255, 254]));
 mkdirSync(join(cwd, "d"));
+// Copies of the shipped SCALE-Sim files, by absolute path: a random `-o` or `--vcd` given one of
+// them overwrites the copy. Given the originals, a draw once wrote Verilog over
+// topologies/conv-example.csv in the checkout, and the SCALE-Sim tests that read it failed.
+const shipped = (file: string): string => {
+  const copy = join(cwd, file.replace(/\//g, "_"));
+  copyFileSync(resolve(file), copy);
+  return copy;
+};
 
 function probe(name: string, passes: boolean): Testbench {
   return {
@@ -73,9 +81,9 @@ const VALUES = ["0", "1", "7", "-3", "4294967296", "1099511627776", "1.5", "1e3"
   "num=0.25", "num=x", "num=", "en=b", "en=c", "bool=true", "bool=maybe", "file=f.txt", "file=d", "file=missing.csv", "file=b.bin", "=3",
   "interp", "compiled", "verilator", "icarus", "0/2", "3/2", "a/b", "d", "f.txt", "b.bin", "f.txt/x.vcd", "missing/dir/x.json", "/proc/nope/x",
   "out/x.vcd", "waves", "x.v", "d/", "iterations=3", "wsc-moe", "gemm", "conv", "model",
-  // The shipped SCALE-Sim files, so `scalesim` also runs for real with the cycle model (its outputs
-  // go to the test's folder; "rtl" is left out: a real topology on the RTL takes minutes).
-  resolve("topologies/scalesim-32x32-os.cfg"), resolve("topologies/gpt2-decoder-decode.csv"), resolve("topologies/conv-example.csv")];
+  // The shipped SCALE-Sim files (copies), so `scalesim` also runs for real with the cycle model (its
+  // outputs go to the test's folder; "rtl" is left out: a real topology on the RTL takes minutes).
+  shipped("topologies/scalesim-32x32-os.cfg"), shipped("topologies/gpt2-decoder-decode.csv"), shipped("topologies/conv-example.csv")];
 
 /** The options each command takes, with whether they take a value: most draws use these. */
 const OPTIONS: Record<string, [string, boolean][]> = {
