@@ -1,10 +1,10 @@
 /**
- * For the wavefile tests: what a WaveReader shows, var by var, to compare two files of one run.
- * Per var path: its kind, width, the paths that share its id, and its value changes as
- * [time, value] (a value equal to the var's current one is dropped: readers may report it or not).
- * Two files show the same waves exactly when these agree.
+ * For the wavefile tests: what a WaveReader shows, var by var (histories: per var path its kind,
+ * width, the paths that share its id, and its value changes as [time, value], a value equal to the
+ * var's current one dropped: readers may report it or not), and two readers compared in step
+ * (diffReaders). Two files show the same waves exactly when these agree.
  */
-import type { WaveReader, WaveStep } from "../../../src/sim/wavefile/index.js";
+import type { WaveReader } from "../../../src/sim/wavefile/index.js";
 
 export interface VarHistory {
   kind: string;
@@ -36,39 +36,79 @@ export async function histories(r: WaveReader): Promise<Map<string, VarHistory>>
   return out;
 }
 
-/** Every step, for small files. */
-export async function allSteps(r: WaveReader, ids?: number[]): Promise<WaveStep[]> {
-  const out: WaveStep[] = [];
-  for await (const s of r.steps(ids)) out.push(s);
-  return out;
-}
-
 /**
- * Differences between two files' histories (empty when they show the same waves): vars in one
- * only, different kinds or widths (a string var's width is not compared: VCD writes 1, FST 0),
- * different id sharing, and per var the first change that differs. At most `max` messages.
+ * Differences between what two readers show (empty when the files show the same waves), without
+ * holding the histories: both files are read in step, and at each time the values that change (a
+ * value equal to a var's current one dropped, as readers may report it or not) must be the same,
+ * var for var by path. Also compared: the vars each has, kinds, widths (not a string var's: VCD
+ * writes 1, FST 0) and id sharing. At most `max` messages; reading stops at the first difference
+ * of values. Memory: one step of each file, so long runs compare at the speed of reading.
  */
-export function diffHistories(a: Map<string, VarHistory>, b: Map<string, VarHistory>, opts: { kinds?: boolean; max?: number } = {}): string[] {
+export async function diffReaders(a: WaveReader, b: WaveReader, opts: { max?: number } = {}): Promise<string[]> {
   const out: string[] = [];
   const max = opts.max ?? 20;
-  for (const p of a.keys()) if (!b.has(p)) out.push(`${p}: only in the first`);
-  for (const p of b.keys()) if (!a.has(p)) out.push(`${p}: only in the second`);
-  for (const [p, x] of a) {
-    const y = b.get(p);
-    if (!y || out.length >= max) continue;
-    if (opts.kinds !== false && x.kind !== y.kind) out.push(`${p}: kind ${x.kind} vs ${y.kind}`);
-    if (x.kind !== "string" && x.width !== y.width) out.push(`${p}: width ${x.width} vs ${y.width}`);
-    if (x.sharing.join() !== y.sharing.join()) out.push(`${p}: shares its id with ${x.sharing.join(" ")} vs ${y.sharing.join(" ")}`);
-    // indexed, without destructuring: a long run has millions of changes
-    const xc = x.changes, yc = y.changes;
-    const n = Math.max(xc.length, yc.length);
-    for (let i = 0; i < n; i++) {
-      const a = xc[i], b = yc[i];
-      if (a === undefined || b === undefined || a[0] !== b[0] || a[1] !== b[1]) {
-        out.push(`${p}: change ${i}: ${a?.[0]}=${a?.[1]} vs ${b?.[0]}=${b?.[1]}`);
-        break;
+  const bByPath = new Map(b.vars.map((v) => [v.path, v]));
+  const aPaths = new Set(a.vars.map((v) => v.path));
+  for (const v of a.vars) if (!bByPath.has(v.path)) out.push(`${v.path}: only in the first`);
+  for (const v of b.vars) if (!aPaths.has(v.path)) out.push(`${v.path}: only in the second`);
+  // ids of a -> ids of b, through the paths; sharing must agree both ways
+  const toB = new Int32Array(a.idCount).fill(-1);
+  const fromB = new Int32Array(b.idCount).fill(-1);
+  const pathOfA: string[] = new Array(a.idCount);
+  for (const v of a.vars) {
+    const w = bByPath.get(v.path);
+    if (!w) continue;
+    if (v.kind !== w.kind) out.push(`${v.path}: kind ${v.kind} vs ${w.kind}`);
+    if (v.kind !== "string" && v.width !== w.width) out.push(`${v.path}: width ${v.width} vs ${w.width}`);
+    if ((toB[v.id] >= 0 && toB[v.id] !== w.id) || (fromB[w.id] >= 0 && fromB[w.id] !== v.id)) out.push(`${v.path}: shares its id differently in the two files`);
+    toB[v.id] = w.id;
+    fromB[w.id] = v.id;
+    pathOfA[v.id] ??= v.path;
+  }
+  if (out.length) return out.slice(0, max);
+
+  /** Reads `r` a time at a time: the changes at it that are real (not equal to the current value). */
+  const changes = (r: WaveReader) => {
+    const it = r.steps()[Symbol.asyncIterator]();
+    const cur: (string | undefined)[] = new Array(r.idCount);
+    const ids: number[] = [];
+    return async (): Promise<{ time: bigint; ids: number[]; cur: (string | undefined)[] } | undefined> => {
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return undefined;
+        ids.length = 0;
+        for (const c of n.value.changes) {
+          if (cur[c.id] === c.value) continue;
+          cur[c.id] = c.value;
+          ids.push(c.id);
+        }
+        if (ids.length) return { time: n.value.time, ids, cur };
+      }
+    };
+  };
+  const nextA = changes(a), nextB = changes(b);
+  // which ids of b changed at this time (stamped with the step's number, so nothing is cleared)
+  const stamp = new Int32Array(b.idCount).fill(-1);
+  const show = (ids: number[], cur: (string | undefined)[], path: (id: number) => string) => ids.slice(0, 4).map((id) => `${path(id)}=${cur[id]}`).join(" ");
+  for (let k = 0; ; k++) {
+    const [x, y] = await Promise.all([nextA(), nextB()]);
+    if (!x && !y) return out;
+    let same = !!x && !!y && x.time === y.time && x.ids.length === y.ids.length;
+    if (same) {
+      for (const id of y!.ids) stamp[id] = k;
+      for (const id of x!.ids) {
+        const w = toB[id];
+        if (stamp[w] !== k || x!.cur[id] !== y!.cur[w]) {
+          same = false;
+          break;
+        }
       }
     }
+    if (!same) {
+      const sa = x ? `${x.time}: ${show(x.ids, x.cur, (id) => pathOfA[id] ?? `id ${id}`)}` : "the end";
+      const sb = y ? `${y.time}: ${show(y.ids, y.cur, (id) => pathOfA[fromB[id]] ?? `id ${id}`)}` : "the end";
+      out.push(`first different change: ${sa} vs ${sb}`);
+      return out;
+    }
   }
-  return out.slice(0, max);
 }

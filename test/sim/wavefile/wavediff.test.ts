@@ -20,6 +20,7 @@ import { resolveParams } from "../../../src/cli/params.js";
 import { registry } from "../../../src/tb/registry.js";
 import { driveTrace, type TraceWriter, type VarSpec } from "../vcd/trace-fixture.js";
 import { runCli } from "../../util/run-cli.js";
+import { diffReaders } from "./histories.js";
 import { macGrid } from "../../../src/hw/examples/mac-grid.js";
 import { simulate } from "../../../src/sim/index.js";
 import { emitDesign } from "../../../src/verilog/emit.js";
@@ -117,6 +118,17 @@ describe("a planted one-bit difference", () => {
     // restricted to other signals, the files are equal
     const others = vars.filter((_, i) => i !== index).map((v) => `${v.scope.join(".")}.${v.name}`);
     if (others.length) expect((await runCli(["wavediff", base + ".vcd", base + ".planted.fst", "--signals", others.join(",")])).code).toBe(0);
+    // the tests' own comparison of two readers (diffReaders) sees the planted bit too
+    const pairDiff = async (x: string, y: string) => {
+      const [p, q] = [await openWave(x), await openWave(y)];
+      try {
+        return await diffReaders(p, q);
+      } finally {
+        await Promise.all([p.close(), q.close()]);
+      }
+    };
+    expect(await pairDiff(base + ".vcd", base + ".fst")).toEqual([]);
+    expect(await pairDiff(base + ".vcd", base + ".planted.fst")).toEqual([expect.stringMatching(new RegExp(`^first different change: ${cycle * PERIOD}: `))]);
     for (const f of [".vcd", ".fst", ".planted.fst"]) fs.rmSync(base + f);
   });
 });
