@@ -9,7 +9,7 @@ import type { TraceClock, TraceSource, TraceVar } from "./vcd/index.js";
 import { clockName } from "../hdl/elaborate.js";
 import { STORE_B, STORE_NAMES, layout } from "./layout.js";
 import type { Simulator, Tracer } from "./simulator.js";
-import type { NetNode } from "./netlist.js";
+import type { NetNode, Netlist } from "./netlist.js";
 
 export interface VcdTraceOptions {
   /** Keep only signals whose hierarchical name matches one of these (glob with * or **, or RegExp). */
@@ -34,12 +34,17 @@ export function timeWindow(sim: Simulator, window?: [number, number]): readonly 
   return window ? ([window[0] * p0, window[1] * p0 + Math.floor(p0 / 2)] as const) : undefined;
 }
 
+/** The nodes a waveform shows: not hidden, and not the compiler's own ("$..."). */
+export function visibleNodes(net: Netlist): NetNode[] {
+  return net.nodes.filter((n) => !n.hidden && !n.name.startsWith("$"));
+}
+
 /** Declares the simulation's signals to `w`, dumps the current values, and returns the tracer. */
 export function openWaveTracer(sim: Simulator, w: WaveWriter): Tracer {
   const net = sim.net;
   const eng = sim.engine;
   const lay = eng.layout ?? layout(net);
-  const visible = net.nodes.filter((n) => !n.hidden && !n.name.startsWith("$"));
+  const visible = visibleNodes(net);
   let source: TraceSource;
   let refresh: () => void = () => {};
   if (eng.stores) {

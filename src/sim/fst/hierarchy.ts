@@ -11,18 +11,26 @@
 import { deflateSync, gzipSync } from "node:zlib";
 import { ByteWriter, putU64 } from "./bytes.js";
 
-/** Block types (fstapi.h fstBlockType). */
+/** Block types (fstapi.h fstBlockType); we write HDR, GEOM, HIER and VCDATA_DYN_ALIAS2, and read them all. */
 export const BL_HDR = 0;
+export const BL_VCDATA = 1;
 export const BL_GEOM = 3;
 export const BL_HIER = 4;
+export const BL_VCDATA_DYN_ALIAS = 5;
+export const BL_HIER_LZ4 = 6;
+export const BL_HIER_LZ4DUO = 7;
 /** Value changes with the "dynamic alias 2" position table, what fstapi writes today. */
 export const BL_VCDATA_DYN_ALIAS2 = 8;
+/** A whole file inside one gzip stream (vcd2fst -c). */
+export const BL_ZWRAPPER = 254;
 /** A block still being written: readers stop here. */
 export const BL_SKIP = 255;
 
 /** Hierarchy tags and the variable types we write (fstapi.h fstScopeType / fstVarType). */
-const ST_VCD_SCOPE = 254;
-const ST_VCD_UPSCOPE = 255;
+export const ST_GEN_ATTRBEGIN = 252;
+export const ST_GEN_ATTREND = 253;
+export const ST_VCD_SCOPE = 254;
+export const ST_VCD_UPSCOPE = 255;
 const ST_VCD_MODULE = 0;
 export const VT_VCD_REG = 5;
 export const VT_VCD_WIRE = 16;

@@ -119,13 +119,15 @@ export async function compareWaves(a: WaveReader, b: WaveReader, opts: WaveCompa
       // the pairs to compare: every pair at the first cycle (vars never set compare too:
       // undefined vs a value), then those whose var changed in either file since the last cycle
       touched.length = 0;
-      if (first) pairs.forEach((_, i) => touched.push(i));
-      else {
+      if (first) {
+        pairs.forEach((_, i) => touched.push(i));
+        sa.takeDirty();
+        sb.takeDirty();
+        first = false;
+      } else {
         for (const id of sa.takeDirty()) for (const i of pairsOfA[id] ?? []) if (!mark[i]) (mark[i] = 1), touched.push(i);
         for (const id of sb.takeDirty()) for (const i of pairsOfB[id] ?? []) if (!mark[i]) (mark[i] = 1), touched.push(i);
       }
-      if (first) sa.takeDirty(), sb.takeDirty();
-      first = false;
       const diffs: WaveValueDiff[] = [];
       for (const i of touched) {
         mark[i] = 0;

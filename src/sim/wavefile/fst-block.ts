@@ -26,14 +26,12 @@
  * handles or times. Only the chains of wanted handles are expanded.
  */
 import { inflateSync } from "node:zlib";
+import { BL_VCDATA_DYN_ALIAS2 } from "../fst/hierarchy.js";
 import { fastlzBlock } from "./fastlz.js";
 import { Cursor } from "./fst-bytes.js";
 import { lz4Block } from "./lz4.js";
 import { foldStates } from "./values.js";
 
-export const BL_VCDATA = 1;
-export const BL_VCDATA_DYN_ALIAS = 5;
-export const BL_VCDATA_DYN_ALIAS2 = 8;
 
 /** What the reader knows of each handle (0-based) from the geometry block. */
 export interface Signals {

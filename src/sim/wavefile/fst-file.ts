@@ -10,14 +10,14 @@ import type { FileHandle } from "node:fs/promises";
 import { gunzipSync, inflateSync } from "node:zlib";
 import { WaveFileError, fsError } from "./errors.js";
 import { Cursor } from "./fst-bytes.js";
-import { BL_VCDATA, BL_VCDATA_DYN_ALIAS, BL_VCDATA_DYN_ALIAS2, type Signals } from "./fst-block.js";
+import { BL_GEOM, BL_HDR, BL_HIER, BL_HIER_LZ4, BL_HIER_LZ4DUO, BL_SKIP, BL_VCDATA, BL_VCDATA_DYN_ALIAS, BL_VCDATA_DYN_ALIAS2, HDR_SIZE } from "../fst/hierarchy.js";
+import type { Signals } from "./fst-block.js";
 import { parseHierarchy, type FstHierarchy } from "./fst-hier.js";
 import { lz4Block } from "./lz4.js";
 import type { WaveTimescale } from "./types.js";
 
-export const BL_HDR = 0, BL_GEOM = 3, BL_HIER = 4, BL_HIER_LZ4 = 6, BL_HIER_LZ4DUO = 7, BL_ZWRAPPER = 254, BL_SKIP = 255;
-/** The header block's length field: its 329 bytes of payload. */
-export const HDR_LENGTH = 329;
+/** The header block's length field: its payload, the block less its type byte. */
+export const HDR_LENGTH = HDR_SIZE - 1;
 
 export interface BlockRef {
   type: number;

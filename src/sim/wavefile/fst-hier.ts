@@ -6,6 +6,7 @@
  * Var kinds are fstapi's names for the types; a var's width is its length, except reals (whose
  * length is the 8 bytes of a double: 64 bits, 32 for shortreal) and ports (3 * bits + 2).
  */
+import { ST_GEN_ATTRBEGIN, ST_GEN_ATTREND, ST_VCD_SCOPE, ST_VCD_UPSCOPE } from "../fst/hierarchy.js";
 import { Cursor } from "./fst-bytes.js";
 import { stripRange } from "./names.js";
 import type { WaveVarInfo } from "./types.js";
@@ -21,7 +22,6 @@ export const FST_VAR_KINDS = [
 ];
 
 const VT_REAL = 3, VT_REAL_PARAMETER = 4, VT_PORT = 18, VT_REALTIME = 20, VT_SHORTREAL = 29;
-const ST_ATTRBEGIN = 252, ST_ATTREND = 253, ST_SCOPE = 254, ST_UPSCOPE = 255;
 
 export function isRealType(t: number): boolean {
   return t === VT_REAL || t === VT_REAL_PARAMETER || t === VT_REALTIME || t === VT_SHORTREAL;
@@ -45,19 +45,19 @@ export function parseHierarchy(bytes: Uint8Array): FstHierarchy {
   let handles = 0;
   while (c.left > 0) {
     const tag = c.byte();
-    if (tag === ST_SCOPE) {
+    if (tag === ST_VCD_SCOPE) {
       c.byte(); // scope type: module, task, ... (all nest the same)
       scope.push(c.cstring());
       c.cstring(); // component (the module's type name)
-    } else if (tag === ST_UPSCOPE) {
+    } else if (tag === ST_VCD_UPSCOPE) {
       if (scope.length === 0) throw new Error("an upscope without an open scope");
       scope.pop();
-    } else if (tag === ST_ATTRBEGIN) {
+    } else if (tag === ST_GEN_ATTRBEGIN) {
       c.byte(); // attribute type
       c.byte(); // subtype
       c.cstring();
       c.varint();
-    } else if (tag === ST_ATTREND) {
+    } else if (tag === ST_GEN_ATTREND) {
       // nothing more
     } else {
       c.byte(); // direction

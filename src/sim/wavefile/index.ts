@@ -5,7 +5,8 @@
  * findVars resolves user-given names (path, path[msb:lsb], glob) to vars.
  */
 import { WaveFileError } from "./errors.js";
-import { BL_HDR, BL_ZWRAPPER, HDR_LENGTH, readAt } from "./fst-file.js";
+import { BL_HDR, BL_ZWRAPPER } from "../fst/hierarchy.js";
+import { HDR_LENGTH, readAt } from "./fst-file.js";
 import { readFst } from "./fst-reader.js";
 import type { WaveReader } from "./types.js";
 import { openFile, readVcd, type VcdReadOptions } from "./vcd-reader.js";

@@ -5,22 +5,21 @@
  */
 import { clockName, resetName } from "../../hdl/elaborate.js";
 import type { Simulator } from "../simulator.js";
+import { visibleNodes } from "../vcdtrace.js";
 import { writeGtkw, type ResolvedView, type WaveVarDesc, type WaveView } from "./gtkw.js";
 
 /** Every signal a dump of `sim` holds, with the full paths the dump gives them ("top.sub.sig"). */
 export function simWaveVars(sim: Simulator): WaveVarDesc[] {
   const top = sim.net.design.top.name;
   const clocks: WaveVarDesc[] = sim.domains.map((d) => ({ path: `${top}.${clockName(d)}`, width: 1, signed: false }));
-  const nodes = sim.net.nodes
-    .filter((n) => !n.hidden && !n.name.startsWith("$"))
-    .map((n) => ({ path: [...n.scope, n.localName].join("."), width: n.shape.width, signed: n.shape.signed, decoder: n.decoder }));
+  const nodes = visibleNodes(sim.net).map((n) => ({ path: [...n.scope, n.localName].join("."), width: n.shape.width, signed: n.shape.signed, decoder: n.decoder }));
   return [...clocks, ...nodes];
 }
 
 /** Each domain's clock and reset (where the design has one), as view entries below the top. */
-function clockAndReset(sim: Simulator): string[] {
+function clockAndReset(sim: Simulator, vars: readonly WaveVarDesc[]): string[] {
   const top = sim.net.design.top.name;
-  const paths = new Set(simWaveVars(sim).map((v) => v.path));
+  const paths = new Set(vars.map((v) => v.path));
   return sim.domains.flatMap((d) => [clockName(d), resetName(d)]).filter((n) => paths.has(`${top}.${n}`));
 }
 
@@ -42,6 +41,7 @@ export function portsView(sim: Simulator): WaveView {
  */
 export function writeSimGtkw(sim: Simulator, dumpFile: string, view?: WaveView): ResolvedView & { file: string } {
   const v = view ?? portsView(sim);
-  const withClocks = { groups: [{ name: "clock", signals: clockAndReset(sim) }, ...v.groups] };
-  return writeGtkw(dumpFile, sim.net.design.top.name, withClocks, simWaveVars(sim), { period: sim.periods[0] });
+  const vars = simWaveVars(sim);
+  const withClocks = { groups: [{ name: "clock", signals: clockAndReset(sim, vars) }, ...v.groups] };
+  return writeGtkw(dumpFile, sim.net.design.top.name, withClocks, vars, { period: sim.periods[0] });
 }
