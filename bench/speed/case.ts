@@ -9,6 +9,8 @@
  *   mac-grid-tb <n> <cycles>   the mac-grid testbench, every check on: steady cycles/s (second
  *                              half of the run) and the whole run's
  *   mac-grid-bare <n> <mode>   the bare n x n grid with an input bank: steady cycles/s
+ *   mac-grid-rebuild <n> <k>   the bare grid built and run k times in one process (as a sweep's
+ *                              seeds or a test file do): steady cycles/s of each build
  *   start-mesh <n>             elaboration, netlist+compile, first cycle of an n x n mesh
  *   start-grid <n>             the same for an n x n mac-grid
  */
@@ -83,6 +85,26 @@ if (kind === "mesh-tb") {
   out({ n, cycles: r.cycles, passed: r.passed, checks: r.checks, wholeRunCyclesPerSec: r.cycles / (t1 - t0), cyclesPerSec: (r.cycles - half!.done) / (t1 - half!.t) });
 } else if (kind === "mac-grid-bare") {
   const n = Number(a1), mode = (a2 ?? "auto") as ActivityMode;
+  out({ n, mode, cyclesPerSec: bareGrid(n, mode) });
+} else if (kind === "mac-grid-rebuild") {
+  const n = Number(a1), builds = Number(a2);
+  const perBuild = Array.from({ length: builds }, () => bareGrid(n, "auto"));
+  out({ n, builds, perBuild, cyclesPerSec: Math.min(...perBuild) });
+} else if (kind === "start-mesh" || kind === "start-grid") {
+  const n = Number(a1);
+  const t0 = now();
+  const m = kind === "start-mesh" ? makeMesh(nocParamsOf(meshParams({ w: n, h: n }))) : macGrid({ rows: n, cols: n });
+  const t1 = now();
+  const sim = simulate(m);
+  const t2 = now();
+  sim.reset();
+  sim.step();
+  const t3 = now();
+  out({ n, nodes: sim.net.nodes.length, elaborateSeconds: t1 - t0, compileSeconds: t2 - t1, firstCycleSeconds: t3 - t2, totalSeconds: t3 - t0 });
+} else throw new Error(`bench/speed/case.ts: unknown case '${kind}'`);
+
+/** The bare n x n grid fed random operands through an input bank: steady cycles/s after a warm-up. */
+function bareGrid(n: number, mode: ActivityMode): number {
   const sim = simulate(macGrid({ rows: n, cols: n }), { activity: mode });
   const bank = sim.inputBank([...Array.from({ length: n }, (_, i) => N.a(i)), ...Array.from({ length: n }, (_, j) => N.b(j))]);
   let x = 1;
@@ -100,16 +122,5 @@ if (kind === "mesh-tb") {
   run(per);
   const t0 = now();
   run(per * 2);
-  out({ n, mode, cyclesPerSec: (per * 2) / (now() - t0) });
-} else if (kind === "start-mesh" || kind === "start-grid") {
-  const n = Number(a1);
-  const t0 = now();
-  const m = kind === "start-mesh" ? makeMesh(nocParamsOf(meshParams({ w: n, h: n }))) : macGrid({ rows: n, cols: n });
-  const t1 = now();
-  const sim = simulate(m);
-  const t2 = now();
-  sim.reset();
-  sim.step();
-  const t3 = now();
-  out({ n, nodes: sim.net.nodes.length, elaborateSeconds: t1 - t0, compileSeconds: t2 - t1, firstCycleSeconds: t3 - t2, totalSeconds: t3 - t0 });
-} else throw new Error(`bench/speed/case.ts: unknown case '${kind}'`);
+  return (per * 2) / (now() - t0);
+}

@@ -9,6 +9,7 @@ import path from "node:path";
 import type { BehaviouralBlock, BehaviouralIO } from "../hdl/behavioural.js";
 import type { Engine } from "./engine.js";
 import { H } from "./helpers.js";
+import { freshFunction } from "./fresh-function.js";
 import { FunctionBuilder, absoluteSlots } from "./function-builder.js";
 import { makeBehaviouralIO } from "./behavio.js";
 import { Layout, STORE_B, STORE_NAMES, STORE_U, layout, storeArray, storeOf } from "./layout.js";
@@ -178,7 +179,7 @@ export class CompiledEngine implements Engine {
     ].join("\n");
     const dumpDir = process.env.TESSERA_SIM_DUMP;
     if (dumpDir) fs.writeFileSync(path.join(dumpDir, `${net.design.top.name}.activity.js`), src);
-    const factory = new Function("S", "MEM", "H", "HOOKS", "FULL", src) as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown, full: Compiled) => ActivityFns;
+    const factory = freshFunction(["S", "MEM", "H", "HOOKS", "FULL"], src) as unknown as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown, full: Compiled) => ActivityFns;
     return (this.afns = factory(this.stores, this.mems, H, { behav: (d: number) => this.tickBehavioural(d) }, this.fns));
   }
 
@@ -362,7 +363,7 @@ export class CompiledEngine implements Engine {
       fs.mkdirSync(dumpDir, { recursive: true });
       fs.writeFileSync(path.join(dumpDir, `${net.design.top.name}.js`), src);
     }
-    const factory = new Function("S", "MEM", "H", "HOOKS", "TPL", src) as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown, tpl: unknown) => Compiled;
+    const factory = freshFunction(["S", "MEM", "H", "HOOKS", "TPL"], src) as unknown as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown, tpl: unknown) => Compiled;
     const hooks = { reset: (d: number) => this.resetDomain(d), behav: (d: number) => this.tickBehavioural(d) };
     timer.lap("new Function");
     return factory(this.stores, this.mems, H, hooks, tpl ? { X: tpl.xTables, M: tpl.memArrays } : undefined);

@@ -10,6 +10,7 @@ import { ActivityMode, CompiledEngine } from "./compiled.js";
 import type { SharedCodeMode } from "./template.js";
 import type { Engine, EngineName } from "./engine.js";
 import { formatValue } from "./format.js";
+import { freshFunction } from "./fresh-function.js";
 import { InterpEngine } from "./interp.js";
 import { Netlist, NetNode, buildNetlist } from "./netlist.js";
 import { ProcessContext, ProcessRecord, TickTrigger, Waiter } from "./process.js";
@@ -256,7 +257,7 @@ export class Simulator {
         const hi = n.shape.signed ? 2 ** (n.shape.width - 1) - 1 : 2 ** n.shape.width - 1;
         return `v = V[${i}]; if (!(v >= ${lo} && v <= ${hi}) || Math.floor(v) !== v) fail(${i}, v); ${STORE_NAMES[lay.store[n.id]]}[${lay.index[n.id]}] = v;`;
       });
-      apply = new Function("V", "I", "U", "F", "fail", `return function commit() { let v; ${lines.join(" ")} };`)(values, eng.stores.I, eng.stores.U, eng.stores.F, fail);
+      apply = (freshFunction(["V", "I", "U", "F", "fail"], `return function commit() { let v; ${lines.join(" ")} };`) as (...a: unknown[]) => () => void)(values, eng.stores.I, eng.stores.U, eng.stores.F, fail);
     } else {
       apply = () =>
         nodes.forEach((n, i) => {
@@ -292,7 +293,7 @@ export class Simulator {
     let copy: () => void;
     if (st && lay && nodes.every((n) => lay.store[n.id] !== STORE_B)) {
       const lines = nodes.map((n, i) => `V[${i}] = ${STORE_NAMES[lay.store[n.id]]}[${lay.index[n.id]}];`);
-      copy = new Function("V", "I", "U", "F", `return function read() { ${lines.join(" ")} };`)(values, st.I, st.U, st.F);
+      copy = (freshFunction(["V", "I", "U", "F"], `return function read() { ${lines.join(" ")} };`) as (...a: unknown[]) => () => void)(values, st.I, st.U, st.F);
     } else {
       copy = () => nodes.forEach((n, i) => (values[i] = eng.getNumber(n)));
     }
