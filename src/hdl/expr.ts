@@ -129,15 +129,20 @@ export class Signal extends Expr {
   decoder?: readonly string[];
   /** Internal signals made by Tessera (memory ports etc.) that waves may hide. */
   hidden = false;
+  /** Where it was declared. */
   readonly loc: SrcLoc;
+  /** @internal Its driver ranges (module.ts addDriver/driversOf). */
+  drivers: unknown[] | undefined = undefined;
   constructor(
     readonly name: string,
     readonly shape: Shape,
     readonly reset: bigint,
     readonly dir: SignalKind,
+    /** Given when the caller has captured it already (one location for a whole port declaration). */
+    loc?: SrcLoc,
   ) {
     super();
-    this.loc = here();
+    this.loc = loc ?? here();
   }
   override toString(): string {
     return this.name;

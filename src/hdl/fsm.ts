@@ -12,7 +12,6 @@ import { Expr, Signal, constant } from "./expr.js";
 import type { Module } from "./module.js";
 import { bitsFor, u } from "./shape.js";
 import type { Stmt, SwitchStmt } from "./stmt.js";
-import { here } from "./errors.js";
 
 export interface FsmOptions<S extends string> {
   states: readonly S[];
@@ -39,7 +38,7 @@ export class Fsm<S extends string> {
     const initIdx = this.index(init);
     this.stateSignal = m.signal(name + "_state", u(bitsFor(opts.states.length)), { reset: initIdx });
     this.stateSignal.decoder = opts.states;
-    this.sw = { kind: "switch", subject: this.stateSignal, cases: [], loc: here() };
+    this.sw = { kind: "switch", subject: this.stateSignal, cases: [] };
     m.currentBody.push(this.sw);
   }
 

@@ -31,14 +31,13 @@ interface DriverRange {
   hi: number;
   domain: string;
   module: Module;
+  /** Where these bits were first assigned: the location a conflict names besides its own. */
   loc: SrcLoc;
 }
 
-/** Per-signal record of which domain drives which bits (kept off the Signal class). */
-const drivers = new WeakMap<Signal, DriverRange[]>();
-
+/** Which domain drives which bits of a signal (kept on the signal: a WeakMap of 200k signals cost the garbage collector). */
 export function driversOf(sig: Signal): readonly DriverRange[] {
-  return drivers.get(sig) ?? [];
+  return (sig.drivers as DriverRange[] | undefined) ?? [];
 }
 
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_$]*$/;
@@ -79,19 +78,27 @@ export class Module {
   // --- signals ---------------------------------------------------------------------------------
 
   input(name: string, shape: Shape): Signal {
-    const sig = this.makeSignal(name, shape, 0n, "input");
+    return this.makeInput(name, shape, here(Module.prototype.input));
+  }
+
+  output(name: string, shape: Shape, opts: SignalOptions = {}): Signal {
+    return this.makeOutput(name, shape, opts, here(Module.prototype.output));
+  }
+
+  private makeInput(name: string, shape: Shape, loc?: SrcLoc): Signal {
+    const sig = this.makeSignal(name, shape, 0n, "input", loc);
     this.inputs.push(sig);
     return sig;
   }
 
-  output(name: string, shape: Shape, opts: SignalOptions = {}): Signal {
-    const sig = this.makeSignal(name, shape, this.resetOf(name, shape, opts), "output");
+  private makeOutput(name: string, shape: Shape, opts: SignalOptions, loc?: SrcLoc): Signal {
+    const sig = this.makeSignal(name, shape, this.resetOf(name, shape, opts), "output", loc);
     this.outputs.push(sig);
     return sig;
   }
 
   signal(name: string, shape: Shape, opts: SignalOptions = {}): Signal {
-    return this.makeSignal(name, shape, this.resetOf(name, shape, opts), "internal");
+    return this.makeSignal(name, shape, this.resetOf(name, shape, opts), "internal", here(Module.prototype.signal));
   }
 
   /** A port of this module by name (for wiring a submodule without relying on port order). */
@@ -104,10 +111,12 @@ export class Module {
 
   /** Create the signals of an interface declaration, named `prefix + field`. */
   ports<D extends PortsDecl>(decl: D, prefix = ""): SignalsOf<D> {
+    // One location for the whole declaration: every port was made by this one call.
+    const loc = here(Module.prototype.ports);
     const out: Record<string, Signal> = {};
     for (const [k, p] of Object.entries(decl)) {
       const nm = prefix + k;
-      out[k] = p.dir === "input" ? this.input(nm, p.shape) : this.output(nm, p.shape, { reset: p.reset });
+      out[k] = p.dir === "input" ? this.makeInput(nm, p.shape, loc) : this.makeOutput(nm, p.shape, { reset: p.reset }, loc);
     }
     return out as SignalsOf<D>;
   }
@@ -119,9 +128,9 @@ export class Module {
   }
 
   /** @internal */
-  makeSignal(name: string, shape: Shape, reset: bigint, dir: SignalKind): Signal {
+  makeSignal(name: string, shape: Shape, reset: bigint, dir: SignalKind, loc?: SrcLoc): Signal {
     this.claimName(name);
-    const sig = new Signal(name, shape, reset, dir);
+    const sig = new Signal(name, shape, reset, dir, loc);
     sig.owner = this;
     this.signals.push(sig);
     this.names.set(name, sig);
@@ -169,7 +178,7 @@ export class Module {
 
   if(cond: Operand, body: () => void): IfChain {
     const c = this.condition(cond, "if");
-    const st: IfStmt = { kind: "if", branches: [{ cond: c, body: [] }], loc: here() };
+    const st: IfStmt = { kind: "if", branches: [{ cond: c, body: [] }] };
     this.current.push(st);
     this.within(st.branches[0].body, body);
     return new IfChain(this, st, this.current);
@@ -179,7 +188,7 @@ export class Module {
     const subj = subject instanceof Expr ? subject : null;
     if (!subj) throw new HdlError("switch() needs an expression or signal as its subject");
     this.checkReads(subj, "switch subject");
-    const st: SwitchStmt = { kind: "switch", subject: subj, cases: [], loc: here() };
+    const st: SwitchStmt = { kind: "switch", subject: subj, cases: [] };
     this.current.push(st);
     return new SwitchBuilder(this, st);
   }
@@ -243,61 +252,66 @@ export class Module {
 
   /** @internal Record `target = value` in `domain`. */
   assign(domain: string, target: Expr, value: Operand): void {
-    const loc = here();
+    // No location is captured up front (it costs ~10 us, and a 32x32 mesh makes 180k
+    // assignments): an error takes it when thrown, and addDriver keeps one only for bits assigned
+    // for the first time, the place a later conflict names.
     let sig: Signal, lo: number, width: number;
     if (target instanceof Signal) {
       sig = target; lo = 0; width = target.width;
     } else if (target instanceof SliceExpr && target.arg instanceof Signal) {
       sig = target.arg; lo = target.lo; width = target.width;
     } else {
-      throw new HdlError(`${domain}.set(): the target must be a signal or a slice of one, got ${describe(target)} (at ${loc})`);
+      throw new HdlError(`${domain}.set(): the target must be a signal or a slice of one, got ${describe(target)} (at ${here()})`);
     }
-    this.checkDrive(sig, domain, loc);
+    this.checkDrive(sig, domain);
     const targetShape: Shape = lo === 0 && width === sig.width ? sig.shape : { width, signed: false };
     let v = literalFor(value, targetShape, `assignment to '${sig.name}'`);
     if (v.width > width) {
       throw new WidthTruncationError(
         `assigning a ${shapeToString(v.shape)} value to '${sig.name}'${width !== sig.width ? `[${lo + width - 1}:${lo}]` : ""} of ${width} bits would drop ` +
-          `${v.width - width} high bits (at ${loc}); say .trunc(${width}) to wrap, or .resize(${width}), or widen '${sig.name}'`,
+          `${v.width - width} high bits (at ${here()}); say .trunc(${width}) to wrap, or .resize(${width}), or widen '${sig.name}'`,
       );
     }
     this.checkReads(v, `value assigned to '${sig.name}'`);
     if (v.width < width) v = castTo(v, { width, signed: v.signed });
-    addDriver(sig, lo, lo + width - 1, domain, this, loc);
-    const st: AssignStmt = { kind: "assign", target: sig, lo, value: v, domain, loc };
+    addDriver(sig, lo, lo + width - 1, domain, this);
+    const st: AssignStmt = { kind: "assign", target: sig, lo, value: v, domain };
     this.current.push(st);
   }
 
-  private checkDrive(sig: Signal, domain: string, loc: SrcLoc): void {
+  private checkDrive(sig: Signal, domain: string): void {
     const ow = sig.owner as Module;
     if (ow === this) {
       if (sig.dir === "input") {
-        throw new DriveInputError(`module '${this.name}' drives its own input '${sig.name}' in ${domain} (at ${loc}); inputs are driven by the parent module or the testbench`);
+        throw new DriveInputError(`module '${this.name}' drives its own input '${sig.name}' in ${domain} (at ${here()}); inputs are driven by the parent module or the testbench`);
       }
       return;
     }
     if (ow && ow.parent === this) {
       if (sig.dir === "input") return;
-      throw new DriveInputError(`module '${this.name}' drives '${sig.name}', an ${sig.dir} of submodule '${ow.instanceName}' (at ${loc}); only its inputs can be driven from the parent`);
+      throw new DriveInputError(`module '${this.name}' drives '${sig.name}', an ${sig.dir} of submodule '${ow.instanceName}' (at ${here()}); only its inputs can be driven from the parent`);
     }
     throw new ForeignSignalError(
-      `module '${this.name}' drives signal '${sig.name}' of module '${ow?.name ?? "?"}' (at ${loc}); a module drives only its own signals and its direct submodules' inputs` +
+      `module '${this.name}' drives signal '${sig.name}' of module '${ow?.name ?? "?"}' (at ${here()}); a module drives only its own signals and its direct submodules' inputs` +
         (ow && !ow.parent ? ` — did you forget m.submodule(name, ${ow.name})?` : ""),
     );
   }
 }
 
-/** @internal */
-export function addDriver(sig: Signal, lo: number, hi: number, domain: string, module: Module, loc: SrcLoc): void {
-  let list = drivers.get(sig);
-  if (!list) drivers.set(sig, (list = []));
+/**
+ * @internal Record that `module` drives bits hi..lo of `sig` in `domain`. `loc` is where, when the
+ * caller has it; otherwise it is captured here, and only when these bits had no driver yet.
+ */
+export function addDriver(sig: Signal, lo: number, hi: number, domain: string, module: Module, loc?: SrcLoc): void {
+  let list = sig.drivers as DriverRange[] | undefined;
+  if (!list) sig.drivers = list = [];
   for (const d of list) {
     if (d.hi < lo || d.lo > hi) continue;
     if (d.domain !== domain || d.module !== module) {
       const bits = `${Math.min(hi, d.hi)}:${Math.max(lo, d.lo)}`;
       throw new DriverConflictError(
         `signal '${sig.name}' bits [${bits}] are driven from ${d.domain === domain ? `module '${d.module.name}'` : `'${d.domain}'`} at ${d.loc} ` +
-          `and from ${d.domain === domain ? `module '${module.name}'` : `'${domain}'`} at ${loc}; each bit has one driving domain — use separate signals and combine them`,
+          `and from ${d.domain === domain ? `module '${module.name}'` : `'${domain}'`} at ${loc ?? here()}; each bit has one driving domain — use separate signals and combine them`,
       );
     }
   }
@@ -309,7 +323,7 @@ export function addDriver(sig: Signal, lo: number, hi: number, domain: string, m
       return;
     }
   }
-  list.push({ lo, hi, domain, module, loc });
+  list.push({ lo, hi, domain, module, loc: loc ?? here(DomainHandle.prototype.set) });
 }
 
 export class DomainHandle {

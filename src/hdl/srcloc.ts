@@ -2,10 +2,14 @@
  * Source locations of the user's code, recorded for every signal, assignment and statement so an
  * elaboration error can say where. A 32x32 mesh records ~300k of them, so the cost matters:
  *
- * - Capture: V8's structured stack trace (Error.captureStackTrace) of LOC_FRAMES frames. The
- *   user's frame is at most the 6th in every registered design (Signal <- makeSignal <- signal <-
- *   readPort <- user); the capture itself is most of the cost (10 frames took 5 s of the mesh's
- *   9 s elaboration, 7 about 4 s, one still 2 s).
+ * - Capture: V8's structured stack trace (Error.captureStackTrace), whose cost grows with the
+ *   frames it records. Where the HDL method the user called is known (`here(Module.prototype.signal)`),
+ *   V8 skips to that method's frame and records one frame, its caller: the user's line, unless the
+ *   method was called from inside the HDL core (the stream helper, an FSM), in which case the
+ *   location is captured again the general way, LOC_FRAMES frames searched for the first outside
+ *   the core (the user's frame is at most the 6th in every registered design: Signal <- makeSignal
+ *   <- signal <- readPort <- user). On the 32x32 mesh's elaboration (380k locations) recording 7
+ *   frames cost 2.6 s and one frame 1.3 s.
  * - What is kept: only the user's frame, as a string shared by every location at the same place.
  *   Keeping the capture and formatting it lazily, as we did, held V8's frame objects (and the
  *   receivers they point at) alive: 1 KB a location, 290 MB for the mesh, and the garbage
@@ -62,8 +66,8 @@ function place(frame: NodeJS.CallSite, raw: string, line: number, col: number): 
   return show(pathOf(raw), line, col);
 }
 
-/** Error.prepareStackTrace while a location is captured: the first frame outside the HDL core and node_modules. */
-function userFrame(_: Error, frames: NodeJS.CallSite[]): string {
+/** Error.prepareStackTrace while a location is captured: the first frame outside the HDL core and node_modules, if any. */
+function userFrame(_: Error, frames: NodeJS.CallSite[]): string | undefined {
   for (const f of frames) {
     const raw = f.getFileName();
     if (!raw || raw.startsWith("node:")) continue;
@@ -74,34 +78,40 @@ function userFrame(_: Error, frames: NodeJS.CallSite[]): string {
     if (text === undefined) places.set(key, (text = place(f, raw, line, col)));
     return text;
   }
-  return "<unknown location>";
+  return undefined;
+}
+
+/** The user's frame among the `frames` frames below `skip`'s (topmost) call, or undefined. */
+function capture(skip: Function, frames: number): string | undefined {
+  const limit = Error.stackTraceLimit;
+  outer = Error.prepareStackTrace as PrepareStackTrace | undefined;
+  Error.stackTraceLimit = frames;
+  Error.prepareStackTrace = userFrame as typeof Error.prepareStackTrace;
+  try {
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, skip);
+    return holder.stack as string | undefined;
+  } finally {
+    Error.prepareStackTrace = outer as typeof Error.prepareStackTrace;
+    Error.stackTraceLimit = limit;
+    outer = undefined;
+  }
 }
 
 /** A captured source location: "file:line:col" of the user's code. */
 export class SrcLoc {
-  private readonly text: string;
-  constructor() {
-    const limit = Error.stackTraceLimit;
-    outer = Error.prepareStackTrace as PrepareStackTrace | undefined;
-    Error.stackTraceLimit = LOC_FRAMES;
-    Error.prepareStackTrace = userFrame as typeof Error.prepareStackTrace;
-    try {
-      const holder: { stack?: unknown } = {};
-      // The frames of here() and this constructor are left out.
-      Error.captureStackTrace(holder, here);
-      this.text = String(holder.stack);
-    } finally {
-      Error.prepareStackTrace = outer as typeof Error.prepareStackTrace;
-      Error.stackTraceLimit = limit;
-      outer = undefined;
-    }
-  }
+  constructor(private readonly text: string) {}
 
   toString(): string {
     return this.text;
   }
 }
 
-export function here(): SrcLoc {
-  return new SrcLoc();
+/**
+ * Where the user's code is now. `entry`: the HDL method the user called, when the caller knows it
+ * (the fast path above); without it, or when its caller is not the user's, the first frame outside
+ * the HDL core.
+ */
+export function here(entry?: Function): SrcLoc {
+  return new SrcLoc((entry && capture(entry, 1)) ?? capture(here, LOC_FRAMES) ?? "<unknown location>");
 }

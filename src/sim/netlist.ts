@@ -116,7 +116,7 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
   // Reset inputs, one per domain.
   const top = design.top;
   const resets = domains.map((d) => {
-    const sig = new Signal(resetName(d), u(1), 0n, "input");
+    const sig = new Signal(resetName(d), u(1), 0n, "input", top.loc);
     sig.owner = top;
     return addNode({
       name: `${top.name}.${resetName(d)}`, shape: sig.shape, kind: "input", reset: 0n, domain: -1,
@@ -132,7 +132,7 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
     const key = `${sig.id}:${domain}`;
     let part = selfRefs.get(key);
     if (!part) {
-      part = new Signal(`${sig.name}$${domain}`, sig.shape, sig.reset, "internal");
+      part = new Signal(`${sig.name}$${domain}`, sig.shape, sig.reset, "internal", sig.loc);
       part.owner = sig.owner;
       selfRefs.set(key, part);
     }

@@ -35,6 +35,34 @@ describe("elaboration errors", () => {
     expect(String(sig.loc)).toMatch(new RegExp(`^test/hdl/errors\\.test\\.ts:${line}:\\d+$`));
   });
 
+  it("every way of making a signal or driving bits records the user's line, also through HDL helpers", () => {
+    // Locations are captured several ways (srcloc.ts): the caller of the HDL method when it is
+    // known, one capture for a whole port declaration, the first frame outside the core when the
+    // method was called from inside it (an FSM's state register), and a driver's first assignment.
+    const lineHere = () => Number(/errors\.test\.ts:(\d+):/.exec(new Error().stack!.split("\n")[2])![1]);
+    const at = (line: number) => new RegExp(`^test/hdl/errors\\.test\\.ts:${line}:\\d+$`);
+    const m = new Module("where");
+    const l1 = lineHere(); const i = m.input("i", u(2));
+    const l2 = lineHere(); const o = m.output("o", u(2));
+    const l3 = lineHere(); const p = m.ports({ a: { dir: "input", shape: u(1) }, b: { dir: "output", shape: u(1) } });
+    const l4 = lineHere(); const f = m.fsm("f", { states: ["idle", "run"] });
+    expect(String(i.loc)).toMatch(at(l1));
+    expect(String(o.loc)).toMatch(at(l2));
+    expect(String(p.a.loc)).toMatch(at(l3));
+    expect(String(p.b.loc)).toMatch(at(l3));
+    expect(String(f.stateSignal.loc)).toMatch(at(l4));
+    const l5 = lineHere(); m.comb.set(o.slice(0, 0), i.bit(0));
+    let msg = "";
+    try {
+      m.sync.set(o, 0);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    const l6 = lineHere() - 4;
+    expect(msg).toContain(`driven from 'comb' at test/hdl/errors.test.ts:${l5}:`);
+    expect(msg).toContain(`and from 'sync' at test/hdl/errors.test.ts:${l6}:`);
+  });
+
   it("implicit truncation names both widths and the way out", () => {
     const m = new Module("t");
     const a = m.input("a", u(8));
