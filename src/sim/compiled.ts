@@ -117,7 +117,7 @@ export class CompiledEngine implements Engine {
     const tmode = templateMode(net, sharedCode);
     const units = tmode === "off" ? undefined : findUnits(net, this.lv, tmode);
     timer.lap("units");
-    this.plan = process.env.TESSERA_INPLACE === "0" ? { buffered: new Set(net.nodes.map((n) => n.id)), order: net.domains.map(() => []) } : planInPlace(net, units && inPlaceAllowed(units));
+    this.plan = process.env.TESSERA_INPLACE === "0" ? { buffered: new Set(net.nodes.map((n) => n.id)), order: net.domains.map(() => []) } : planInPlace(net, units && inPlaceAllowed(units), this.lv.deps);
     timer.lap("inplace");
     const tplan = units ? planTemplates(net, this.lv, units, this.plan) : undefined;
     timer.lap("shared-code classes");

@@ -22,7 +22,12 @@ export interface InPlacePlan {
  * (template.ts) a register is updated in place only where all its readers are in its own instance,
  * so each instance's registers can be updated by themselves.
  */
-export function planInPlace(net: Netlist, sameUnit: (reader: NetNode, reg: NetNode) => boolean = () => true): InPlacePlan {
+export function planInPlace(
+  net: Netlist,
+  sameUnit: (reader: NetNode, reg: NetNode) => boolean = () => true,
+  /** Each node's direct dependencies (levelize's), when already computed. */
+  deps?: readonly (readonly NetNode[])[],
+): InPlacePlan {
   const buffered = new Set<number>();
   const order: NetNode[][] = net.domains.map(() => []);
   for (let d = 0; d < net.domains.length; d++) {
@@ -44,7 +49,7 @@ export function planInPlace(net: Netlist, sameUnit: (reader: NetNode, reg: NetNo
     }
     // reads[S] = registers S's next value reads (other than itself).
     const reads = new Map<NetNode, NetNode[]>();
-    for (const s of regs) reads.set(s, directDeps(s.expr!, net.materialized, undefined).filter((r) => isReg.has(r) && r !== s));
+    for (const s of regs) reads.set(s, (deps?.[s.id] ?? directDeps(s.expr!, net.materialized, undefined)).filter((r) => isReg.has(r) && r !== s));
     for (const [s, rs] of reads) for (const r of rs) if (!sameUnit(s, r)) buffered.add(r.id);
     // Break every cycle of reads: every cycle contains a DFS back edge, and buffering the tree
     // path that edge closes removes at least one node of that cycle.

@@ -1,5 +1,6 @@
 /** Which computed nodes read each memory's contents (they must re-settle after its writes). */
-import { Expr, MemReadExpr, children } from "../hdl/expr.js";
+import { Expr, MemReadExpr, childAt, childCount } from "../hdl/expr.js";
+import { ExprInts } from "./exprtable.js";
 import type { Levelized } from "./levelize.js";
 import type { Netlist, NetNode } from "./netlist.js";
 
@@ -9,20 +10,24 @@ import type { Netlist, NetNode } from "./netlist.js";
  */
 export function walkOwn(net: Netlist, root: Expr, self: NetNode | undefined, visit: (e: Expr) => void, stored?: (n: NetNode) => void): void {
   const stack = [root];
-  const seen = new Set<unknown>();
+  // Seen marks are a stamp per walk in one table (no Set per call: this runs for every node of
+  // the design); `visit` and `stored` must not start a walk of their own.
+  const stamp = ++walkStamp;
   while (stack.length) {
     const e = stack.pop()!;
-    if (seen.has(e)) continue;
-    seen.add(e);
+    if (walkSeen.get(e.id) === stamp) continue;
+    walkSeen.set(e.id, stamp);
     const m = net.materialized.get(e);
     if (m && m !== self) {
       stored?.(m);
       continue;
     }
     visit(e);
-    for (const c of children(e)) stack.push(c);
+    for (let i = 0, n = childCount(e); i < n; i++) stack.push(childAt(e, i));
   }
 }
+const walkSeen = new ExprInts();
+let walkStamp = 0;
 
 /** Ids of the memories whose contents node n's own expression reads. */
 export function memoriesRead(net: Netlist, n: NetNode): number[] {

@@ -9,7 +9,7 @@
  * value (no latches).
  */
 import {
-  BinaryExpr, CatExpr, Const, Expr, MemReadExpr, MuxExpr, Signal, UnaryExpr, children,
+  BinaryExpr, CatExpr, Const, Expr, MemReadExpr, MuxExpr, Signal, UnaryExpr, childAt, childCount,
 } from "../hdl/expr.js";
 import { phaseTimer } from "./timing.js";
 import { ExprInts, ExprMap } from "./exprtable.js";
@@ -82,7 +82,8 @@ export interface Netlist {
   readonly inputs: NetNode[];
   readonly outputs: NetNode[];
   readonly byName: Map<string, NetNode>;
-  readonly bySignal: Map<Signal, NetNode>;
+  /** The node of each signal (before aliasing: an alias's own node). */
+  readonly bySignal: ExprMap<NetNode>;
 }
 
 /** Subtrees deeper than this are stored in temporaries, so no engine recurses deeply. */
@@ -95,16 +96,22 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
   const domains = design.domains;
   const domainIndex = new Map(domains.map((d, i) => [d, i]));
   const nodes: NetNode[] = [];
-  const bySignal = new Map<Signal, NetNode>();
+  const bySignal = new ExprMap<NetNode>();
   const byName = new Map<string, NetNode>();
   const materialized = new ExprMap<NetNode>();
 
   const addNode = (n: Omit<NetNode, "id">): NetNode => {
-    const node = { ...n, id: nodes.length } as NetNode;
+    // Every node has the same fields in the same order (one hidden class for 200k nodes), built
+    // without spreading: this runs once per signal of the design.
+    const node: NetNode = {
+      id: nodes.length, name: n.name, shape: n.shape, kind: n.kind, reset: n.reset, domain: n.domain, expr: n.expr,
+      signal: n.signal, scope: n.scope, localName: n.localName, decoder: n.decoder, hidden: n.hidden, aliasOf: undefined,
+    };
     nodes.push(node);
-    if (!node.name.startsWith("$")) {
-      if (byName.has(node.name)) throw new Error(`internal: duplicate node name ${node.name}`);
+    if (node.name.charCodeAt(0) !== 36 /* $ */) {
+      const size = byName.size;
       byName.set(node.name, node);
+      if (byName.size === size) throw new Error(`internal: duplicate node name ${node.name}`);
     }
     if (node.signal) {
       bySignal.set(node.signal, node);
@@ -144,9 +151,11 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
     const scope = new LowerScope(undefined);
     lowerBlock(m.statements, scope, (sig, dom) => (dom === "comb" ? new Const(sig.reset, sig.shape) : selfOf(sig, dom, multiDomain(sig))));
     for (const [sig, perDomain] of scope.own) {
-      let map = values.get(sig);
-      if (!map) values.set(sig, (map = new Map()));
-      for (const [d, e] of perDomain) map.set(d, e);
+      // The root scope's map is this module's alone: kept as it is unless another module (a
+      // parent driving its child's inputs) assigned the signal too.
+      const map = values.get(sig);
+      if (!map) values.set(sig, perDomain);
+      else for (const [d, e] of perDomain) map.set(d, e);
     }
   }
 
@@ -162,31 +171,33 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
     const scope = path.split(".");
     for (const sig of m.signals) {
       const name = `${path}.${sig.name}`;
-      const common = { name, shape: sig.shape, reset: sig.reset, signal: sig, scope, localName: sig.name, decoder: sig.decoder, hidden: sig.hidden };
+      const add = (kind: NodeKind, domain: number, expr: Expr | undefined) => addNode({
+        name, shape: sig.shape, reset: sig.reset, signal: sig, scope, localName: sig.name, decoder: sig.decoder, hidden: sig.hidden, kind, domain, expr,
+      });
       if (m === top && sig.dir === "input") {
-        addNode({ ...common, kind: "input", domain: -1, expr: undefined });
+        add("input", -1, undefined);
         continue;
       }
       if (behavOutputs.has(sig)) {
-        addNode({ ...common, kind: "behav", domain: domainIndex.get(m.behavioural!.domain ?? "sync")!, expr: undefined });
+        add("behav", domainIndex.get(m.behavioural!.domain ?? "sync")!, undefined);
         continue;
       }
       const rd = memReadData.get(sig);
       if (rd) {
         const p = rd.port;
-        if (p.domain === "comb") addNode({ ...common, kind: "comb", domain: -1, expr: new MemReadExpr(p.memory, p.addr) });
-        else addNode({ ...common, kind: "reg", domain: domainIndex.get(p.domain)!, expr: syncReadNext(p) });
+        if (p.domain === "comb") add("comb", -1, new MemReadExpr(p.memory, p.addr));
+        else add("reg", domainIndex.get(p.domain)!, syncReadNext(p));
         continue;
       }
       const perDomain = values.get(sig);
-      const doms = perDomain ? [...perDomain.keys()] : [];
-      if (doms.length === 0) {
-        addNode({ ...common, kind: "comb", domain: -1, expr: new Const(sig.reset, sig.shape) });
-      } else if (doms.length === 1) {
-        const d = doms[0];
-        if (d === "comb") addNode({ ...common, kind: "comb", domain: -1, expr: perDomain!.get(d) });
-        else addNode({ ...common, kind: "reg", domain: domainIndex.get(d)!, expr: perDomain!.get(d) });
+      if (perDomain === undefined || perDomain.size === 0) {
+        add("comb", -1, new Const(sig.reset, sig.shape));
+      } else if (perDomain.size === 1) {
+        const [[d, e]] = perDomain;
+        if (d === "comb") add("comb", -1, e);
+        else add("reg", domainIndex.get(d)!, e);
       } else {
+        const doms = [...perDomain.keys()];
         // Bits driven from several domains: one hidden part per domain, the signal combines them.
         const parts = new Map<string, Expr>();
         for (const d of doms) {
@@ -211,7 +222,7 @@ export function buildNetlist(topOrDesign: Module | Design): Netlist {
         if (hi >= 0) pieces.push(resetBits(hi, 0));
         let combined: Expr = new CatExpr(pieces);
         if (sig.signed) combined = new UnaryExpr("asSigned", combined);
-        addNode({ ...common, kind: "comb", domain: -1, expr: combined });
+        add("comb", -1, combined);
       }
     }
   }
@@ -416,24 +427,32 @@ function materialize(
   // Uses per expression (by id); an expression is seen once it has a count.
   const uses = new ExprInts();
   const order: Expr[] = []; // post-order
-  // Each frame keeps its children (children() allocates; a deep design has millions of steps).
-  const stack: { e: Expr; ch: readonly Expr[]; i: number }[] = [];
+  // Two parallel stacks, of expressions and of the next operand to visit: no object per step (a
+  // 32x32 mesh has millions).
+  const stack: Expr[] = [];
+  const next: number[] = [];
   for (const r of roots) {
     const ur = uses.get(r.id);
     uses.set(r.id, ur + 1);
     if (ur !== 0) continue;
-    stack.push({ e: r, ch: children(r), i: 0 });
+    stack.push(r);
+    next.push(0);
     while (stack.length) {
-      const top = stack[stack.length - 1];
-      const ch = top.ch;
-      if (top.i < ch.length) {
-        const c = ch[top.i++];
+      const top = stack.length - 1, e = stack[top];
+      const i = next[top];
+      if (i < childCount(e)) {
+        next[top] = i + 1;
+        const c = childAt(e, i);
         const uc = uses.get(c.id);
         uses.set(c.id, uc + 1);
-        if (uc === 0) stack.push({ e: c, ch: children(c), i: 0 });
+        if (uc === 0) {
+          stack.push(c);
+          next.push(0);
+        }
       } else {
         stack.pop();
-        order.push(top.e);
+        next.pop();
+        order.push(e);
       }
     }
   }
@@ -449,7 +468,7 @@ function materialize(
   for (const e of order) {
     if (e instanceof Signal || e instanceof Const) continue;
     let d = 0;
-    for (const c of children(e)) d = Math.max(d, depth.get(c.id));
+    for (let i = 0, n = childCount(e); i < n; i++) d = Math.max(d, depth.get(childAt(e, i).id));
     d += 1;
     if (materialized.has(e)) continue;
     if (uses.get(e.id) > 1 || d > MAX_INLINE_DEPTH) {
@@ -487,7 +506,7 @@ export function directDeps(root: Expr, materialized: ExprMap<NetNode>, self: Net
       }
       continue;
     }
-    for (const c of children(e)) stack.push(c);
+    for (let i = 0, n = childCount(e); i < n; i++) stack.push(childAt(e, i));
   }
   return out;
 }
