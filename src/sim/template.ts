@@ -20,7 +20,7 @@
  * (signature()): equal keys mean equal code, so sharing can never change what is computed.
  */
 import { Const, type Expr, type MemReadExpr } from "../hdl/expr.js";
-import { JsExprGen } from "./jsexpr.js";
+import { exprKey, type KeyContext } from "./template-key.js";
 import type { Levelized } from "./levelize.js";
 import { STORE_B, STORE_NAMES, storeOf } from "./layout.js";
 import type { InPlacePlan } from "./inplace.js";
@@ -295,9 +295,10 @@ export function areaOf(n: NetNode, inPlace: InPlacePlan): number {
 }
 
 /**
- * The instance's code with every position written relative to it: its own values as area, store
- * and ordinal, values from outside by their order of first use (recorded in `externals`), its
- * memories by ordinal. Two instances with the same signature compute the same thing.
+ * The instance's logic as a key (template-key.ts) with every position written relative to it: its
+ * own values as area, store and ordinal, values from outside by their order of first use (recorded
+ * in `externals`), its memories by ordinal. Two instances with the same signature compute the same
+ * thing and get the same code.
  */
 function signature(
   net: Netlist, u: number, unitOf: Int32Array, comb: NetNode[], buf: NetNode[], inpl: NetNode[], mems: NetMemory[], externals: NetNode[],
@@ -329,27 +330,28 @@ function signature(
     }
     return x;
   };
-  const gen = (self?: NetNode) =>
-    new JsExprGen({
-      ref: (e: Expr, isRoot?: boolean) => {
-        const n = net.materialized.get(e);
-        if (n === undefined || (isRoot && n === self)) return undefined;
-        return ref(n);
-      },
-      memory: (e: MemReadExpr) => memRel.get(net.memoryIndex.get(e.memory as never)!.id) ?? "?",
-    });
+  let self: NetNode | undefined;
+  const ctx: KeyContext = {
+    ref: (e: Expr, isRoot: boolean) => {
+      const n = net.materialized.get(e);
+      if (n === undefined || (isRoot && n === self)) return undefined;
+      return ref(n);
+    },
+    memory: (e: MemReadExpr) => memRel.get(net.memoryIndex.get(e.memory as never)!.id) ?? "?",
+  };
+  const key = (e: Expr, of?: NetNode) => {
+    self = of;
+    return exprKey(e, of !== undefined, ctx);
+  };
   const parts: string[] = [[...counts].join(",")];
   // A constant (an instance's coordinates, say) is a value like any other: it is stored in the
   // instance's slot once and the shared code reads it (template-gen.ts computes it on its own).
-  for (const n of comb) parts.push(`${rel.get(n.id)}=${isConstNode(n) ? "const" : gen(n).gen(n.expr!, true)}`);
-  for (const n of buf) parts.push(`${rel.get(n.id)}<=${gen().gen(n.expr!)}`);
-  for (const n of inpl) parts.push(`${rel.get(n.id)}<-${gen().gen(n.expr!)}`);
+  for (const n of comb) parts.push(`${rel.get(n.id)}=${isConstNode(n) ? "const" : key(n.expr!, n)}`);
+  for (const n of buf) parts.push(`${rel.get(n.id)}<=${key(n.expr!)}`);
+  for (const n of inpl) parts.push(`${rel.get(n.id)}<-${key(n.expr!)}`);
   for (const m of mems) {
     parts.push(`${memRel.get(m.id)}`);
-    for (const w of m.writes) {
-      const g = gen();
-      parts.push(`w${w.domain}:${g.gen(w.en)},${g.gen(w.addr)},${g.gen(w.data)}`);
-    }
+    for (const w of m.writes) parts.push(`w${w.domain}:${key(w.en)},${key(w.addr)},${key(w.data)}`);
   }
   return parts.join("\n");
 }
