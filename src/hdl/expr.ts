@@ -392,16 +392,10 @@ export function childAt(e: Expr, i: number): Expr {
   }
 }
 
+/** The operands of `e` as an array (childCount/childAt are the one table of operands). */
 export function children(e: Expr): readonly Expr[] {
-  switch (e.kind) {
-    case "unary": return [(e as UnaryExpr).arg];
-    case "binary": return [(e as BinaryExpr).a, (e as BinaryExpr).b];
-    case "shift": return [(e as ShiftConstExpr).arg];
-    case "slice": return [(e as SliceExpr).arg];
-    case "resize": return [(e as ResizeExpr).arg];
-    case "cat": return (e as CatExpr).parts;
-    case "mux": return [(e as MuxExpr).sel, (e as MuxExpr).t, (e as MuxExpr).f];
-    case "memread": return [(e as MemReadExpr).addr];
-    default: return [];
-  }
+  if (e.kind === "cat") return (e as CatExpr).parts;
+  const out: Expr[] = [];
+  for (let i = 0, n = childCount(e); i < n; i++) out.push(childAt(e, i));
+  return out;
 }
