@@ -18,4 +18,4 @@ export class LiteralRangeError extends HdlError {}
 export class CombinationalLoopError extends HdlError {}
 export class ControlFlowError extends HdlError {}
 
-export { SrcLoc, here } from "./srcloc.js";
+export { SrcLoc, here, record, withoutSourceLocations } from "./srcloc.js";

@@ -6,7 +6,7 @@
  *
  * Bit order: `cat(a, b)` puts `a` in the high bits, as Verilog's `{a, b}` does.
  */
-import { HdlError, LiteralRangeError, SrcLoc, here } from "./errors.js";
+import { HdlError, LiteralRangeError, SrcLoc, record } from "./errors.js";
 import { Shape, fits, shapeOfLiteral, shapeToString, unify, wrapTo } from "./shape.js";
 
 export type Operand = Expr | number | bigint | boolean;
@@ -142,7 +142,7 @@ export class Signal extends Expr {
     loc?: SrcLoc,
   ) {
     super();
-    this.loc = loc ?? here();
+    this.loc = loc ?? record();
   }
   override toString(): string {
     return this.name;

@@ -12,7 +12,7 @@
  *    out-of-range address that a write port targets at the same edge returns the write data; the
  *    emitted Verilog does the same.)
  */
-import { HdlError } from "./errors.js";
+import { HdlError, record } from "./errors.js";
 import type { Signal } from "./expr.js";
 import type { Module } from "./module.js";
 import { addDriver } from "./module.js";
@@ -80,9 +80,11 @@ export class Memory {
     const i = this.readPorts.length;
     const m = this.owner;
     const base = `${this.name}_r${i}`;
-    const addr = m.signal(m.freshName(base + "_addr"), u(this.addrWidth));
-    const data = m.signal(m.freshName(base + "_data"), this.shape);
-    const en = m.signal(m.freshName(base + "_en"), u(1), { reset: 1 });
+    // One location for the port's three signals: the user's readPort() call.
+    const loc = record(Memory.prototype.readPort);
+    const addr = m.makeSignal(m.freshName(base + "_addr"), u(this.addrWidth), 0n, "internal", loc);
+    const data = m.makeSignal(m.freshName(base + "_data"), this.shape, 0n, "internal", loc);
+    const en = m.makeSignal(m.freshName(base + "_en"), u(1), 1n, "internal", loc);
     // The memory drives the data signal; nobody else may.
     addDriver(data, 0, data.width - 1, domain, m, m.loc);
     if (domain === "comb" && opts.transparent) throw new HdlError(`memory '${this.name}': transparency applies to sync read ports only`);
@@ -97,9 +99,10 @@ export class Memory {
     const i = this.writePorts.length;
     const m = this.owner;
     const base = `${this.name}_w${i}`;
-    const addr = m.signal(m.freshName(base + "_addr"), u(this.addrWidth));
-    const data = m.signal(m.freshName(base + "_data"), this.shape);
-    const en = m.signal(m.freshName(base + "_en"), u(1));
+    const loc = record(Memory.prototype.writePort);
+    const addr = m.makeSignal(m.freshName(base + "_addr"), u(this.addrWidth), 0n, "internal", loc);
+    const data = m.makeSignal(m.freshName(base + "_data"), this.shape, 0n, "internal", loc);
+    const en = m.makeSignal(m.freshName(base + "_en"), u(1), 0n, "internal", loc);
     const port: WritePort = { kind: "write", memory: this, index: i, domain, addr, data, en };
     this.writePorts.push(port);
     return port;

@@ -9,7 +9,7 @@
  */
 import {
   ControlFlowError, DriveInputError, DriverConflictError, ForeignSignalError, HdlError,
-  SrcLoc, WidthTruncationError, here,
+  SrcLoc, WidthTruncationError, here, record,
 } from "./errors.js";
 import {
   Expr, Operand, Signal, SignalKind, SliceExpr, castTo, describe, forEachNode, literalFor,
@@ -55,7 +55,7 @@ export class Module {
   instanceName: string | undefined;
   /** Present when this module stands for a behavioural (TypeScript) block. */
   behavioural: BehaviouralBlock | undefined;
-  readonly loc: SrcLoc = here();
+  readonly loc: SrcLoc = record();
 
   private current: Stmt[] = this.statements;
   private readonly names = new Map<string, Signal | Memory | Module>();
@@ -78,11 +78,11 @@ export class Module {
   // --- signals ---------------------------------------------------------------------------------
 
   input(name: string, shape: Shape): Signal {
-    return this.makeInput(name, shape, here(Module.prototype.input));
+    return this.makeInput(name, shape, record(Module.prototype.input));
   }
 
   output(name: string, shape: Shape, opts: SignalOptions = {}): Signal {
-    return this.makeOutput(name, shape, opts, here(Module.prototype.output));
+    return this.makeOutput(name, shape, opts, record(Module.prototype.output));
   }
 
   private makeInput(name: string, shape: Shape, loc?: SrcLoc): Signal {
@@ -98,7 +98,7 @@ export class Module {
   }
 
   signal(name: string, shape: Shape, opts: SignalOptions = {}): Signal {
-    return this.makeSignal(name, shape, this.resetOf(name, shape, opts), "internal", here(Module.prototype.signal));
+    return this.makeSignal(name, shape, this.resetOf(name, shape, opts), "internal", record(Module.prototype.signal));
   }
 
   /** A port of this module by name (for wiring a submodule without relying on port order). */
@@ -112,7 +112,7 @@ export class Module {
   /** Create the signals of an interface declaration, named `prefix + field`. */
   ports<D extends PortsDecl>(decl: D, prefix = ""): SignalsOf<D> {
     // One location for the whole declaration: every port was made by this one call.
-    const loc = here(Module.prototype.ports);
+    const loc = record(Module.prototype.ports);
     const out: Record<string, Signal> = {};
     for (const [k, p] of Object.entries(decl)) {
       const nm = prefix + k;
@@ -323,7 +323,7 @@ export function addDriver(sig: Signal, lo: number, hi: number, domain: string, m
       return;
     }
   }
-  list.push({ lo, hi, domain, module, loc: loc ?? here(DomainHandle.prototype.set) });
+  list.push({ lo, hi, domain, module, loc: loc ?? record(DomainHandle.prototype.set) });
 }
 
 export class DomainHandle {

@@ -51,6 +51,11 @@ describe("elaboration errors", () => {
     expect(String(p.a.loc)).toMatch(at(l3));
     expect(String(p.b.loc)).toMatch(at(l3));
     expect(String(f.stateSignal.loc)).toMatch(at(l4));
+    const mem = m.memory({ name: "mem", shape: u(4), depth: 4 });
+    const l7 = lineHere(); const rp = mem.readPort({ domain: "sync" });
+    const l8 = lineHere(); const wp = mem.writePort();
+    for (const s of [rp.addr, rp.data, rp.en]) expect(String(s.loc)).toMatch(at(l7));
+    for (const s of [wp.addr, wp.data, wp.en]) expect(String(s.loc)).toMatch(at(l8));
     const l5 = lineHere(); m.comb.set(o.slice(0, 0), i.bit(0));
     let msg = "";
     try {
