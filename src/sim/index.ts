@@ -1,5 +1,6 @@
 /** Tessera's simulator: the public surface. */
 export { Simulator, simulate, ExpectationError } from "./simulator.js";
+export { buildAndSimulate } from "./build.js";
 export type { SimOptions, ClockSpec, Tracer } from "./simulator.js";
 export type { VcdTraceOptions } from "./vcdtrace.js";
 export type { FstTraceOptions } from "./fst/tracer.js";

@@ -2,14 +2,14 @@
 import { makeMesh } from "../hw/noc/mesh.js";
 import { nocParamsOf, runOptionsOf } from "../tb/noc/noc.js";
 import { runNoc } from "../tb/noc/driver.js";
-import { simulate } from "../sim/index.js";
+import { buildAndSimulate } from "../sim/index.js";
 import type { SweepPoint, SweepTask } from "./types.js";
 
 export function runPoint(task: SweepTask): SweepPoint {
   const t0 = performance.now();
   const { params, seed } = task;
   const p = nocParamsOf(params);
-  const sim = simulate(makeMesh(p));
+  const sim = buildAndSimulate(() => makeMesh(p));
   try {
     const res = runNoc(sim, p, { ...runOptionsOf(params, p, seed), drainLimit: task.drainLimit, keepFailures: 3 });
     return {

@@ -4,6 +4,7 @@
  */
 import type { Module } from "../hdl/module.js";
 import { Simulator, SimOptions, simulate } from "../sim/simulator.js";
+import { buildAndSimulate } from "../sim/build.js";
 import { formatValue } from "../sim/format.js";
 import type { Shape } from "../hdl/shape.js";
 import type { Params, TbResult, TbRunOptions } from "./types.js";
@@ -11,9 +12,14 @@ import { mulberry32 } from "../golden/prng.js";
 import { savePathFor } from "../sim/waves/gtkw.js";
 import { writeSimGtkw } from "../sim/waves/sim-view.js";
 
-/** Make the simulator for a testbench run; the caller must `sim.close()` (use try/finally). */
-export function openSim(top: Module, opts: TbRunOptions, simOpts: SimOptions = {}): Simulator {
-  const sim = simulate(top, { ...simOpts, engine: opts.engine ?? simOpts.engine });
+/**
+ * Make the simulator for a testbench run; the caller must `sim.close()` (use try/finally). Given
+ * the design's build function rather than the module, it builds without recording source
+ * locations, and again with them only to report an elaboration error (buildAndSimulate).
+ */
+export function openSim(top: Module | (() => Module), opts: TbRunOptions, simOpts: SimOptions = {}): Simulator {
+  const o = { ...simOpts, engine: opts.engine ?? simOpts.engine };
+  const sim = typeof top === "function" ? buildAndSimulate(top, o) : simulate(top, o);
   if (opts.vcd) sim.traceVcd(opts.vcd);
   if (opts.fst) sim.traceFst(opts.fst);
   // One save file per dump name: run.vcd and run.fst share run.gtkw (it names the same signals).

@@ -93,7 +93,7 @@ export const macTb: Testbench = {
     const cycles = opts.cycles ?? 2000;
     const r = rng(seed);
     const check = new Checker();
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     let acc = 0, clears = 0, wraps = 0;
     try {
       sim.reset();

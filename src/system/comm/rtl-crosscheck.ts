@@ -10,7 +10,7 @@
  */
 import { makeMesh } from "../../hw/noc/mesh.js";
 import { nocParams, routerDelay, type NocParams } from "../../hw/noc/params.js";
-import { simulate } from "../../sim/index.js";
+import { buildAndSimulate } from "../../sim/index.js";
 import { runNoc } from "../../tb/noc/driver.js";
 import { EventSim } from "../des/index.js";
 import type { Platform } from "../platform/types.js";
@@ -45,7 +45,7 @@ export function platformOfMesh(p: NocParams): Platform {
 
 export function crossCheck(transfers: readonly CrossTransfer[], mesh: Partial<NocParams> = {}): CrossResult[] {
   const p = nocParams({ w: 4, h: 4, ...mesh });
-  const sim = simulate(makeMesh(p));
+  const sim = buildAndSimulate(() => makeMesh(p));
   const last = Math.max(...transfers.map((t) => t.cycle));
   const r = runNoc(sim, p, {
     traffic: { kind: "trace", trace: transfers.map((t) => ({ cycle: t.cycle, src: t.src, dst: t.dst, size: t.flits })) },

@@ -113,7 +113,7 @@ export const mcbpBgppTb: Testbench = {
     const K = randomKeys(r, N, D);
     const Q = Array.from({ length: Number(params.queries) }, () => randomQuery(r, K, Number(params.hot)));
     const check = new Checker();
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     let unitCycles = 0, kBits = 0, survivors = 0, recall = 0;
     const perRound = new Array<number>(R).fill(0);
     try {

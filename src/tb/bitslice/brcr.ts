@@ -121,7 +121,7 @@ export const mcbpBrcrTb: Testbench = {
       const want = gemvInt(W, X[b]);
       check.ok(`golden brcrGemm == gemvInt for vector ${b}`, y.every((v, i) => v === want[i]));
     });
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     let o: BrcrJobOutcome;
     try {
       loadActivations(sim, p, X, r);

@@ -106,7 +106,7 @@ export const mcbpBstcTb: Testbench = {
     const W = randomWeights(r, p.rows, p.maxCols, String(params.dist), Number(params.sparsity));
     const bp = bitPlanes(W);
     const check = new Checker();
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     let encodeCycles = 0, decodeCycles = 0, bits = 0, zeroCols = 0, columns = 0, segments = 0;
     try {
       sim.reset();

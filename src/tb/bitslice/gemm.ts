@@ -93,7 +93,7 @@ export const mcbpGemmTb: Testbench = {
     const groups = groupCount(p.rows, p.m), n = groups * p.cols;
     const raws = rawPlanes(p);
     const check = new Checker();
-    const sim = openSim(makeMcbpGemm(p), opts);
+    const sim = openSim(() => makeMcbpGemm(p), opts);
     const plans = new Map<number, BstcPlan>();
     let encodeCycles = 0, computeCycles = 0, codedBits = 0, mergeAdds = 0, reconAdds = 0;
     try {

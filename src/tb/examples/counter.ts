@@ -57,7 +57,7 @@ export const counterTb: Testbench = {
     const shape = u(width);
     const r = rng(seed);
     const check = new Checker();
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     let wraps = 0, loads = 0, enabled = 0;
     try {
       sim.reset();

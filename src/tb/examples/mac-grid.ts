@@ -86,7 +86,7 @@ export const macGridTb: Testbench = {
     const table = operandTable(String(params.data));
     const check = new Checker();
     const i32 = s(32), i8 = s(8);
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
 
     // Banks: every edge's inputs go in with one call, the operands leaving the edges come out
     // with one (sim.inputBank / sim.outputBank); the accumulators are read once per tile.

@@ -189,7 +189,7 @@ export const nocTb: Testbench = {
     }
     const params: Params = { ...opts.params, ...(opts.cycles !== undefined ? { measure: opts.cycles } : {}) };
     const p = nocParamsOf(params);
-    const sim = openSim(makeMesh(p), opts);
+    const sim = openSim(() => makeMesh(p), opts);
     try {
       const res = runNoc(sim, p, { ...runOptionsOf(params, p, opts.seed), onProgress: opts.onProgress });
       return res.checker.result(this.name, res.cycles, opts.seed, params, res.metrics);

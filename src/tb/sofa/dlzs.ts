@@ -124,7 +124,7 @@ export const sofaDlzsTb: Testbench = {
     const r = rng(seed);
     const data = randomOperands(r, p, Number(params.sparsity));
     const check = new Checker();
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     let o: DlzsPhasesOutcome;
     try {
       o = runPhases(sim, p, data, check, r);

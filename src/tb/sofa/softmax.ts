@@ -77,7 +77,7 @@ export const sofaSoftmaxTb: Testbench = {
     const model = softmaxUnitCycles(N, lanes, c.recipBits, c.probBits);
     const bound = softmaxErrorBound(N, c);
     let maxError = 0, errSum = 0, errN = 0, exps = 0, lastCycles = 0, total = 0;
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     try {
       const vectors = Array.from({ length: Number(params.vectors) }, () => Array.from({ length: N }, () => score(r, spread, c.fracBits)));
       vectors[0].forEach((x, i) => sim.writeMemory(`x_l${i % lanes}`, Math.floor(i / lanes), x));

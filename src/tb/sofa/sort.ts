@@ -113,7 +113,7 @@ export const sofaSortTb: Testbench = {
     let cycles = 0, runCycles = 0;
     let sorted = 0, clipped = 0, scans = 0;
 
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     try {
       const A = (name: string) => sim.accessor(name);
       const inWe = A("in_we"), inBank = A("in_bank"), inRow = A("in_row"), inCol = A("in_col");

@@ -63,7 +63,7 @@ export const speqArrayTb: Testbench = {
     const r = rng(seed);
     const t = randomSpeqTensor(r, p.rows, p.cols, p.top, p.config);
     const check = new Checker();
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     let vc = 0, dc = 0, vb = 0, db = 0, errSum = 0, errN = 0;
     try {
       loadWeights(sim, t, p); // backdoor before reset: co-simulation starts the Verilog from it

@@ -116,7 +116,7 @@ export const speqDecodeTb: Testbench = {
     const base = { gamma: 0, tokens: T, passes: 0, rolledBack: 0 };
     const specCounts = { gamma, tokens: T, passes: spec.passes, rolledBack: spec.rolledBack };
     const baseCycles = speqDecodeCycles(p, prompt.length, base), specCycles = speqDecodeCycles(p, prompt.length, specCounts);
-    const sim = openSim(makeSpeqDecoder(p), opts); // the model is built once per run, not again by design()
+    const sim = openSim(() => makeSpeqDecoder(p), opts); // the model is built once per run, not again by design()
     let b, s;
     try {
       loadSpeqModel(sim, model, p); // backdoor before reset: co-simulation starts the Verilog from it

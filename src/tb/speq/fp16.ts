@@ -131,7 +131,7 @@ export const speqFp16Tb: Testbench = {
     const check = new Checker();
     const cases = new Cases();
     let dots = 0, ops = 0;
-    const sim = openSim(this.design(params), opts);
+    const sim = openSim(() => this.design(params), opts);
     try {
       const acc = Object.fromEntries(
         ["a", "b", "c", "d", "x", "y", "w", "in_valid", "in_first", "in_last", "mul_y", "xmul_y", "add16_y", "add32_y", "out_valid", "out_sum", "gt_y", "h2f_y", "f2h_y"]

@@ -152,7 +152,7 @@ export async function runWscMoe(params: Params, seed: number, o: WscMoeRunOption
 
   // The RTL runs, one simulator for all (co-simulation records them as one run).
   const p = wscMeshParams(c);
-  const sim = openSim(makeMesh(p), { params: full, seed, ...o });
+  const sim = openSim(() => makeMesh(p), { params: full, seed, ...o });
   const phases: WscMoePhase[] = [];
   const base: Record<string, PhaseOutcome> = {};
   try {
