@@ -13,6 +13,10 @@
  *                              seeds or a test file do): steady cycles/s of each build
  *   start-mesh <n>             elaboration, netlist+compile, first cycle of an n x n mesh
  *   start-grid <n>             the same for an n x n mac-grid
+ *   cli-start-mesh <n>         the installed command (bin/tessera.js on dist/, as users run it):
+ *                              `tessera run noc` on an n x n mesh, seconds from the process start
+ *                              to its first cycle (the build's last phase, from TESSERA_TIMING),
+ *                              and the whole process (its ~1,500 cycles of draining included)
  */
 import { NOC_PARAMS, nocParamsOf, runOptionsOf } from "../../src/tb/noc/noc.js";
 import { makeMesh, meshNames } from "../../src/hw/noc/mesh.js";
@@ -21,6 +25,9 @@ import { runNoc } from "../../src/tb/noc/driver.js";
 import { macGrid, macGridNames as N } from "../../src/hw/examples/mac-grid.js";
 import { macGridTb } from "../../src/tb/examples/mac-grid.js";
 import { simulate, type ActivityMode } from "../../src/sim/index.js";
+import { withoutSourceLocations } from "../../src/hdl/errors.js";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 
 const [kind, a1, a2] = process.argv.slice(2);
 const now = () => performance.now() / 1000;
@@ -93,7 +100,8 @@ if (kind === "mesh-tb") {
 } else if (kind === "start-mesh" || kind === "start-grid") {
   const n = Number(a1);
   const t0 = now();
-  const m = kind === "start-mesh" ? makeMesh(nocParamsOf(meshParams({ w: n, h: n }))) : macGrid({ rows: n, cols: n });
+  // Built as the testbenches build (buildAndSimulate): without recording source locations.
+  const m = withoutSourceLocations(() => (kind === "start-mesh" ? makeMesh(nocParamsOf(meshParams({ w: n, h: n }))) : macGrid({ rows: n, cols: n })));
   const t1 = now();
   const sim = simulate(m);
   const t2 = now();
@@ -101,6 +109,18 @@ if (kind === "mesh-tb") {
   sim.step();
   const t3 = now();
   out({ n, nodes: sim.net.nodes.length, elaborateSeconds: t1 - t0, compileSeconds: t2 - t1, firstCycleSeconds: t3 - t2, totalSeconds: t3 - t0 });
+} else if (kind === "cli-start-mesh") {
+  const n = Number(a1);
+  const bin = fileURLToPath(new URL("../../bin/tessera.js", import.meta.url));
+  const args = ["run", "noc", ...["w", "h"].map((k) => `--param=${k}=${n}`), "--param=vcs=4", "--param=bufDepth=4", "--param=packetSize=1", "--param=warmup=0", "--cycles=1", "--no-vcd", "--json"];
+  const t0 = now();
+  // Run as a user does: the file itself, so its #! line's V8 flags apply.
+  const r = spawnSync(bin, args, { encoding: "utf8", env: { ...process.env, TESSERA_TIMING: "1" } });
+  const processSeconds = now() - t0;
+  const at = (phase: string) => Number(new RegExp(`\\[timing\\] ${phase}: \\d+ ms \\(([\\d.]+) s since the process started\\)`).exec(r.stderr)?.[1]);
+  const firstCycle = at("compiled\\.settleAll"), elaborated = at("netlist\\.elaborate");
+  if (r.status !== 0 || Number.isNaN(firstCycle)) throw new Error(`bench/speed/case.ts cli-start-mesh: ${bin} ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
+  out({ n, passed: JSON.parse(r.stdout).passed, elaboratedAt: elaborated, totalSeconds: firstCycle, processSeconds });
 } else throw new Error(`bench/speed/case.ts: unknown case '${kind}'`);
 
 /** The bare n x n grid fed random operands through an input bank: steady cycles/s after a warm-up. */

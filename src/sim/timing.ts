@@ -18,7 +18,7 @@ export function phaseTimer(scope: string): PhaseTimer {
   return {
     lap(phase) {
       const now = performance.now();
-      process.stderr.write(`[timing] ${scope}.${phase}: ${(now - last).toFixed(0)} ms\n`);
+      process.stderr.write(`[timing] ${scope}.${phase}: ${(now - last).toFixed(0)} ms (${(now / 1000).toFixed(2)} s since the process started)\n`);
       last = now;
     },
   };
