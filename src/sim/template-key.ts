@@ -22,62 +22,43 @@ export interface KeyContext {
 
 /** The key of `e`; `root`: `e` defines a stored node and is computed rather than read back. */
 export function exprKey(e: Expr, root: boolean, ctx: KeyContext): string {
-  const out: string[] = [];
-  write(e, root, ctx, out);
-  return out.join("");
+  return write(e, root, ctx);
 }
 
-function write(e: Expr, root: boolean, ctx: KeyContext, out: string[]): void {
+/**
+ * Built by concatenation, not pushed to an array and joined: V8 keeps the pieces as a rope and
+ * flattens it once, when the key is hashed, with no array per key (a 32x32 mesh writes ~1M nodes).
+ * Width and signedness are one number (negative = signed).
+ */
+function write(e: Expr, root: boolean, ctx: KeyContext): string {
   const r = ctx.ref(e, root);
-  if (r !== undefined) {
-    out.push("@", r, ";");
-    return;
-  }
-  const shape = `${e.signed ? "s" : "u"}${e.width}`;
+  if (r !== undefined) return "@" + r + ";";
+  const shape = e.signed ? -e.width : e.width;
   switch (e.kind) {
     case "const":
-      out.push("#", shape, ":", (e as Const).value.toString(), ";");
-      return;
+      return "#" + shape + ":" + (e as Const).value.toString() + ";";
     case "unary":
-      out.push("U", (e as UnaryExpr).op, shape, "(");
-      write((e as UnaryExpr).arg, false, ctx, out);
-      break;
+      return "U" + (e as UnaryExpr).op + shape + "(" + write((e as UnaryExpr).arg, false, ctx) + ")";
     case "binary":
-      out.push("B", (e as BinaryExpr).op, shape, "(");
-      write((e as BinaryExpr).a, false, ctx, out);
-      write((e as BinaryExpr).b, false, ctx, out);
-      break;
+      return "B" + (e as BinaryExpr).op + shape + "(" + write((e as BinaryExpr).a, false, ctx) + write((e as BinaryExpr).b, false, ctx) + ")";
     case "shift":
-      out.push("S", (e as ShiftConstExpr).op, String((e as ShiftConstExpr).amount), shape, "(");
-      write((e as ShiftConstExpr).arg, false, ctx, out);
-      break;
+      return "S" + (e as ShiftConstExpr).op + (e as ShiftConstExpr).amount + ":" + shape + "(" + write((e as ShiftConstExpr).arg, false, ctx) + ")";
     case "slice":
-      out.push("L", String((e as SliceExpr).lo), shape, "(");
-      write((e as SliceExpr).arg, false, ctx, out);
-      break;
+      return "L" + (e as SliceExpr).lo + ":" + shape + "(" + write((e as SliceExpr).arg, false, ctx) + ")";
     case "resize":
-      out.push("R", shape, "(");
-      write((e as ResizeExpr).arg, false, ctx, out);
-      break;
-    case "cat":
-      out.push("C", shape, "(");
-      for (const p of (e as CatExpr).parts) write(p, false, ctx, out);
-      break;
+      return "R" + shape + "(" + write((e as ResizeExpr).arg, false, ctx) + ")";
+    case "cat": {
+      let out = "C" + shape + "(";
+      for (const p of (e as CatExpr).parts) out += write(p, false, ctx);
+      return out + ")";
+    }
     case "mux":
-      out.push("M", shape, "(");
-      write((e as MuxExpr).sel, false, ctx, out);
-      write((e as MuxExpr).t, false, ctx, out);
-      write((e as MuxExpr).f, false, ctx, out);
-      break;
+      return "M" + shape + "(" + write((e as MuxExpr).sel, false, ctx) + write((e as MuxExpr).t, false, ctx) + write((e as MuxExpr).f, false, ctx) + ")";
     case "memread":
-      out.push("Q", ctx.memory(e as MemReadExpr), ":", String((e as MemReadExpr).memory.depth), shape, "(");
-      write((e as MemReadExpr).addr, false, ctx, out);
-      break;
+      return "Q" + ctx.memory(e as MemReadExpr) + ":" + (e as MemReadExpr).memory.depth + ":" + shape + "(" + write((e as MemReadExpr).addr, false, ctx) + ")";
     default:
       // Nothing else reaches code generation unstored (a signal is always stored); a key no
       // other expression has keeps its instance out of every class.
-      out.push("?", String(e.id), ";");
-      return;
+      return "?" + e.id + ";";
   }
-  out.push(")");
 }
