@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
  * command uses (generated simulation code reaches optimized code within a few thousand cycles),
  * and tsx to run the TypeScript.
  */
-export const BENCH_NODE_ARGS = ["--no-concurrent-recompilation", "--interrupt-budget=16000", "--import", "tsx"];
+export const BENCH_NODE_ARGS = ["--interrupt-budget=16000", "--import", "tsx"];
 
 export const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "results");
 

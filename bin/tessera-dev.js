@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --no-concurrent-recompilation --interrupt-budget=16000
+#!/usr/bin/env -S node --interrupt-budget=16000
 // The `tessera` command for work on Tessera itself: registers tsx so Node runs the TypeScript
 // sources in src/ directly (no build step, never stale), then hands the arguments to
 // src/cli/main.ts. Users run bin/tessera.js, the compiled CLI in dist/.

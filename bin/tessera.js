@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --no-concurrent-recompilation --interrupt-budget=16000
+#!/usr/bin/env -S node --interrupt-budget=16000
 // The `tessera` command as users install it: the compiled CLI in dist/ (built by `npm run build`,
 // which `npm pack`, `npm publish` and installs from git run through prepack/prepare), so no
 // TypeScript loader runs at start-up. Work on Tessera itself uses bin/tessera-dev.js (tsx on src/).

@@ -8,7 +8,7 @@
  *     256 x 256 tile of it: cycles and cycles/s.
  * Writes bench/results/bitslice.json and prints markdown tables on stdout.
  *
- *   node --no-concurrent-recompilation --interrupt-budget=16000 --import tsx bench/bitslice/run.ts
+ *   node --interrupt-budget=16000 --import tsx bench/bitslice/run.ts
  *   BENCH_MCBP_SIZE=1024 (layer size for a quick run)   BENCH_MCBP_SPARSITIES=0.6,0.7,0.8
  */
 const { machine, printTable, writeResults } = await import("../report.js");

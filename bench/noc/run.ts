@@ -6,7 +6,7 @@
  * per wall-clock second and per CPU second of this process (the machine may be shared). Writes
  * bench/results/noc.json.
  *
- *   node --no-concurrent-recompilation --interrupt-budget=16000 --import tsx bench/noc/run.ts
+ *   node --interrupt-budget=16000 --import tsx bench/noc/run.ts
  *   BENCH_NOC_CONFIGS=all ...      # also the "any" VC policy, 0.3 load, and a 16x16 mesh
  *
  * The issue's reference point: a C++ cycle-level NoC simulator manages about 16,000 cycles/s for

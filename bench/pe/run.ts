@@ -7,7 +7,7 @@
  *   npx tsx bench/pe/run.ts                     # all three dataflows
  *   BENCH_PE_DATAFLOWS=os npx tsx bench/pe/run.ts
  * Best run with the V8 flags bin/tessera uses:
- *   node --no-concurrent-recompilation --interrupt-budget=16000 --import tsx bench/pe/run.ts
+ *   node --interrupt-budget=16000 --import tsx bench/pe/run.ts
  */
 
 const { machine, printTable, writeResults } = await import("../report.js");

@@ -8,7 +8,7 @@
  *     recall and the output error against float64 dense attention.
  * Writes bench/results/sofa.json and prints the tables (markdown) on stdout.
  *
- *   node --no-concurrent-recompilation --interrupt-budget=16000 --import tsx bench/sofa/run.ts
+ *   node --interrupt-budget=16000 --import tsx bench/sofa/run.ts
  *   BENCH_SOFA_KS=64,128 ... (the k values of the table)
  */
 const { machine, printTable, writeResults } = await import("../report.js");

@@ -5,7 +5,7 @@
  * runs in its own process (bench/speed/case.ts). Prints a markdown table; writes
  * bench/results/speed.json.
  *
- *   node --no-concurrent-recompilation --interrupt-budget=16000 --import tsx bench/speed/run.ts
+ *   node --interrupt-budget=16000 --import tsx bench/speed/run.ts
  *   (or BENCH_ONLY=speed npm run bench)
  */
 import { spawnSync } from "node:child_process";

@@ -10,7 +10,7 @@
  *  3. simulator speed: cycles/s of the decoder and of the GEMV array.
  * Writes bench/results/speq.json and prints markdown tables on stdout.
  *
- *   node --no-concurrent-recompilation --interrupt-budget=16000 --import tsx bench/speq/run.ts
+ *   node --interrupt-budget=16000 --import tsx bench/speq/run.ts
  *   BENCH_SPEQ_SEEDS=1,2,3   BENCH_SPEQ_GAMMAS=1,2,3,5,7   BENCH_SPEQ_TOKENS=24
  */
 const { machine, printTable, writeResults } = await import("../report.js");
