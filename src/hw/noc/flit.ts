@@ -73,13 +73,44 @@ export function flitData(head: number, k: number): number {
   return k === 0 ? head : (head ^ bodyMix(k)) >>> 0;
 }
 
-export function decodeHead(L: FlitLayout, data: number): { src: number; dst: number; seq: number } {
+export interface HeadFields {
+  src: number;
+  dst: number;
+  seq: number;
+}
+
+export function decodeHead(L: FlitLayout, data: number): HeadFields {
   const dx = data & (2 ** L.xb - 1);
   const dy = Math.floor(data / 2 ** L.xb) & (2 ** L.yb - 1);
   const sx = Math.floor(data / 2 ** (L.xb + L.yb)) & (2 ** L.xb - 1);
   const sy = Math.floor(data / 2 ** (2 * L.xb + L.yb)) & (2 ** L.yb - 1);
   const seq = Math.floor(data / 2 ** (2 * (L.xb + L.yb)));
   return { src: sy * L.w + sx, dst: dy * L.w + dx, seq };
+}
+
+/**
+ * decodeHead for one layout, its masks and scales computed once, filling one object it returns
+ * each time (a testbench decodes a head per packet: 640k per 100k cycles of an 8x8 mesh).
+ */
+export function headDecoder(L: FlitLayout): (data: number) => HeadFields {
+  const w = L.w, xMask = 2 ** L.xb - 1, yMask = 2 ** L.yb - 1;
+  const yScale = 2 ** L.xb, sxScale = 2 ** (L.xb + L.yb), syScale = 2 ** (2 * L.xb + L.yb), seqScale = 2 ** (2 * (L.xb + L.yb));
+  const out: HeadFields = { src: 0, dst: 0, seq: 0 };
+  return (data) => {
+    out.dst = (Math.floor(data / yScale) & yMask) * w + (data & xMask);
+    out.src = (Math.floor(data / syScale) & yMask) * w + (Math.floor(data / sxScale) & xMask);
+    out.seq = Math.floor(data / seqScale);
+    return out;
+  };
+}
+
+/** descriptor() for one layout, its scales computed once (a testbench encodes one per packet). */
+export function descriptorEncoder(L: FlitLayout): (dst: number, seq: number, size: number) => number {
+  const w = L.w, yScale = 2 ** L.xb, seqMod = 2 ** L.seqBits, seqScale = 2 ** (L.xb + L.yb), sizeScale = 2 ** (L.xb + L.yb + L.seqBits);
+  return (dst, seq, size) => {
+    const dy = Math.floor(dst / w);
+    return dst - dy * w + dy * yScale + (seq % seqMod) * seqScale + size * sizeScale;
+  };
 }
 
 /** A packet descriptor for a network interface's inj_pkt input. */

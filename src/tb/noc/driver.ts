@@ -34,13 +34,13 @@
 import type { Simulator } from "../../sim/index.js";
 import { meshNames, linkCounterName } from "../../hw/noc/mesh.js";
 import { MAX_PACKET_FLITS, NocParams } from "../../hw/noc/params.js";
-import { DATA_LO, bodyMix, decodeHead, descriptor, flitLayout } from "../../hw/noc/flit.js";
+import { DATA_LO, bodyMix, descriptorEncoder, flitLayout, headDecoder } from "../../hw/noc/flit.js";
 import { Dir, DIR_NAMES, presentDirs } from "../../hw/noc/topology.js";
 import { OutDir, hops, linkIndex, linkLoads, zeroLoadLatency } from "../../golden/noc.js";
 import { Checker, rng } from "../harness.js";
 import { ConvergenceMonitor, DRAIN_CHECK_CYCLES, SampleRecord, SamplingOptions } from "./sampling.js";
 import { NumList, mean, percentile, round } from "./stats.js";
-import { PacketTable, PairNumbers, type PacketRecord } from "./packets.js";
+import { PacketTable, PairLists, PairNumbers, type PacketRecord } from "./packets.js";
 import { Priority, TraceEntry, TrafficError, TrafficSpec, destinationPicker, geometricGap } from "./traffic.js";
 
 export interface NocRunOptions {
@@ -126,6 +126,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const { w, h } = p;
   const N = w * h;
   const L = flitLayout(w, h);
+  const descriptor = descriptorEncoder(L), decodeHead = headDecoder(L);
   const check = new Checker(o.keepFailures ?? 10);
   const r = rng(o.seed);
   const seqMod = 2 ** L.seqBits;
@@ -161,9 +162,13 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const hasCounters = p.linkCounters;
 
   // --- packets, sources ------------------------------------------------------------------------
-  const packets = new PacketTable();
   const pickDst = o.traffic.kind === "trace" ? undefined : destinationPicker(o.traffic, w, h);
   const perCycle = o.rate / size; // packet creation probability per node per cycle
+  // Room for the packets the run is expected to create (growing a 640k-packet table by doubling
+  // cost as much as a tenth of the driver's time), capped: the table still grows past it.
+  const expectedCycles = Number.isFinite(windowEnd) ? windowEnd * 1.05 + 1000 : (o.sampling?.maxSamples ?? 10) * (o.sampling?.samplePeriod ?? 1000);
+  const expectedPackets = pickDst ? perCycle * N * expectedCycles : trace.length;
+  const packets = new PacketTable(Math.min(expectedPackets, 1 << 24));
   const nextArrival = new Float64Array(N);
   const sentCount = new Float64Array(N); // packets created per source (for alltoall phases)
   for (let i = 0; i < N; i++) nextArrival[i] = pickDst ? geometricGap(perCycle, r) - 1 : Infinity;
@@ -173,12 +178,16 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const queueHead = inj.map(() => new Int32Array(N));
   const validSet = inj.map(() => new Uint8Array(N));
   const pairSeq = new PairNumbers(N * N);
-  const outstanding = new Map<number, number[]>(); // pair -> packet ids in flight, oldest first
+  const inFlight = new PairLists(N * N); // per pair: packet ids created and not yet delivered, oldest first
+  // Over the packets in flight: their flits, and their flits times their creation cycles (the age
+  // of every flit in flight at cycle t is t * flits - this; integers, exact below 2^53).
+  let inFlightFlitsTotal = 0, inFlightFlitCycles = 0;
   const pairOf = (src: number, dst: number) => src * N + dst;
 
   const create = (src: number, dst: number, sz: number, t: number, priority: Priority = 0) => {
-    const id = packets.push(src, dst, sz, priority, t);
+    const id = packets.push(src, dst, sz, priority, t, nextSeq(src, dst));
     queues[priority][src].push(id);
+    registerOutstanding(id);
   };
 
   // --- sinks: per (node, vc) reassembly --------------------------------------------------------
@@ -191,7 +200,8 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   // Sampling statistics since their last clear (sampling.ts SampleStats).
   let statLatSum = 0, statLatCount = 0, statAccepted = 0, statResetAt = 0;
   let rateStart = NaN; // start of the throughput window when it is not the measurement window
-  const lat = new NumList(), netLat = new NumList(), hopList = new NumList(), zl = new NumList();
+  const measuredGuess = Math.min(Number.isFinite(o.measure) && !monitor ? perCycle * N * o.measure * 1.05 + 16 : 1024, 1 << 24);
+  const lat = new NumList(measuredGuess), netLat = new NumList(measuredGuess), hopList = new NumList(measuredGuess), zl = new NumList(measuredGuess);
   const classLat = [new NumList(), new NumList()]; // measured latency per priority class
 
   const fail = (msg: string) => check.fail(msg);
@@ -202,34 +212,38 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     statAccepted++;
     const vc = (word >>> 1) & 7;
     const ctx = node * 8 + vc;
-    const data = Math.floor(word / 2 ** DATA_LO);
+    const data = word >>> DATA_LO; // link words stay below 2^31 (flit.ts)
     const isHead = (word & 16) !== 0, isTail = (word & 32) !== 0;
     if (vc >= p.vcs) return fail(`cycle ${t}: node ${node} ejected a flit on VC ${vc}, but there are ${p.vcs} VCs (word 0x${word.toString(16)})`);
     if (isHead) {
       if (ctxPkt[ctx] >= 0) return fail(`cycle ${t}: node ${node} VC ${vc}: a head flit arrived while packet #${ctxPkt[ctx]} was still arriving (flits of two packets interleaved on one VC)`);
-      const hd = decodeHead(L, data);
+      const hd = decodeHead(data);
       if (hd.dst !== node) return fail(`cycle ${t}: node ${node} received a packet for node ${hd.dst} (from ${hd.src}): misrouted`);
       if (hd.src >= N) return fail(`cycle ${t}: node ${node}: head names source ${hd.src}, not a node`);
-      const list = outstanding.get(pairOf(hd.src, node));
+      const first = inFlight.first(pairOf(hd.src, node));
       let id = -1;
-      if (list && list.length) {
+      if (first >= 0) {
         if (flowOrder) {
-          const first = list[0];
           if (packets.accepted[first] >= 0 && seqOf(first) === hd.seq) id = first;
           else {
             // Packets of the other class may be overtaken (priority); packets of its own class not.
-            const k = list.findIndex((q) => seqOf(q) === hd.seq);
-            const cls = k > 0 ? packets.priority[list[k]] : 0;
-            const before = k > 0 ? list.slice(0, k).filter((q) => packets.priority[q] === cls).length : 0;
-            if (k > 0 && before === 0 && packets.accepted[list[k]] >= 0) id = list[k];
+            let q = first;
+            while (q >= 0 && seqOf(q) !== hd.seq) q = inFlight.after(q);
+            let before = 0;
+            if (q >= 0 && q !== first) {
+              const cls = packets.priority[q];
+              for (let e = first; e !== q; e = inFlight.after(e)) if (packets.priority[e] === cls) before++;
+            }
+            if (q >= 0 && q !== first && before === 0 && packets.accepted[q] >= 0) id = q;
             else {
               return fail(`cycle ${t}: node ${node}: packet seq ${hd.seq} from node ${hd.src} arrived ` +
                 (before > 0 ? `before ${before} earlier packet(s) of the same pair${classes === 2 ? " and class" : ""} (out of order)` : `but no such packet is in flight (duplicate or corrupt head)`));
             }
           }
         } else {
-          const k = list.findIndex((q) => packets.accepted[q] >= 0 && seqOf(q) === hd.seq);
-          if (k >= 0) id = list[k];
+          let q = first;
+          while (q >= 0 && !(packets.accepted[q] >= 0 && seqOf(q) === hd.seq)) q = inFlight.after(q);
+          id = q;
         }
       }
       if (id < 0) return fail(`cycle ${t}: node ${node}: unexpected packet seq ${hd.seq} from node ${hd.src} (not in flight: duplicate or corrupt)`);
@@ -255,9 +269,10 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       if (k + 1 !== size) return fail(`cycle ${t}: node ${node}: packet from ${src} ended after ${k + 1} flits, expected ${size}`);
       if (packets.delivered[id] >= 0) return fail(`cycle ${t}: packet #${id} delivered twice`);
       packets.delivered[id] = t;
-      const list = outstanding.get(pairOf(src, packets.dst[id]))!;
-      list.splice(list.indexOf(id), 1);
+      inFlight.remove(pairOf(src, packets.dst[id]), id);
       outstandingCount--;
+      inFlightFlitsTotal -= size;
+      inFlightFlitCycles -= size * created;
       const measured = created >= windowStart && created < windowEnd;
       if (measured || monitor?.phase === "warm-up") {
         statLatSum += t - created;
@@ -274,8 +289,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       }
     }
   };
-  const seqOf = (id: number) => seqs[id] % seqMod;
-  const seqs: number[] = [];
+  const seqOf = (id: number) => packets.seq[id] % seqMod;
 
   // --- the run ---------------------------------------------------------------------------------
   sim.reset();
@@ -302,10 +316,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       if (pickDst) {
         for (let i = 0; i < N; i++) {
           while (nextArrival[i] <= t) {
-            const dst = pickDst(i, sentCount[i]++, r);
-            seqs.push(nextSeq(i, dst));
-            create(i, dst, size, t);
-            registerOutstanding(packets.length - 1);
+            create(i, pickDst(i, sentCount[i]++, r), size, t);
             if (t >= windowStart && t < windowEnd) windowOffered += size;
             nextArrival[i] += geometricGap(perCycle, r);
           }
@@ -313,9 +324,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       } else {
         while (traceNext < trace.length && trace[traceNext].cycle <= t) {
           const e = trace[traceNext++];
-          seqs.push(nextSeq(e.src, e.dst));
           create(e.src, e.dst, e.size, t, e.priority ?? 0);
-          registerOutstanding(packets.length - 1);
           if (t >= windowStart && t < windowEnd) windowOffered += e.size;
         }
         if (traceNext >= trace.length && t >= windowEnd) {
@@ -347,7 +356,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
       let mask = ejRows[y];
       while (mask !== 0) {
         const x = 31 - Math.clz32(mask & -mask);
-        mask -= 2 ** x;
+        mask &= mask - 1; // the lowest set bit cleared (int32 from here on: bit 31 of a 32-wide row too)
         const i = y * w + x;
         onFlit(i, ej[i].get(), t + 1);
       }
@@ -360,7 +369,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     const q = queues[c][i], head = queueHead[c], port = inj[c];
     if (allowed && head[i] < q.length && ready !== 0) {
       const id = q[head[i]++];
-      port.pkt[i].set(descriptor(L, packets.dst[id], seqs[id], packets.size[id]));
+      port.pkt[i].set(descriptor(packets.dst[id], packets.seq[id], packets.size[id]));
       if (!validSet[c][i]) port.valid[i].set(1);
       validSet[c][i] = 1;
       packets.accepted[id] = t;
@@ -409,14 +418,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   }
   /** The statistics since the last clear, with every undelivered flit's age at cycle t. */
   function sampleStats(t: number) {
-    let inFlightFlits = 0, inFlightAgeSum = 0;
-    for (const list of outstanding.values()) {
-      for (const id of list) {
-        const size = packets.size[id];
-        inFlightFlits += size;
-        inFlightAgeSum += size * (t - packets.created[id]);
-      }
-    }
+    let inFlightFlits = inFlightFlitsTotal, inFlightAgeSum = t * inFlightFlitsTotal - inFlightFlitCycles;
     for (let c = 0; c < ctxPkt.length; c++) {
       if (ctxPkt[c] < 0) continue;
       const arrived = ctxK[c] + 1; // flits of this open packet already delivered
@@ -432,11 +434,10 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     return s;
   }
   function registerOutstanding(id: number): void {
-    const k = pairOf(packets.src[id], packets.dst[id]);
-    let list = outstanding.get(k);
-    if (!list) outstanding.set(k, (list = []));
-    list.push(id);
+    inFlight.append(pairOf(packets.src[id], packets.dst[id]), id);
     outstandingCount++;
+    inFlightFlitsTotal += packets.size[id];
+    inFlightFlitCycles += packets.size[id] * packets.created[id];
     if (packets.created[id] >= windowStart && packets.created[id] < windowEnd) measuredLeft++;
   }
 

@@ -19,18 +19,33 @@ export interface PacketRecord {
 
 export class PacketTable {
   length = 0;
-  src = new Int32Array(1024);
-  dst = new Int32Array(1024);
-  size = new Int32Array(1024);
-  priority = new Uint8Array(1024);
-  created = new Float64Array(1024);
+  src: Int32Array;
+  dst: Int32Array;
+  size: Int32Array;
+  priority: Uint8Array;
+  created: Float64Array;
+  /** Its number among the packets of its (src, dst) pair (the head flit carries it modulo 2^seqBits). */
+  seq: Float64Array;
   /** Cycle its head was accepted by the network interface, -1 before. */
-  accepted = new Float64Array(1024);
+  accepted: Float64Array;
   /** Cycle its tail was ejected, -1 before. */
-  delivered = new Float64Array(1024);
+  delivered: Float64Array;
+
+  /** `capacity`: the packets expected (the columns double when they run out). */
+  constructor(capacity = 1024) {
+    const n = Math.max(16, Math.ceil(capacity));
+    this.src = new Int32Array(n);
+    this.dst = new Int32Array(n);
+    this.size = new Int32Array(n);
+    this.priority = new Uint8Array(n);
+    this.created = new Float64Array(n);
+    this.seq = new Float64Array(n);
+    this.accepted = new Float64Array(n);
+    this.delivered = new Float64Array(n);
+  }
 
   /** A new packet's id. */
-  push(src: number, dst: number, size: number, priority: Priority, created: number): number {
+  push(src: number, dst: number, size: number, priority: Priority, created: number, seq: number): number {
     if (this.length === this.src.length) this.grow();
     const id = this.length++;
     this.src[id] = src;
@@ -38,6 +53,7 @@ export class PacketTable {
     this.size[id] = size;
     this.priority[id] = priority;
     this.created[id] = created;
+    this.seq[id] = seq;
     this.accepted[id] = -1;
     this.delivered[id] = -1;
     return id;
@@ -45,18 +61,14 @@ export class PacketTable {
 
   private grow(): void {
     const n = this.src.length * 2;
-    const more = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a);
-      return b;
-    };
-    this.src = more(this.src);
-    this.dst = more(this.dst);
-    this.size = more(this.size);
-    this.priority = more(this.priority);
-    this.created = more(this.created);
-    this.accepted = more(this.accepted);
-    this.delivered = more(this.delivered);
+    this.src = grown(this.src, n);
+    this.dst = grown(this.dst, n);
+    this.size = grown(this.size, n);
+    this.priority = grown(this.priority, n);
+    this.created = grown(this.created, n);
+    this.seq = grown(this.seq, n);
+    this.accepted = grown(this.accepted, n);
+    this.delivered = grown(this.delivered, n);
   }
 
   records(): PacketRecord[] {
@@ -64,6 +76,85 @@ export class PacketTable {
       src: this.src[i], dst: this.dst[i], size: this.size[i], priority: this.priority[i] as Priority,
       created: this.created[i], accepted: this.accepted[i], delivered: this.delivered[i],
     }));
+  }
+}
+
+/** A copy of `a` with room for n entries. */
+function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The packets in flight of every (src, dst) pair, oldest first: a doubly linked list per pair,
+ * threaded through arrays indexed by packet id. A sink finds the packet a head flit names by
+ * walking its pair's list (almost always its first entry), and delivery unlinks it in O(1): as a
+ * Map of per-pair arrays (splice on delivery) it was a tenth of the driver's time, most of it
+ * garbage collection.
+ */
+export class PairLists {
+  private next = new Int32Array(1024);
+  private prev = new Int32Array(1024);
+  private readonly heads: PairIds;
+  private readonly tails: PairIds;
+
+  constructor(pairs: number) {
+    this.heads = new PairIds(pairs);
+    this.tails = new PairIds(pairs);
+  }
+
+  /** The oldest packet in flight of the pair, -1 if none. */
+  first(pair: number): number {
+    return this.heads.get(pair);
+  }
+
+  /** The packet after `id` in its pair's list, -1 at the end. */
+  after(id: number): number {
+    return this.next[id];
+  }
+
+  append(pair: number, id: number): void {
+    if (id >= this.next.length) {
+      const n = Math.max(id + 1, this.next.length * 2);
+      this.next = grown(this.next, n);
+      this.prev = grown(this.prev, n);
+    }
+    const last = this.tails.get(pair);
+    this.prev[id] = last;
+    this.next[id] = -1;
+    if (last < 0) this.heads.set(pair, id);
+    else this.next[last] = id;
+    this.tails.set(pair, id);
+  }
+
+  remove(pair: number, id: number): void {
+    const p = this.prev[id], n = this.next[id];
+    if (p < 0) this.heads.set(pair, n);
+    else this.next[p] = n;
+    if (n < 0) this.tails.set(pair, p);
+    else this.prev[n] = p;
+  }
+}
+
+/** A packet id (or -1) per pair: a typed array up to 4M pairs, a Map beyond (as PairNumbers). */
+class PairIds {
+  private readonly arr: Int32Array | undefined;
+  private readonly map: Map<number, number> | undefined;
+
+  constructor(pairs: number) {
+    if (pairs <= 1 << 22) this.arr = new Int32Array(pairs).fill(-1);
+    else this.map = new Map();
+  }
+
+  get(pair: number): number {
+    return this.arr ? this.arr[pair] : (this.map!.get(pair) ?? -1);
+  }
+
+  set(pair: number, id: number): void {
+    if (this.arr) this.arr[pair] = id;
+    else if (id < 0) this.map!.delete(pair);
+    else this.map!.set(pair, id);
   }
 }
 
