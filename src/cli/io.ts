@@ -1,5 +1,6 @@
 import type { Testbench } from "../tb/types.js";
-import { findTestbench, registry } from "../tb/registry.js";
+import { loadBuiltinTestbench } from "../tb/catalog.js";
+import { findConfig } from "../tb/project/config.js";
 import { isPathArgument, projectTestbenches, testbenchesAtPath } from "../tb/project/project.js";
 import { UsageError } from "./usage.js";
 
@@ -22,6 +23,7 @@ export interface Io {
 /** The built-in testbenches and those the project config lists (none outside a project). */
 async function testbenchSets(io: Io): Promise<{ builtins: readonly Testbench[]; project: readonly Testbench[] }> {
   if (io.testbenches) return { builtins: io.testbenches(), project: [] };
+  const { registry } = await import("../tb/registry.js");
   const builtins = registry();
   return { builtins, project: await projectTestbenches(process.cwd(), builtins) };
 }
@@ -38,7 +40,13 @@ export async function knownTestbenches(io: Io): Promise<readonly Testbench[]> {
  * designs, not Tessera's eighteen); elsewhere it means the built-in ones.
  */
 export async function selectTestbenches(arg: string, io: Io): Promise<readonly Testbench[]> {
+  // A built-in name outside a project: load only its family (catalog.ts), not every testbench.
+  if (!io.testbenches && arg !== "all" && !isPathArgument(arg) && !(await findConfig(process.cwd()))) {
+    const tb = await loadBuiltinTestbench(arg);
+    if (tb) return [tb];
+  }
   const { builtins, project } = await testbenchSets(io);
+  const { findTestbench } = await import("../tb/registry.js");
   const known = [...builtins, ...project];
   if (arg === "all") return project.length ? project : builtins;
   if (isPathArgument(arg)) return testbenchesAtPath(arg, process.cwd(), known);

@@ -19,8 +19,8 @@ import type { Params } from "../tb/types.js";
 import type { ScaleSimConfig } from "./config.js";
 import type { Topology, TopologyLayer } from "./topology.js";
 
-export const SCALESIM_ENGINES = ["model", "rtl"] as const;
-export type ScaleSimEngine = (typeof SCALESIM_ENGINES)[number];
+import type { ScaleSimEngine } from "./engines.js";
+export { SCALESIM_ENGINES, type ScaleSimEngine } from "./engines.js";
 
 /** What the RTL run of one layer measured. */
 export interface RtlLayerRun {

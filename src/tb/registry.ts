@@ -12,7 +12,8 @@ import { testbenches as speq } from "./speq/index.js";
 import { testbenches as wsc } from "./wsc/index.js";
 import { testbenches as xyserve } from "./xyserve/index.js";
 import { UserError } from "../io/user-error.js";
-// Add a family: import { testbenches as <family> } from "./<family>/index.js"; and list it below.
+// Add a family: import { testbenches as <family> } from "./<family>/index.js"; list it below, and
+// add it to CATALOG (catalog.ts), from which the command line loads one family at a time.
 
 const FAMILIES: readonly (readonly Testbench[])[] = [
   examples,

@@ -13,7 +13,8 @@ import { resolveParams } from "../params.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE } from "../usage.js";
 import { findTool } from "../../verilog/tools.js";
 
-export const COSIM_SIMULATORS = ["verilator", "icarus"] as const;
+import { COSIM_SIMULATORS } from "../defaults.js";
+export { COSIM_SIMULATORS };
 export type CosimSimulator = (typeof COSIM_SIMULATORS)[number];
 
 export interface CosimArgs {

@@ -14,8 +14,7 @@ import { UserError } from "../../io/user-error.js";
 import type { FallbackRule, PrefetchSet } from "../../system/mobile/big-little.js";
 import type { CachePolicy } from "../../system/mobile/cache.js";
 import type { ImportanceRule } from "../../system/mobile/importance.js";
-import { DEFAULT_REDUCED_HIDDEN } from "../../system/mobile/model.js";
-import { DEFAULT_GPU, GPU_PLATFORMS, MOBILE_MODELS, gpuPlatform, mobileModel, type WeightPrecision } from "../../system/mobile/presets.js";
+import { GPU_PLATFORMS, MOBILE_MODELS, gpuPlatform, mobileModel, type WeightPrecision } from "../../system/mobile/presets.js";
 import { capacityForBytes, defaultCapacity, modelBytes } from "../../system/mobile/sizes.js";
 import { runMobileStudy, type MobileStudyResult } from "../../system/mobile/study.js";
 import { table } from "../format.js";
@@ -44,7 +43,8 @@ export interface MobileArgs {
   list?: boolean;
 }
 
-export const MOBILE_DEFAULTS = { model: "mixtral-8x7b", tokens: 64, seed: 1, gpu: DEFAULT_GPU, hidden: DEFAULT_REDUCED_HIDDEN } as const;
+import { MOBILE_DEFAULTS } from "../defaults.js";
+export { MOBILE_DEFAULTS };
 
 const GiB = 2 ** 30;
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;

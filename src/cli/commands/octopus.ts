@@ -48,13 +48,8 @@ export interface OctopusArgs {
   json?: boolean;
 }
 
-/**
- * palm-wafer by default: 320 TBUs in 20 clusters of 4 x 4, a wafer of the size Octopus's
- * wafer-scale experiments target. 100 instances at 100 per ms arrive over about a millisecond,
- * which keeps the TBUs about half busy under Octopus on the generated graphs: enough
- * concurrent instances for the schedulers to differ, not so many that both only queue.
- */
-export const OCTOPUS_DEFAULTS = { graph: "agent", platform: "palm-wafer", scheduler: "octopus" as SchedulerName, instances: 100, rate: 100, seed: 1 } as const;
+import { OCTOPUS_DEFAULTS } from "../defaults.js";
+export { OCTOPUS_DEFAULTS };
 
 function loadGraph(name: string, seed: number): { graph: WorkflowGraph; generated: GeneratedGraphKind | undefined } {
   if ((GENERATED_GRAPHS as readonly string[]).includes(name)) return { graph: generateGraph(name as GeneratedGraphKind, seed), generated: name as GeneratedGraphKind };

@@ -32,9 +32,8 @@ export interface ScaleSimArgs {
   json?: boolean;
 }
 
-export const DEFAULT_SCALESIM_DIR = "scalesim-out";
-/** Above this many MACs a layer is refused by --engine rtl (minutes of simulation each). */
-export const DEFAULT_RTL_MAX_MACS = 2 ** 27;
+import { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR } from "../defaults.js";
+export { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR };
 
 export async function scaleSimCommand(args: ScaleSimArgs, io: Io): Promise<number> {
   try {

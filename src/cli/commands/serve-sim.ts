@@ -39,18 +39,8 @@ export interface ServeSimArgs {
   json?: boolean;
 }
 
-/**
- * palm-wafer by default: like the Ascend 910B XY-Serve runs on, it is many cores (320 tiles, each
- * a 128 x 128 array with 3 MiB SRAM) sharing DRAM (14 channels, 3.5 TB/s) that the weights do not
- * fit beside, so decode streams weights and KV while prefill is compute-bound; and it is what
- * `tessera system` defaults to. The request rates load it to about 60-80% of what it serves
- * (measured at overload: coding saturates near 50 requests/s under xy and 38 under the baseline,
- * compute-bound on prefill; conversation near 17 and 15, bound by reading KV during decode).
- */
-export const SERVE_SIM_DEFAULTS = {
-  trace: "coding", platform: "palm-wafer", model: "llama2-7b", budget: 4096, scheduler: "xy", requests: 500, seed: 1,
-  rate: { coding: 30, conversation: 10 } as Record<TraceKind, number>,
-} as const;
+import { SERVE_SIM_DEFAULTS } from "../defaults.js";
+export { SERVE_SIM_DEFAULTS };
 
 /** The trace the arguments name: generated (coding, conversation) or read from a CSV file. */
 function loadTrace(args: ServeSimArgs): { trace: ServeRequest[]; generated: boolean } {

@@ -31,12 +31,8 @@ export interface SweepArgs {
   json?: boolean;
 }
 
-/** Parse "--shard i/n" (0 <= i < n). */
-export function parseShard(text: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard '${text}': expected i/n with 0 <= i < n, e.g. --shard 0/4`);
-  return { index: Number(m[1]), count: Number(m[2]) };
-}
+import { parseShard } from "../defaults.js";
+export { parseShard };
 
 /** Values of one swept parameter: "a,b,c" or an int range "lo..hi". */
 function sweptValues(tb: Testbench, name: string, text: string) {

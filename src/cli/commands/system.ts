@@ -46,7 +46,8 @@ export interface SystemArgs {
   list?: boolean;
 }
 
-export const SYSTEM_DEFAULTS = { model: "llama2-7b", platform: "palm-wafer", batch: 1, seq: 2048, context: 2048 } as const;
+import { SYSTEM_DEFAULTS } from "../defaults.js";
+export { SYSTEM_DEFAULTS };
 
 function listPresets(io: Io): number {
   io.out("platforms:\n");

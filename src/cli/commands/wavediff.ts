@@ -20,8 +20,8 @@ export interface WavediffArgs {
   json?: boolean;
 }
 
-export const WAVEDIFF_DEFAULT_CLOCK = "clk";
-export const WAVEDIFF_DEFAULT_MAX = 10;
+import { WAVEDIFF_DEFAULT_CLOCK, WAVEDIFF_DEFAULT_MAX } from "../defaults.js";
+export { WAVEDIFF_DEFAULT_CLOCK, WAVEDIFF_DEFAULT_MAX };
 
 export async function wavediffCommand(fileA: string, fileB: string, args: WavediffArgs, io: Io): Promise<number> {
   const signals = args.signals?.flatMap((s) => s.split(",")).map((s) => s.trim()).filter((s) => s !== "");
