@@ -13,6 +13,9 @@
  *                              seeds or a test file do): steady cycles/s of each build
  *   start-mesh <n>             elaboration, netlist+compile, first cycle of an n x n mesh
  *   start-grid <n>             the same for an n x n mac-grid
+ *   cli-noc <cycles>           the installed command (bin/tessera.js on dist/): `tessera run noc`
+ *                              on the 8x8 mesh at 0.1 load as in mesh-tb, the whole process's
+ *                              seconds (start, build, run, checks, exit)
  *   cli-start-mesh <n>         the installed command (bin/tessera.js on dist/, as users run it):
  *                              `tessera run noc` on an n x n mesh, seconds from the process start
  *                              to its first cycle (the build's last phase, from TESSERA_TIMING),
@@ -109,19 +112,32 @@ if (kind === "mesh-tb") {
   sim.step();
   const t3 = now();
   out({ n, nodes: sim.net.nodes.length, elaborateSeconds: t1 - t0, compileSeconds: t2 - t1, firstCycleSeconds: t3 - t2, totalSeconds: t3 - t0 });
+} else if (kind === "cli-noc") {
+  const cycles = Number(a1);
+  const { r, processSeconds } = tessera(["run", "noc", "--param=w=8", "--param=h=8", "--param=vcs=4", "--param=bufDepth=4", "--param=packetSize=1", "--param=rate=0.1", `--cycles=${cycles}`, "--no-vcd", "--json"]);
+  const res = JSON.parse(r.stdout) as { passed: boolean; cycles: number };
+  out({ passed: res.passed, cycles: res.cycles, totalSeconds: processSeconds, cyclesPerSec: res.cycles / processSeconds });
 } else if (kind === "cli-start-mesh") {
   const n = Number(a1);
-  const bin = fileURLToPath(new URL("../../bin/tessera.js", import.meta.url));
-  const args = ["run", "noc", ...["w", "h"].map((k) => `--param=${k}=${n}`), "--param=vcs=4", "--param=bufDepth=4", "--param=packetSize=1", "--param=warmup=0", "--cycles=1", "--no-vcd", "--json"];
-  const t0 = now();
-  // Run as a user does: the file itself, so its #! line's V8 flags apply.
-  const r = spawnSync(bin, args, { encoding: "utf8", env: { ...process.env, TESSERA_TIMING: "1" } });
-  const processSeconds = now() - t0;
+  const { r, processSeconds, bin, args } = tessera(["run", "noc", ...["w", "h"].map((k) => `--param=${k}=${n}`), "--param=vcs=4", "--param=bufDepth=4", "--param=packetSize=1", "--param=warmup=0", "--cycles=1", "--no-vcd", "--json"], { TESSERA_TIMING: "1" });
   const at = (phase: string) => Number(new RegExp(`\\[timing\\] ${phase}: \\d+ ms \\(([\\d.]+) s since the process started\\)`).exec(r.stderr)?.[1]);
   const firstCycle = at("compiled\\.settleAll"), elaborated = at("netlist\\.elaborate");
   if (r.status !== 0 || Number.isNaN(firstCycle)) throw new Error(`bench/speed/case.ts cli-start-mesh: ${bin} ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
   out({ n, passed: JSON.parse(r.stdout).passed, elaboratedAt: elaborated, totalSeconds: firstCycle, processSeconds });
 } else throw new Error(`bench/speed/case.ts: unknown case '${kind}'`);
+
+/**
+ * The installed command (bin/tessera.js on dist/) run as a user runs it: the file itself, so its
+ * #! line's V8 flags apply; the seconds from spawning it to its exit.
+ */
+function tessera(args: string[], env: Record<string, string> = {}) {
+  const bin = fileURLToPath(new URL("../../bin/tessera.js", import.meta.url));
+  const t0 = now();
+  const r = spawnSync(bin, args, { encoding: "utf8", env: { ...process.env, ...env } });
+  const processSeconds = now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`bench/speed/case.ts ${kind}: ${bin} ${args.join(" ")} exited ${r.status}:\n${r.stderr}`);
+  return { r, processSeconds, bin, args };
+}
 
 /** The bare n x n grid fed random operands through an input bank: steady cycles/s after a warm-up. */
 function bareGrid(n: number, mode: ActivityMode): number {

@@ -55,10 +55,12 @@ const start = [run("start-mesh", "8"), run("start-mesh", "32"), run("start-grid"
 const built = spawnSync("npm", ["run", "build"], { cwd: root, encoding: "utf8" });
 if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
 const cliStart = run("cli-start-mesh", "32");
-writeResults("speed", { machine: machine(), tb, engine, macGridTb: mgTb, bare, rebuild, start, cliStart });
+const cliNoc = run("cli-noc", "100000");
+writeResults("speed", { machine: machine(), tb, engine, macGridTb: mgTb, bare, rebuild, start, cliStart, cliNoc });
 
 const rows: string[][] = [["measurement", "cycles/s", "target", "notes"]];
-rows.push(["`tessera run noc` 8x8, 4 VCs x 4 flits, 1-flit packets, 0.1 load: steady (second half of 100k cycles)", f(tb.steadyCyclesPerSec), "80,000", `${tb.spread}; whole run ${f(tb.cyclesPerSec)} cycles/s; build ${s2(tb.buildSeconds)} s + run ${s2(tb.runSeconds)} s (target: 100k cycles in < 4 s)`]);
+rows.push(["`tessera run noc` 8x8, 4 VCs x 4 flits, 1-flit packets, 0.1 load: steady (second half of 100k cycles)", f(tb.steadyCyclesPerSec), "80,000", `${tb.spread}; whole run ${f(tb.cyclesPerSec)} cycles/s; build ${s2(tb.buildSeconds)} s + run ${s2(tb.runSeconds)} s in the bench process`]);
+rows.push([`\`tessera run noc\` as above, --cycles 100000 (${f(cliNoc.cycles)} cycles with warm-up and drain): the whole process, bin/tessera.js`, `${s2(cliNoc.totalSeconds)} s`, "< 4 s", `${cliNoc.spread}; ${cliNoc.passed ? "pass" : "FAIL"}; ${f(cliNoc.cyclesPerSec)} cycles/s over the whole process`]);
 for (const e of engine) rows.push([`8x8 mesh alone, ${e.gap === 0 ? "idle" : `a packet every ${e.gap} cycle(s)`}, activity ${e.mode}`, f(e.cyclesPerSec), "", String(e.spread)]);
 rows.push(["`tessera run mac-grid` 16x16, every check on: steady (second half of 3M cycles)", f(mgTb.cyclesPerSec), "1,000,000", `${mgTb.spread}; ${mgTb.passed ? "pass" : "FAIL"}, ${f(mgTb.checks)} checks; whole run (build, compile, JIT warm-up) ${f(mgTb.wholeRunCyclesPerSec)} cycles/s`]);
 for (const b of bare) rows.push([`mac-grid ${b.n}x${b.n} bare, input bank, activity ${b.mode}`, f(b.cyclesPerSec), "no slower than before", String(b.spread)]);

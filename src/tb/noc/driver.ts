@@ -178,7 +178,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   const queueHead = inj.map(() => new Int32Array(N));
   const validSet = inj.map(() => new Uint8Array(N));
   const pairSeq = new PairNumbers(N * N);
-  const inFlight = new PairLists(N * N); // per pair: packet ids created and not yet delivered, oldest first
+  const inFlight = new PairLists(N * N, packets.src.length); // per pair: packet ids created and not yet delivered, oldest first
   // Over the packets in flight: their flits, and their flits times their creation cycles (the age
   // of every flit in flight at cycle t is t * flits - this; integers, exact below 2^53).
   let inFlightFlitsTotal = 0, inFlightFlitCycles = 0;

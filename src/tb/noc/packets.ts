@@ -94,12 +94,15 @@ function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number
  * garbage collection.
  */
 export class PairLists {
-  private next = new Int32Array(1024);
-  private prev = new Int32Array(1024);
+  private next: Int32Array;
+  private prev: Int32Array;
   private readonly heads: PairIds;
   private readonly tails: PairIds;
 
-  constructor(pairs: number) {
+  /** `capacity`: the packets expected (as PacketTable's). */
+  constructor(pairs: number, capacity = 1024) {
+    this.next = new Int32Array(Math.max(16, Math.ceil(capacity)));
+    this.prev = new Int32Array(this.next.length);
     this.heads = new PairIds(pairs);
     this.tails = new PairIds(pairs);
   }
