@@ -446,7 +446,7 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   // One path walk per (src, dst) pair, not per packet.
   const pairFlits = new PairNumbers(N * N);
   for (let id = 0; id < packets.length; id++) pairFlits.add(pairOf(packets.src[id], packets.dst[id]), packets.size[id]);
-  const golden = linkLoads(p.routing, w, h, pairFlits.nonZero().map(([pair, flits]) => ({ src: Math.floor(pair / N), dst: pair % N, flits })));
+  const golden = linkLoads(p.routing, w, h, pairFlits.entries().map(([pair, flits]) => ({ src: Math.floor(pair / N), dst: pair % N, flits })));
   if (!deadlock && drained) {
     if (hasCounters) {
       for (let y = 0; y < h; y++) {

@@ -96,15 +96,16 @@ function grown<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number
 export class PairLists {
   private next: Int32Array;
   private prev: Int32Array;
-  private readonly heads: PairIds;
-  private readonly tails: PairIds;
+  /** Per pair: its oldest and newest packet in flight, -1 for none. */
+  private readonly heads: PairNumbers;
+  private readonly tails: PairNumbers;
 
   /** `capacity`: the packets expected (as PacketTable's). */
   constructor(pairs: number, capacity = 1024) {
     this.next = new Int32Array(Math.max(16, Math.ceil(capacity)));
     this.prev = new Int32Array(this.next.length);
-    this.heads = new PairIds(pairs);
-    this.tails = new PairIds(pairs);
+    this.heads = new PairNumbers(pairs, -1);
+    this.tails = new PairNumbers(pairs, -1);
   }
 
   /** The oldest packet in flight of the pair, -1 if none. */
@@ -140,54 +141,40 @@ export class PairLists {
   }
 }
 
-/** A packet id (or -1) per pair: a typed array up to 4M pairs, a Map beyond (as PairNumbers). */
-class PairIds {
-  private readonly arr: Int32Array | undefined;
-  private readonly map: Map<number, number> | undefined;
-
-  constructor(pairs: number) {
-    if (pairs <= 1 << 22) this.arr = new Int32Array(pairs).fill(-1);
-    else this.map = new Map();
-  }
-
-  get(pair: number): number {
-    return this.arr ? this.arr[pair] : (this.map!.get(pair) ?? -1);
-  }
-
-  set(pair: number, id: number): void {
-    if (this.arr) this.arr[pair] = id;
-    else if (id < 0) this.map!.delete(pair);
-    else this.map!.set(pair, id);
-  }
-}
-
 /**
- * A number per (src, dst) pair, keyed src * N + dst: a typed array while there are at most 4M
- * pairs (a 64x32 mesh), a Map beyond (a typed array of every pair would not fit).
+ * A number per (src, dst) pair, keyed src * N + dst, `empty` where none was set: a typed array
+ * while there are at most 4M pairs (a 64x32 mesh), a Map of the pairs that hold something beyond
+ * (a typed array of every pair would not fit).
  */
 export class PairNumbers {
   private readonly arr: Float64Array | undefined;
   private readonly map: Map<number, number> | undefined;
 
-  constructor(pairs: number) {
-    if (pairs <= 1 << 22) this.arr = new Float64Array(pairs);
+  constructor(pairs: number, private readonly empty = 0) {
+    if (pairs <= 1 << 22) this.arr = new Float64Array(pairs).fill(empty);
     else this.map = new Map();
   }
 
   get(pair: number): number {
-    return this.arr ? this.arr[pair] : (this.map!.get(pair) ?? 0);
+    return this.arr ? this.arr[pair] : (this.map!.get(pair) ?? this.empty);
+  }
+
+  set(pair: number, v: number): void {
+    if (this.arr) this.arr[pair] = v;
+    else if (v === this.empty) this.map!.delete(pair);
+    else this.map!.set(pair, v);
   }
 
   add(pair: number, v: number): void {
     if (this.arr) this.arr[pair] += v;
-    else this.map!.set(pair, (this.map!.get(pair) ?? 0) + v);
+    else this.set(pair, this.get(pair) + v);
   }
 
-  /** The pairs with a value other than 0, and their values. */
-  nonZero(): [number, number][] {
-    if (this.map) return [...this.map].filter(([, v]) => v !== 0);
+  /** The pairs holding a value other than the empty one, and their values. */
+  entries(): [number, number][] {
+    if (this.map) return [...this.map];
     const out: [number, number][] = [];
-    this.arr!.forEach((v, k) => v !== 0 && out.push([k, v]));
+    this.arr!.forEach((v, k) => v !== this.empty && out.push([k, v]));
     return out;
   }
 }
