@@ -79,18 +79,14 @@ export interface HeadFields {
   seq: number;
 }
 
+/** The fields of a head flit's data (headDecoder's, in an object of its own). */
 export function decodeHead(L: FlitLayout, data: number): HeadFields {
-  const dx = data & (2 ** L.xb - 1);
-  const dy = Math.floor(data / 2 ** L.xb) & (2 ** L.yb - 1);
-  const sx = Math.floor(data / 2 ** (L.xb + L.yb)) & (2 ** L.xb - 1);
-  const sy = Math.floor(data / 2 ** (2 * L.xb + L.yb)) & (2 ** L.yb - 1);
-  const seq = Math.floor(data / 2 ** (2 * (L.xb + L.yb)));
-  return { src: sy * L.w + sx, dst: dy * L.w + dx, seq };
+  return { ...headDecoder(L)(data) };
 }
 
 /**
- * decodeHead for one layout, its masks and scales computed once, filling one object it returns
- * each time (a testbench decodes a head per packet: 640k per 100k cycles of an 8x8 mesh).
+ * A head flit decoder for one layout, its masks and scales computed once, filling one object it
+ * returns each time (a testbench decodes a head per packet: 640k per 100k cycles of an 8x8 mesh).
  */
 export function headDecoder(L: FlitLayout): (data: number) => HeadFields {
   const w = L.w, xMask = 2 ** L.xb - 1, yMask = 2 ** L.yb - 1;
@@ -104,7 +100,7 @@ export function headDecoder(L: FlitLayout): (data: number) => HeadFields {
   };
 }
 
-/** descriptor() for one layout, its scales computed once (a testbench encodes one per packet). */
+/** A descriptor encoder for one layout, its scales computed once (a testbench encodes one per packet). */
 export function descriptorEncoder(L: FlitLayout): (dst: number, seq: number, size: number) => number {
   const w = L.w, yScale = 2 ** L.xb, seqMod = 2 ** L.seqBits, seqScale = 2 ** (L.xb + L.yb), sizeScale = 2 ** (L.xb + L.yb + L.seqBits);
   return (dst, seq, size) => {
@@ -113,10 +109,9 @@ export function descriptorEncoder(L: FlitLayout): (dst: number, seq: number, siz
   };
 }
 
-/** A packet descriptor for a network interface's inj_pkt input. */
+/** A packet descriptor for a network interface's inj_pkt input (descriptorEncoder's). */
 export function descriptor(L: FlitLayout, dst: number, seq: number, size: number): number {
-  const dx = dst % L.w, dy = Math.floor(dst / L.w);
-  return dx + dy * 2 ** L.xb + (seq % 2 ** L.seqBits) * 2 ** (L.xb + L.yb) + size * 2 ** (L.xb + L.yb + L.seqBits);
+  return descriptorEncoder(L)(dst, seq, size);
 }
 
 /** Link word fields (testbench side). */
