@@ -12,8 +12,8 @@ import { Io, selectOne } from "../io.js";
 import { resolveParams } from "../params.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE } from "../usage.js";
 import { findTool } from "../../verilog/tools.js";
-
 import { COSIM_SIMULATORS } from "../defaults.js";
+
 export { COSIM_SIMULATORS };
 export type CosimSimulator = (typeof COSIM_SIMULATORS)[number];
 

@@ -20,6 +20,7 @@ import { runMobileStudy, type MobileStudyResult } from "../../system/mobile/stud
 import { table } from "../format.js";
 import type { Io } from "../io.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
+import { MOBILE_DEFAULTS } from "../defaults.js";
 
 export interface MobileArgs {
   model?: string;
@@ -43,7 +44,6 @@ export interface MobileArgs {
   list?: boolean;
 }
 
-import { MOBILE_DEFAULTS } from "../defaults.js";
 export { MOBILE_DEFAULTS };
 
 const GiB = 2 ** 30;

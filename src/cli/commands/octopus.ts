@@ -27,6 +27,7 @@ import { table } from "../format.js";
 import type { Io } from "../io.js";
 import { progress } from "../progress.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
+import { OCTOPUS_DEFAULTS } from "../defaults.js";
 
 export interface OctopusArgs {
   graph?: string;
@@ -48,7 +49,6 @@ export interface OctopusArgs {
   json?: boolean;
 }
 
-import { OCTOPUS_DEFAULTS } from "../defaults.js";
 export { OCTOPUS_DEFAULTS };
 
 function loadGraph(name: string, seed: number): { graph: WorkflowGraph; generated: GeneratedGraphKind | undefined } {

@@ -20,6 +20,7 @@ import { table } from "../format.js";
 import type { Io } from "../io.js";
 import { progress } from "../progress.js";
 import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
+import { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR } from "../defaults.js";
 
 export interface ScaleSimArgs {
   config?: string;
@@ -32,7 +33,6 @@ export interface ScaleSimArgs {
   json?: boolean;
 }
 
-import { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR } from "../defaults.js";
 export { DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR };
 
 export async function scaleSimCommand(args: ScaleSimArgs, io: Io): Promise<number> {

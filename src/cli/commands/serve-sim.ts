@@ -21,6 +21,7 @@ import { table } from "../format.js";
 import type { Io } from "../io.js";
 import { progress } from "../progress.js";
 import { EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
+import { SERVE_SIM_DEFAULTS } from "../defaults.js";
 
 export interface ServeSimArgs {
   trace?: string;
@@ -39,7 +40,6 @@ export interface ServeSimArgs {
   json?: boolean;
 }
 
-import { SERVE_SIM_DEFAULTS } from "../defaults.js";
 export { SERVE_SIM_DEFAULTS };
 
 /** The trace the arguments name: generated (coding, conversation) or read from a CSV file. */

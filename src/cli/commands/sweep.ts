@@ -12,7 +12,7 @@ import type { Params, Testbench } from "../../tb/types.js";
 import { Io, selectOne } from "../io.js";
 import { originOf } from "../../tb/project/project.js";
 import { checkCombination, parseParamValue, specOf, splitParamArgs } from "../params.js";
-import { EXIT_FAIL, EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
+import { EXIT_FAIL, EXIT_PASS, UsageError } from "../usage.js";
 import { availableParallelism } from "node:os";
 import { prepareOutputFile, writeFileAtomic } from "../../io/output-file.js";
 import { mergeTbSweeps, type TbSweepResult } from "../../sweep/tb-merge.js";
@@ -20,6 +20,7 @@ import { Piscina } from "piscina";
 import { progress } from "../progress.js";
 import { sweepNocCommand } from "./sweep-noc.js";
 import type { TbSweepPoint, TbSweepTask } from "../../sweep/tb-point.js";
+import { parseShard } from "../defaults.js";
 
 export interface SweepArgs {
   param: string[];
@@ -31,7 +32,6 @@ export interface SweepArgs {
   json?: boolean;
 }
 
-import { parseShard } from "../defaults.js";
 export { parseShard };
 
 /** Values of one swept parameter: "a,b,c" or an int range "lo..hi". */

@@ -25,6 +25,7 @@ import { table } from "../format.js";
 import { progress } from "../progress.js";
 import type { Io } from "../io.js";
 import { EXIT_PASS, EXIT_USAGE, UsageError } from "../usage.js";
+import { SYSTEM_DEFAULTS } from "../defaults.js";
 
 export interface SystemArgs {
   platform?: string;
@@ -46,7 +47,6 @@ export interface SystemArgs {
   list?: boolean;
 }
 
-import { SYSTEM_DEFAULTS } from "../defaults.js";
 export { SYSTEM_DEFAULTS };
 
 function listPresets(io: Io): number {

@@ -10,6 +10,7 @@ import { openWave, type WaveReader } from "../../sim/wavefile/index.js";
 import { compareWaves, type WaveCompareResult, type WaveValueDiff } from "../../sim/wavefile/compare.js";
 import type { Io } from "../io.js";
 import { EXIT_FAIL, EXIT_PASS } from "../usage.js";
+import { WAVEDIFF_DEFAULT_CLOCK, WAVEDIFF_DEFAULT_MAX } from "../defaults.js";
 
 export interface WavediffArgs {
   /** Names, paths or globs; comma-separated lists are split. */
@@ -20,7 +21,6 @@ export interface WavediffArgs {
   json?: boolean;
 }
 
-import { WAVEDIFF_DEFAULT_CLOCK, WAVEDIFF_DEFAULT_MAX } from "../defaults.js";
 export { WAVEDIFF_DEFAULT_CLOCK, WAVEDIFF_DEFAULT_MAX };
 
 export async function wavediffCommand(fileA: string, fileB: string, args: WavediffArgs, io: Io): Promise<number> {
