@@ -1,8 +1,8 @@
 /**
  * The serving run in time (src/system/serve/serve-sim.ts) and `tessera serve-sim`: every request
  * served in full, latencies that respect arrivals, steps within budget and in time order, the
- * nearest-rank percentiles, the baseline's greedy dealing, xy's TBT tail against the baseline's on
- * mixed traces, and the command's JSON and usage errors.
+ * nearest-rank percentiles, the baseline's greedy dealing, xy's TBT (worst, mean, p99) against the
+ * baseline's on mixed traces, and the command's JSON and usage errors.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -102,15 +102,48 @@ describe("serveSim", () => {
   });
 
   // Checked, not built in: xy reserves decode slots and chunks prompts, the baseline runs whole
-  // prompts while decodes wait, and the timed run must show it in the TBT tail.
+  // prompts while decodes wait, and the timed run must show it in TBT. With 80 requests of one
+  // D/V token each, the reservation (budget / 8 = 512) holds every running request, so under xy
+  // no request ever sits a step out: its worst TBT is one step, never a stall behind prefill.
   test.prop([fc.constantFrom("coding" as const, "conversation" as const), fc.integer({ min: 0, max: 2 ** 31 - 1 })], { numRuns: 4, seed: SEED })(
-    "xy's TBT p99 is no worse than the baseline's on mixed traces",
+    "xy decodes in every step: its worst TBT is one step long and no worse than the baseline's, and its mean TBT is no worse",
     (kind, seed) => {
       const trace = generateTrace(kind, { requests: 80, ratePerSec: kind === "coding" ? 30 : 10, seed });
+      const [xy, base] = (["xy", "baseline"] as const).map((scheduler) => serveSim(trace, palm, llama, { scheduler, budget: 4096 }));
+      const longestStep = Math.max(...xy.stepLog.map((s) => s.end - s.start));
+      expect(xy.tbt.max).toBeLessThanOrEqual(longestStep + 1e-9);
+      expect(xy.tbt.max).toBeLessThanOrEqual(base.tbt.max);
+      expect(xy.tbt.mean).toBeLessThanOrEqual(base.tbt.mean);
+    },
+  );
+
+  // The tail at p99 holds when no prompt outlasts the budget. A prompt several budgets long is
+  // different: xy chunks it over several steps, each a full budget with every running request's
+  // decode in it, so one long stall in the baseline becomes several shorter ones under xy, and
+  // those can fill the top 1% of samples (the next test).
+  test.prop([fc.constantFrom("coding" as const, "conversation" as const), fc.integer({ min: 0, max: 2 ** 31 - 1 })], { numRuns: 4, seed: SEED })(
+    "xy's TBT p99 is no worse than the baseline's on mixed traces whose prompts fit the budget",
+    (kind, seed) => {
+      const trace = generateTrace(kind, { requests: 80, ratePerSec: kind === "coding" ? 30 : 10, seed, maxPrompt: 4096 });
       const [xy, base] = (["xy", "baseline"] as const).map((scheduler) => serveSim(trace, palm, llama, { scheduler, budget: 4096 }));
       expect(xy.tbt.p99).toBeLessThanOrEqual(base.tbt.p99);
     },
   );
+
+  it("prompts of four budgets: xy trades one long stall for four steps of one budget each, which can raise its p99 while its worst TBT falls by three quarters", () => {
+    // Conversation seed 104381514 (found by the property above, before it bounded the prompts)
+    // has prompts of 13,383 and 16,384 tokens. The baseline prefills each in one step while its
+    // decodes wait (154 ms and 124 ms of TBT); xy runs each as four steps of 4,096 tokens
+    // (36-39 ms each) with every running request decoding in them.
+    const trace = generateTrace("conversation", { requests: 80, ratePerSec: 10, seed: 104381514 });
+    expect(Math.max(...trace.map((q) => q.promptLen))).toBe(16384);
+    const [xy, base] = (["xy", "baseline"] as const).map((scheduler) => serveSim(trace, palm, llama, { scheduler, budget: 4096 }));
+    expect(xy.stepLog.filter((s) => s.tokens === 4096 && s.prefillTokens > 4000).length).toBeGreaterThanOrEqual(7);
+    expect(base.stepLog.some((s) => s.prefillTokens === 16384 && s.stages === 1)).toBe(true);
+    expect(xy.tbt.max).toBeLessThan(base.tbt.max / 3);
+    expect(xy.tbt.p99).toBeGreaterThan(base.tbt.p99);
+    expect(xy.tbt.mean).toBeLessThan(base.tbt.mean);
+  });
 
   it("refuses a budget below a verify step", () => {
     const trace = generateTrace("coding", { requests: 3, ratePerSec: 10, seed: 1, specLen: 15 });
@@ -144,7 +177,8 @@ describe("nearest-rank percentiles", () => {
     expect([percentile(hundred, 50), percentile(hundred, 99), percentile(hundred, 100)]).toEqual([50, 99, 100]);
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99)).toBe(10);
     expect(percentile([7], 50)).toBe(7);
-    expect(distribution([3, 1, 2])).toEqual({ p50: 2, p99: 3, mean: 2, count: 3 });
+    expect(distribution([3, 1, 2])).toEqual({ p50: 2, p99: 3, mean: 2, max: 3, count: 3 });
+    expect(Number.isNaN(distribution([]).max)).toBe(true);
     expect(Number.isNaN(distribution([]).p99)).toBe(true);
   });
 });
@@ -176,7 +210,7 @@ describe("tessera serve-sim", () => {
     const r = await runCli([...argv, "--json"]);
     expect(r.code, r.err).toBe(0);
     const j = JSON.parse(r.out);
-    for (const k of ["ttft", "tbt"]) expect(Object.keys(j[k]).sort()).toEqual(["mean", "p50", "p99"]);
+    for (const k of ["ttft", "tbt"]) expect(Object.keys(j[k]).sort()).toEqual(["max", "mean", "p50", "p99"]);
     expect(Object.keys(j.throughput).sort()).toEqual(["requestsPerSec", "tokensPerSec"]);
     expect(Object.keys(j.loadImbalance).sort()).toEqual(["attention", "linear"]);
     expect(Object.keys(j.pipelines).sort()).toEqual(["2", "3", "4"]);
@@ -188,7 +222,8 @@ describe("tessera serve-sim", () => {
     const text = await runCli(argv);
     expect(text.code).toBe(0);
     expect(text.out).toContain("llama2-7b on palm-wafer (320 cores, 128 meta-attention units each), baseline scheduler, budget 4096: 30 conversation requests at 10/s");
-    expect(text.out).toMatch(/TBT p50 \/ p99 \/ mean +[\d.]+ ms/);
+    expect(text.out).toMatch(/TBT p50 \/ p99 \/ mean \/ max +[\d.]+ ms/);
+    expect(j.tbt.max).toBeGreaterThanOrEqual(j.tbt.p99);
     expect(text.out).toContain(`${j.steps.toLocaleString("en-US")} (`);
   });
 

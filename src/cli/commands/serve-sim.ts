@@ -5,7 +5,7 @@
  *                    [--no-prefix-cache] [--json]`:
  * a serving run (src/system/serve/serve-sim.ts): requests of a generated or CSV trace arrive in
  * time, the token-budget scheduler forms steps, the platform's cores run them (PE-array and
- * meta-attention cycle models). Reports TTFT and TBT (p50, p99, mean), throughput, core
+ * meta-attention cycle models). Reports TTFT and TBT (p50, p99, mean, max), throughput, core
  * utilization, load imbalance and the meta-attention pipelines. Exit 0, or 2 on usage errors.
  */
 import { existsSync } from "node:fs";
@@ -67,15 +67,15 @@ function loadTrace(args: ServeSimArgs): { trace: ServeRequest[]; generated: bool
 }
 
 const ms = (x: number) => (Number.isNaN(x) ? "-" : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x >= 100 ? 0 : x >= 10 ? 1 : 2)} ms`);
-const dist = (d: Distribution) => `${ms(d.p50)} / ${ms(d.p99)} / ${ms(d.mean)}`;
+const dist = (d: Distribution) => `${ms(d.p50)} / ${ms(d.p99)} / ${ms(d.mean)} / ${ms(d.max)}`;
 const count = (x: number) => x.toLocaleString("en-US");
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function summary(r: ServeSimResult): string {
   return table([
     ["measure", "value"],
-    ["TTFT p50 / p99 / mean", dist(r.ttft)],
-    ["TBT p50 / p99 / mean", dist(r.tbt)],
+    ["TTFT p50 / p99 / mean / max", dist(r.ttft)],
+    ["TBT p50 / p99 / mean / max", dist(r.tbt)],
     ["throughput", `${count(Math.round(r.throughput.tokensPerSec))} output tokens/s, ${r.throughput.requestsPerSec.toFixed(2)} requests/s`],
     ["core utilization", pct(r.coreUtilization)],
     ["load imbalance, attention / linear (max/mean - 1)", `${r.loadImbalance.attention.toFixed(2)} / ${r.loadImbalance.linear.toFixed(2)}`],
@@ -115,7 +115,7 @@ export async function serveSimCommand(args: ServeSimArgs, io: Io): Promise<numbe
     }
     const gen = generated ? { ratePerSec: args.rate ?? SERVE_SIM_DEFAULTS.rate[traceName as TraceKind], specLen: args.specLen ?? 0 } : undefined;
     if (args.json) {
-      const d = (x: Distribution) => ({ p50: x.p50, p99: x.p99, mean: x.mean });
+      const d = (x: Distribution) => ({ p50: x.p50, p99: x.p99, mean: x.mean, max: x.max });
       io.out(JSON.stringify({
         scheduler, budget, platform: platform.name, model: spec.name, trace: traceName, ...(gen ?? {}), seed: args.seed ?? SERVE_SIM_DEFAULTS.seed,
         prefixCache: args.prefixCache ?? true, requests: r.requests, outputTokens: r.outputTokens,

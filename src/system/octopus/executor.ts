@@ -130,7 +130,7 @@ export interface WorkflowRunResult {
   /** Jobs moved between groups (steals or diffusion) and the bytes that moved with them. */
   readonly moves: { readonly jobs: number; readonly bytes: number };
   /** Instance latency, arrival to end, ns. */
-  readonly latency: Distribution & { readonly max: number };
+  readonly latency: Distribution;
   readonly arrivals: readonly number[];
   readonly finishes: readonly number[];
   readonly completions: readonly CompletionRecord[];
@@ -541,7 +541,7 @@ function runChecked(graph: WorkflowGraph, platform: Platform, o: WorkflowRunOpti
     makespanNs, busyNs: x.busyNs, taskWorkNs: x.taskWorkNs, controlOnTbuNs: x.controlOnTbuNs,
     utilization: makespanNs > 0 ? x.busyNs / (tbus * makespanNs) : 0, idleNs: tbus * makespanNs - x.busyNs, heldIdleNs: x.heldNs - x.busyNs,
     transferWaitNs: x.transferWaitNs, reloads: { count: x.reloadCount, ns: x.reloadNs }, moves: { jobs: x.movedJobs, bytes: x.movedBytes },
-    latency: { ...distribution(lat), max: Math.max(...lat) },
+    latency: distribution(lat),
     arrivals, finishes: x.finishes, completions: x.completions, ...(x.schedule && { schedule: x.schedule }), events: x.sim.eventsProcessed,
   };
 }

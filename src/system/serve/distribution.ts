@@ -1,5 +1,5 @@
 /**
- * Latency distributions of a serving run (TTFT, TBT) as p50, p99 and mean.
+ * Latency distributions of a serving run (TTFT, TBT) as p50, p99, mean and max.
  *
  * Percentiles are nearest-rank: the p-th percentile of n samples sorted ascending is the sample
  * at rank ceil(p / 100 * n) (1-based), so it is always a sample that occurred, never an
@@ -10,7 +10,9 @@ export interface Distribution {
   readonly p50: number;
   readonly p99: number;
   readonly mean: number;
-  /** Samples; 0 leaves p50, p99 and mean NaN (null in JSON). */
+  /** The worst sample: the longest stall, which a percentile can hide when stalls are rare. */
+  readonly max: number;
+  /** Samples; 0 leaves p50, p99, mean and max NaN (null in JSON). */
   readonly count: number;
 }
 
@@ -25,5 +27,6 @@ export function distribution(samples: readonly number[] | Float64Array): Distrib
   const sorted = Float64Array.from(samples).sort();
   let sum = 0;
   for (const x of sorted) sum += x;
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: sorted.length ? sum / sorted.length : NaN, count: sorted.length };
+  const n = sorted.length;
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), mean: n ? sum / n : NaN, max: n ? sorted[n - 1] : NaN, count: n };
 }
