@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -17,5 +18,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default is one worker fewer than the CPUs: one worker on a 2-core machine, where
+    // npm test then took 15 minutes. Much of the suite waits on Verilator, Icarus and Yosys
+    // processes, so every core runs a test file (908 s -> 647 s here).
+    maxWorkers: availableParallelism(),
   },
 });
