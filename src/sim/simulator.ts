@@ -255,7 +255,7 @@ export class Simulator {
       const lines = nodes.map((n, i) => {
         const lo = n.shape.signed ? -(2 ** (n.shape.width - 1)) : 0;
         const hi = n.shape.signed ? 2 ** (n.shape.width - 1) - 1 : 2 ** n.shape.width - 1;
-        return `v = V[${i}]; if (!(v >= ${lo} && v <= ${hi}) || Math.floor(v) !== v) fail(${i}, v); ${STORE_NAMES[lay.store[n.id]]}[${lay.index[n.id]}] = v;`;
+        return `v = V[${i}]; if (${fitsTest(n.shape.width, n.shape.signed, lo, hi)}) fail(${i}, v); ${STORE_NAMES[lay.store[n.id]]}[${lay.index[n.id]}] = v;`;
       });
       apply = (freshFunction(["V", "I", "U", "F", "fail"], `return function commit() { let v; ${lines.join(" ")} };`) as (...a: unknown[]) => () => void)(values, eng.stores.I, eng.stores.U, eng.stores.F, fail);
     } else {
@@ -581,4 +581,15 @@ export class Simulator {
 /** Build a simulator for a top module (elaborates it first). */
 export function simulate(top: Module | Design, opts: SimOptions = {}): Simulator {
   return new Simulator(top, opts);
+}
+
+/**
+ * A JavaScript test that `v` is NOT a whole number of the shape (the input bank's commit runs it
+ * for every input of every cycle). Up to 31 bits one integer operation decides: a shift pair
+ * (signed) or a mask (unsigned) gives back v only when v is a whole number in range, and NaN or
+ * a fraction never comes back. Wider shapes compare against the bounds.
+ */
+function fitsTest(width: number, signed: boolean, lo: number, hi: number): string {
+  if (width <= 31) return signed ? `((v << ${32 - width}) >> ${32 - width}) !== v` : `(v & ${2 ** width - 1}) !== v`;
+  return `!(v >= ${lo} && v <= ${hi}) || Math.floor(v) !== v`;
 }

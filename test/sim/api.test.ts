@@ -1,7 +1,11 @@
 /** The sync testbench layer: poke/peek/step/expect/stepUntil/reset, names, errors, both engines. */
 import { describe, expect, it } from "vitest";
+import { fc, test } from "@fast-check/vitest";
 import { Module, s, u } from "../../src/hdl/index.js";
 import { ExpectationError, simulate } from "../../src/sim/index.js";
+
+const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+console.log(`sim api properties: FC_SEED=${SEED}`);
 
 function counter() {
   const m = new Module("counter");
@@ -214,4 +218,24 @@ describe("inputBank", () => {
       expect(() => sim.inputBank([o])).toThrow(/only top-level inputs/);
     }
   });
+
+  // The compiled commit decides "fits" with one integer operation up to 31 bits: every value it
+  // accepts must be exactly the whole numbers of the shape, for both signednesses and every width.
+  test.prop([fc.integer({ min: 1, max: 48 }), fc.boolean(), fc.oneof(fc.integer({ min: -(2 ** 49), max: 2 ** 49 }), fc.double(), fc.constantFrom(-0, 0.5, -1.5, NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31), 2 ** 32, 2 ** 32 - 1))], { numRuns: 300, seed: SEED })(
+    "commit accepts exactly the whole numbers in the shape's range",
+    (width, signed, v) => {
+      const m = new Module("fits");
+      const a = m.input("a", signed ? s(width) : u(width));
+      m.comb.set(m.output("o", signed ? s(width) : u(width)), a);
+      const sim = simulate(m, { engine: "compiled" });
+      const bank = sim.inputBank([a]);
+      bank.values[0] = v;
+      const lo = signed ? -(2 ** (width - 1)) : 0, hi = signed ? 2 ** (width - 1) - 1 : 2 ** width - 1;
+      const fits = Number.isInteger(v) && v >= lo && v <= hi;
+      if (fits) {
+        bank.commit();
+        expect(sim.peek(a)).toBe(BigInt(v));
+      } else expect(() => bank.commit()).toThrow(/does not fit 'fits.a'/);
+    },
+  );
 });

@@ -114,13 +114,19 @@ export const macGridTb: Testbench = {
      */
     const clockEdge = (clr: boolean, A: Int8Array, B: Int8Array, t: number, i0: number, j0: number, tr: number, tc: number): void => {
       inV[0] = clr ? 1 : 0;
-      inV.fill(0, 1);
-      if (!clr) {
-        const lo = Math.max(0, t - k + 1), hiA = Math.min(tr - 1, t), hiB = Math.min(tc - 1, t);
-        const aBase = i0 * k + t, bBase = t * n + j0;
-        for (let i = lo; i <= hiA; i++) inV[1 + i] = A[aBase + i * (k - 1)];
-        for (let j = lo; j <= hiB; j++) inV[1 + rows + j] = B[bBase + j * (1 - n)];
-      }
+      // Every slot is written (fed or 0) in three plain loops: a fill() call before the feed cost
+      // as much as the feed itself.
+      const lo = clr ? rows + cols : Math.max(0, t - k + 1);
+      const hiA = clr ? -1 : Math.min(tr - 1, t), hiB = clr ? -1 : Math.min(tc - 1, t);
+      const aBase = i0 * k + t, bBase = t * n + j0;
+      let i = 0;
+      for (; i < lo && i < rows; i++) inV[1 + i] = 0;
+      for (; i <= hiA; i++) inV[1 + i] = A[aBase + i * (k - 1)];
+      for (; i < rows; i++) inV[1 + i] = 0;
+      let j = 0;
+      for (; j < lo && j < cols; j++) inV[1 + rows + j] = 0;
+      for (; j <= hiB; j++) inV[1 + rows + j] = B[bBase + j * (1 - n)];
+      for (; j < cols; j++) inV[1 + rows + j] = 0;
       ring.set(inV, (edge % depth) * width);
       drive.commit();
       sim.step();
