@@ -48,7 +48,13 @@ describe.skipIf(!requireTool("verilator"))("verilator --lint-only -Wall", { conc
   }
 });
 
-describe.skipIf(!requireTool("yosys"))("yosys read_verilog; synth -top", { concurrent: true }, () => {
+// Synthesis alone takes up to 40 s a design here (speq-decode; sofa-attention 24 s), and vitest
+// runs five of these at once beside another worker's tests on two cores, so one synthesis can take
+// several times as long in wall time (CI once timed out sofa-attention at 120 s). The timeout is
+// there to catch a hung tool, not to judge its speed.
+const SYNTH_TIMEOUT_MS = 600_000;
+
+describe.skipIf(!requireTool("yosys"))("yosys read_verilog; synth -top", { concurrent: true, timeout: SYNTH_TIMEOUT_MS }, () => {
   for (const [name, make] of cases) {
     test(name, async () => {
       const d = emitOrRefuse(make);
