@@ -23,6 +23,8 @@ export interface ExprContext {
 }
 
 const isBig = (e: Expr) => e.width > NUM_BITS;
+/** Longest code of a select's two arms together that is computed without a branch (see mux). */
+const BRANCHLESS_ARMS = Number(process.env.TESSERA_BRANCHLESS ?? 160);
 /** The JS operator of each comparison (on numbers or bigints alike). */
 const COMPARE: Partial<Record<BinaryExpr["op"], string>> = { eq: "===", ne: "!==", lt: "<", le: "<=", gt: ">", ge: ">=" };
 const p2 = (k: number) => (2 ** k).toString();
@@ -51,10 +53,8 @@ export class JsExprGen {
       case "slice": return this.slice(e as SliceExpr);
       case "resize": return this.resize(e as ResizeExpr);
       case "cat": return this.cat(e as CatExpr);
-      case "mux": {
-        const m = e as MuxExpr;
-        return `(${this.truth(m.sel)} ? ${this.gen(m.t)} : ${this.gen(m.f)})`;
-      }
+      case "mux":
+        return this.mux(e as MuxExpr);
       case "memread": {
         const r = e as MemReadExpr;
         const a = this.asNum(r.addr);
@@ -64,6 +64,31 @@ export class JsExprGen {
       default:
         throw new Error(`internal: cannot generate code for expression kind ${e.kind}`);
     }
+  }
+
+  /**
+   * A select. Between two cheap 32-bit arms it is computed without a branch: in a router the
+   * register enables and grants that pick them follow the traffic, and as branches they were
+   * mispredicted often enough to cost half the time of its register updates (a misprediction
+   * costs more than evaluating a short arm it could have skipped). Long arms keep the branch,
+   * which skips the arm not taken.
+   */
+  private mux(m: MuxExpr): string {
+    const t = this.gen(m.t), f = this.gen(m.f);
+    if (isBig(m) || m.width > 32 || t.length + f.length > BRANCHLESS_ARMS) return `(${this.truth(m.sel)} ? ${t} : ${f})`;
+    const c = this.bit(m.sel);
+    // Every value of 31 bits or fewer, or signed, is an int32 already; a 32-bit unsigned result of
+    // the int32 operators below needs >>> 0.
+    const u32 = !m.signed && m.width === 32 ? (r: string) => `(${r} >>> 0)` : (r: string) => r;
+    if (f === "0") return u32(`(${t} & -${c})`);
+    if (t === "0") return u32(`(${f} & (${c} - 1))`);
+    return u32(`(${f} ^ ((${t} ^ ${f}) & -${c}))`);
+  }
+
+  /** `e` as the number 0 or 1: 0 when it is zero. */
+  private bit(e: Expr): string {
+    if (!isBig(e) && e.width === 1 && !e.signed) return this.gen(e);
+    return `(${this.truth(e)} | 0)`;
   }
 
   /** Code of `e` as a bigint. */
