@@ -184,10 +184,23 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
   let inFlightFlitsTotal = 0, inFlightFlitCycles = 0;
   const pairOf = (src: number, dst: number) => src * N + dst;
 
+  // The sources with a packet waiting or inj_valid set, each once: only they have an offer to
+  // make or withdraw (at 0.1 load about 13 of 64 a cycle; visiting every source each cycle was a
+  // tenth of the driver's time).
+  const busy = new Uint8Array(N), busyList = new Int32Array(N);
+  let busyCount = 0;
   const create = (src: number, dst: number, sz: number, t: number, priority: Priority = 0) => {
     const id = packets.push(src, dst, sz, priority, t, nextSeq(src, dst));
     queues[priority][src].push(id);
+    if (!busy[src]) {
+      busy[src] = 1;
+      busyList[busyCount++] = src;
+    }
     registerOutstanding(id);
+  };
+  const stillBusy = (i: number) => {
+    for (let c = 0; c < classes; c++) if (validSet[c][i] || queueHead[c][i] < queues[c][i].length) return true;
+    return false;
   };
 
   // --- sinks: per (node, vc) reassembly --------------------------------------------------------
@@ -345,10 +358,15 @@ export function runNoc(sim: Simulator, p: NocParams, o: NocRunOptions): NocRunRe
     // Offer each source's oldest waiting packet of each class to its network interface; a low
     // packet only when no high packet of that source is waiting.
     const ready = readyBank.read();
-    for (let i = 0; i < N; i++) {
+    let kept = 0;
+    for (let k = 0; k < busyCount; k++) {
+      const i = busyList[k];
       offer(0, i, t, true, ready[i]);
       if (classes === 2) offer(1, i, t, queueHead[0][i] >= queues[0][i].length, ready[N + i]);
+      if (stillBusy(i)) busyList[kept++] = i;
+      else busy[i] = 0;
     }
+    busyCount = kept;
     sim.step();
     // Read only the ejection registers that hold a flit (the per-row valid masks say which).
     const ejRows = ejBank.read();
