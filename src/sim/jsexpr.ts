@@ -91,6 +91,60 @@ export class JsExprGen {
     return `(${this.truth(e)} | 0)`;
   }
 
+  /**
+   * An upper bound of unsigned `e`'s value (undefined for a signed one), from its operators: a
+   * narrowing resize or slice whose argument already fits needs no mask. Stored values only have
+   * their width's bound.
+   */
+  private maxOf(e: Expr): bigint | undefined {
+    if (e.signed) return undefined;
+    let m = this.maxMemo.get(e);
+    if (m === undefined) this.maxMemo.set(e, (m = this.bound(e)));
+    return m;
+  }
+
+  /** Memo of maxOf over this generator's expressions (a chain of resizes asks again at each). */
+  private readonly maxMemo = new Map<Expr, bigint>();
+
+  private bound(e: Expr): bigint {
+    const top = (1n << BigInt(e.width)) - 1n;
+    if (e instanceof Const) return e.value;
+    if (this.ctx.ref(e, false) !== undefined) return top;
+    const fit = (v: bigint | undefined) => (v === undefined || v > top ? top : v);
+    const ones = (v: bigint) => (1n << BigInt(v.toString(2).length)) - 1n; // every bit up to v's highest
+    if (e instanceof BinaryExpr) {
+      const a = this.maxOf(e.a), b = this.maxOf(e.b);
+      if (a === undefined || b === undefined) return top;
+      switch (e.op) {
+        case "and": return fit(a < b ? a : b);
+        case "or":
+        case "xor": return fit(ones(a > b ? a : b));
+        case "add": return fit(a + b);
+        case "mul": return fit(a * b);
+        case "shlv": return b < 64n ? fit(a << b) : top;
+        case "shrv": return fit(a);
+        case "eq": case "ne": case "lt": case "le": case "gt": case "ge": return 1n;
+        default: return top;
+      }
+    }
+    if (e instanceof ShiftConstExpr) {
+      const a = this.maxOf(e.arg);
+      if (a === undefined) return top;
+      return fit(e.op === "shl" ? a << BigInt(e.amount) : a >> BigInt(e.amount));
+    }
+    if (e instanceof SliceExpr) {
+      const a = this.maxOf(e.arg);
+      return fit(a === undefined ? undefined : a >> BigInt(e.lo));
+    }
+    if (e instanceof ResizeExpr) return fit(this.maxOf(e.arg));
+    if (e instanceof MuxExpr) {
+      const t = this.maxOf(e.t), f = this.maxOf(e.f);
+      return t === undefined || f === undefined ? top : fit(t > f ? t : f);
+    }
+    if (e instanceof UnaryExpr && (e.op === "reduceOr" || e.op === "reduceAnd" || e.op === "reduceXor")) return 1n;
+    return top;
+  }
+
   /** Code of `e` as a bigint. */
   asBig(e: Expr): string {
     return isBig(e) ? this.gen(e) : `BigInt(${this.gen(e)})`;
@@ -260,6 +314,8 @@ export class JsExprGen {
       return isBig(e) ? r : `Number(${r})`;
     }
     if (a.width <= 32) {
+      const max = this.maxOf(a);
+      if (max !== undefined && max >> BigInt(lo) <= BigInt(mask(n))) return lo === 0 ? this.gen(a) : `(${this.gen(a)} >>> ${lo})`;
       const v = this.lowBits(a);
       if (n === 32) return `(${v} >>> 0)`;
       if (lo === 0) return `(${v} & ${mask(n)})`;
@@ -276,6 +332,10 @@ export class JsExprGen {
       return this.gen(a);
     }
     if (n <= 32) {
+      if (!e.signed && !isBig(a)) {
+        const max = this.maxOf(a);
+        if (max !== undefined && max <= BigInt(mask(n))) return this.gen(a);
+      }
       const v = isBig(a) ? this.mod32(a) : this.lowBits(a);
       if (e.signed) return n === 32 ? `(${v} | 0)` : `((${v} << ${32 - n}) >> ${32 - n})`;
       return n === 32 ? `(${v} >>> 0)` : `(${v} & ${mask(n)})`;
