@@ -286,6 +286,10 @@ export class CompiledEngine implements Engine {
     for (const n of settleIn) covered[n.id] = 1;
     build("settleIn", computeAll(settleIn, "settleIn"));
     const memReaders = memoryReaders(net, lv);
+    // One call per shared instance for an edge's register and memory updates (template-gen.ts
+    // emitTick): single-domain designs without behavioural blocks, whose edges always come alone.
+    // TESSERA_FUSED=0 keeps the three phases apart (for comparing the two).
+    const fused = process.env.TESSERA_FUSED !== "0" && tpl !== undefined && net.domains.length === 1 && net.behavs.length === 0 && tpl.fusedTickAllowed();
     net.domains.forEach((_, d) => {
       const sources: NetNode[] = net.nodes.filter((n) => (n.kind === "reg" || n.kind === "behav") && n.domain === d);
       const written = net.memories.filter((m) => m.writes.some((w) => w.domain === d));
@@ -300,13 +304,14 @@ export class CompiledEngine implements Engine {
       });
       build(`nextq${d}`, (fb) => {
         for (const n of net.nodes) if (n.kind === "reg" && n.domain === d && this.plan.buffered.has(n.id) && !shared(n)) fb.computeNext(n);
-        tpl?.emitNextq(fb);
+        if (fused) tpl.emitTick(fb);
+        else tpl?.emitNextq(fb);
       });
       build(`inplace${d}`, (fb) => {
         for (const n of this.plan.order[d]) if (!shared(n)) fb.computeInPlace(n);
-        tpl?.emitInPlace(fb);
+        if (!fused) tpl?.emitInPlace(fb);
       });
-      build(`memw${d}`, (fb) => {
+      const ownMemWrites = (fb: FunctionBuilder) => {
         for (const m of net.memories) {
           if (tpl && tpl.plan.memClassOf[m.id] >= 0) continue;
           m.writes.forEach((w) => {
@@ -317,8 +322,14 @@ export class CompiledEngine implements Engine {
             });
           });
         }
+      };
+      // Under reset only the memory writes run, shared instances' included; after the fused
+      // updates only the top's own remain.
+      build(`memw${d}`, (fb) => {
+        ownMemWrites(fb);
         tpl?.emitMemWrites(fb);
       });
+      if (fused) build(`memwOwn${d}`, ownMemWrites);
     });
     // One fused function per domain for the common case of a single domain rising alone:
     // buffered registers first (pre-edge values), behavioural blocks, in-place registers
@@ -342,7 +353,7 @@ export class CompiledEngine implements Engine {
       out.push(
         `function tick${d}() {\n` +
           `if (${rs} !== 0) { HOOKS.reset(${d}); memw${d}(); commit${d}(); }\n` +
-          `else { nextq${d}();${hasBehav ? ` HOOKS.behav(${d});` : ""} inplace${d}(); memw${d}();\n${commit("mid")}\n}\n` +
+          `else { nextq${d}();${hasBehav ? ` HOOKS.behav(${d});` : ""} inplace${d}(); ${fused ? `memwOwn${d}` : `memw${d}`}();\n${commit("mid")}\n}\n` +
           `settle${d}();\n}`,
       );
     });

@@ -21,6 +21,7 @@ import { STORE_F, STORE_I, STORE_NAMES, STORE_U, storeArray, storeOf } from "./l
 import type { Levelized } from "./levelize.js";
 import type { Netlist, NetNode } from "./netlist.js";
 import { areaOf, isConstNode, type TemplateClass, type TemplatePlan } from "./template.js";
+import { memoriesRead } from "./memreaders.js";
 
 /** Typed arrays that hold every instance's memories of one class and store. */
 export type ClassMemories = (Int32Array | Uint32Array | Float64Array | undefined)[];
@@ -298,21 +299,57 @@ export class TemplateCode {
   /** Memory writes of the shared instances' memories. */
   emitMemWrites(fb: FunctionBuilder): void {
     this.plan.classes.forEach((cl, c) => {
-      const mems = cl.memories[0];
-      if (!mems.some((m) => m.writes.length)) return;
-      const calls = this.classFunction(c, 0, "memw", (cfb) => {
-        mems.forEach((m, j) => {
-          const s = STORE_NAMES[storeOf(m.shape)];
-          const off = this.cls[c].memOffset[j];
-          for (const w of m.writes) {
-            cfb.statement((g) => {
-              const en = g.gen(w.en), addr = g.gen(w.addr), data = g.gen(w.data);
-              return `if (${en} !== 0) { const a = ${addr}; if (a < ${m.depth}) MT${c}${s}[m${s} + ${off} + a] = ${data}; }`;
-            });
-          }
+      if (!cl.memories[0].some((m) => m.writes.length)) return;
+      fb.raw(this.loop(cl.units.map((_, i) => i), this.classFunction(c, 0, "memw", (cfb) => this.memWrites(c, cfb))));
+    });
+  }
+
+  private memWrites(c: number, cfb: FunctionBuilder): void {
+    this.plan.classes[c].memories[0].forEach((m, j) => {
+      const s = STORE_NAMES[storeOf(m.shape)];
+      const off = this.cls[c].memOffset[j];
+      for (const w of m.writes) {
+        cfb.statement((g) => {
+          const en = g.gen(w.en), addr = g.gen(w.addr), data = g.gen(w.data);
+          return `if (${en} !== 0) { const a = ${addr}; if (a < ${m.depth}) MT${c}${s}[m${s} + ${off} + a] = ${data}; }`;
         });
-      });
-      fb.raw(this.loop(cl.units.map((_, i) => i), calls));
+      }
+    });
+  }
+
+  /**
+   * Whether an edge may run each instance's buffered registers, in-place registers and memory
+   * writes together, one instance after another (emitTick), rather than each of the three for
+   * every instance in turn. Within an instance the order stays: buffered next values, in-place
+   * updates, memory writes. Across instances it is safe when nothing outside an instance reads what
+   * that changes during the edge: its in-place registers are read only inside it (planInPlace),
+   * its buffered registers change only at the commit, and its memories must be read by no register
+   * of another instance or of the top (comb readers recompute after the edge anyway).
+   */
+  fusedTickAllowed(): boolean {
+    const { units, memClassOf } = this.plan;
+    for (const n of this.net.nodes) {
+      if (n.kind !== "reg" || !n.expr) continue;
+      for (const id of memoriesRead(this.net, n)) if (memClassOf[id] >= 0 && units.memUnitOf[id] !== units.unitOf[n.id]) return false;
+    }
+    return true;
+  }
+
+  /**
+   * An edge's work for the shared instances (see fusedTickAllowed), one function per class called
+   * once per instance: a third of the calls and prologues, and values loaded once for all three.
+   * Loads are cached across the parts: in-place registers are read only before they are written
+   * (readers first), and memory writes read none of them.
+   */
+  emitTick(fb: FunctionBuilder): void {
+    this.plan.classes.forEach((cl, c) => {
+      const hasWrites = cl.memories[0].some((m) => m.writes.length);
+      if (cl.buffered[0].length === 0 && cl.inPlace[0].length === 0 && !hasWrites) return;
+      fb.raw(this.loop(cl.units.map((_, i) => i), this.classFunction(c, 0, "tick", (cfb) => {
+        cl.buffered[0].forEach((n) => cfb.computeNext(n));
+        cl.inPlace[0].forEach((n) => cfb.computeInPlace(n));
+        this.memWrites(c, cfb);
+      })));
     });
   }
 

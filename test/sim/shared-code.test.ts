@@ -4,6 +4,8 @@
  * interpreter agree on every output every cycle, on
  * random hierarchical designs (copies of a random circuit chained combinationally and through
  * registers, with memories) and on a NoC mesh, whose routers differ only in their coordinates.
+ * Single-domain designs run an edge as one call per instance (buffered and in-place registers,
+ * then memory writes: template-gen.ts emitTick), so these also hold that order.
  */
 import { describe, expect, it } from "vitest";
 import { test, fc } from "@fast-check/vitest";
