@@ -37,7 +37,7 @@ const now = machine();
 const ALL = "sim,verilog,trace,waves,startup,pe,scalesim,noc,sofa,bitslice,speq,speed,system,serve,octopus,mobile";
 const partial = ALL.split(",").some((k) => !only.has(k));
 sections.push(`Measured ${now.date.slice(0, 10)} on ${now.cpu}, ${now.cores} cores, Node ${now.node} (load average ${now.loadAverage.join(", ")} at the start)` +
-  (partial ? `; this run measured ${[...only].join(", ")}, the other sections are from earlier runs on the same machine.` : "."));
+  (partial ? `; this run measured ${[...only].join(", ")}, the other sections are from earlier runs, each on the machine its bench/results JSON names.` : "."));
 
 if (only.has("sim")) {
   log("== simulator: compiled vs interpreter, VCD off/on");
