@@ -328,6 +328,8 @@ export class TemplateCode {
    */
   fusedTickAllowed(): boolean {
     const { units, memClassOf } = this.plan;
+    // Without shared memories there is nothing to check (and no register expression to walk).
+    if (!memClassOf.some((c) => c >= 0)) return true;
     for (const n of this.net.nodes) {
       if (n.kind !== "reg" || !n.expr) continue;
       for (const id of memoriesRead(this.net, n)) if (memClassOf[id] >= 0 && units.memUnitOf[id] !== units.unitOf[n.id]) return false;
