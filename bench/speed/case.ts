@@ -2,8 +2,10 @@
  * One measurement of the simulator-speed bench (issue 16), run in a process of its own so JIT
  * state never carries over: prints one JSON line. See bench/speed/run.ts.
  *
- *   mesh-tb <rate> <cycles>    the noc testbench's driver on the 8x8 mesh (4 VCs x 4 flits,
- *                              1-flit packets): whole run and steady cycles/s (last half)
+ *   mesh-tb <rate> <cycles> [n] [threads]
+ *                              the noc testbench's driver on the 8x8 (or n x n) mesh (4 VCs x 4
+ *                              flits, 1-flit packets), the engine on 1 (or 2) threads: whole run
+ *                              and steady cycles/s (last half)
  *   mesh-engine <mode> <gap>   the 8x8 mesh alone, one packet every <gap> cycles, activity mode
  *                              off/auto/on: steady cycles/s after 60k cycles
  *   mac-grid-tb <n> <cycles>   the mac-grid testbench, every check on: steady cycles/s (second
@@ -32,7 +34,7 @@ import { withoutSourceLocations } from "../../src/hdl/errors.js";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const [kind, a1, a2] = process.argv.slice(2);
+const [kind, a1, a2, a3, a4] = process.argv.slice(2);
 const now = () => performance.now() / 1000;
 const out = (o: Record<string, unknown>) => console.log(JSON.stringify({ case: kind, ...o }));
 const meshParams = (extra: Record<string, unknown> = {}) => {
@@ -41,18 +43,20 @@ const meshParams = (extra: Record<string, unknown> = {}) => {
 };
 
 if (kind === "mesh-tb") {
-  const cycles = Number(a2);
-  const params = meshParams({ rate: Number(a1), measure: cycles });
+  const cycles = Number(a2), n = Number(a3 ?? 8), threads = Number(a4 ?? 1);
+  const params = meshParams({ rate: Number(a1), measure: cycles, w: n, h: n });
   const t0 = now();
   const p = nocParamsOf(params);
-  const sim = simulate(makeMesh(p));
+  const sim = simulate(makeMesh(p), { threads });
+  if (sim.threads.count !== threads) throw new Error(`mesh-tb: threads ${threads} asked, ${sim.threads.count} given: ${sim.threads.note}`);
   const t1 = now();
   let half = NaN, halfAt = NaN;
   const res = runNoc(sim, p, { ...runOptionsOf(params, p, 1), onProgress: (done) => {
     if (Number.isNaN(half) && done >= cycles / 2) [half, halfAt] = [done, now()];
   } });
   const t2 = now();
-  out({ rate: Number(a1), cycles: res.cycles, passed: res.passed, buildSeconds: t1 - t0, runSeconds: t2 - t1, cyclesPerSec: res.cycles / (t2 - t1), steadyCyclesPerSec: (res.cycles - half) / (t2 - halfAt) });
+  sim.close();
+  out({ n, threads, rate: Number(a1), cycles: res.cycles, passed: res.passed, buildSeconds: t1 - t0, runSeconds: t2 - t1, cyclesPerSec: res.cycles / (t2 - t1), steadyCyclesPerSec: (res.cycles - half) / (t2 - halfAt) });
 } else if (kind === "mesh-engine") {
   const mode = a1 as ActivityMode, gap = Number(a2);
   const p = nocParamsOf(meshParams());

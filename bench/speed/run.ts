@@ -42,6 +42,9 @@ const s2 = (x: number | string | boolean) => Number(x).toFixed(2);
 
 log("speed: noc testbench, 8x8, 0.1 load, 100k cycles");
 const tb = run("mesh-tb", "0.1", "100000");
+log("speed: noc testbench on two threads: 8x8 at 0.1 load, 32x32 at 0.05 load against one thread");
+const tbThreads = run("mesh-tb", "0.1", "100000", "8", "2");
+const big = ["1", "2"].map((t) => run("mesh-tb", "0.05", "4000", "32", t));
 log("speed: mesh engine by activity");
 const engine: Record<string, number | string | boolean>[] = [];
 for (const gap of ["0", "10", "1"]) for (const mode of ["off", "auto", "on"]) engine.push(run("mesh-engine", mode, gap));
@@ -56,10 +59,12 @@ const built = spawnSync("npm", ["run", "build"], { cwd: root, encoding: "utf8" }
 if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
 const cliStart = run("cli-start-mesh", "32");
 const cliNoc = run("cli-noc", "100000");
-writeResults("speed", { machine: machine(), tb, engine, macGridTb: mgTb, bare, rebuild, start, cliStart, cliNoc });
+writeResults("speed", { machine: machine(), tb, tbThreads, big, engine, macGridTb: mgTb, bare, rebuild, start, cliStart, cliNoc });
 
 const rows: string[][] = [["measurement", "cycles/s", "target", "notes"]];
 rows.push(["`tessera run noc` 8x8, 4 VCs x 4 flits, 1-flit packets, 0.1 load: steady (second half of 100k cycles)", f(tb.steadyCyclesPerSec), "80,000", `${tb.spread}; whole run ${f(tb.cyclesPerSec)} cycles/s; build ${s2(tb.buildSeconds)} s + run ${s2(tb.runSeconds)} s in the bench process`]);
+rows.push(["as above, --threads 2 (the engine on two cores; see README)", f(tbThreads.steadyCyclesPerSec), "", `${tbThreads.spread}; ${tbThreads.passed ? "pass" : "FAIL"}; ${(Number(tbThreads.steadyCyclesPerSec) / Number(tb.steadyCyclesPerSec)).toFixed(2)}x one thread`]);
+for (const b of big) rows.push([`\`tessera run noc\` 32x32, 0.05 load, --threads ${b.threads}: steady (from half-way through the 4k-cycle window to the end of the drain)`, f(b.steadyCyclesPerSec), "", `${b.spread}; ${b.passed ? "pass" : "FAIL"}${b.threads === 2 ? `; ${(Number(b.steadyCyclesPerSec) / Number(big[0].steadyCyclesPerSec)).toFixed(2)}x one thread` : ""}`]);
 rows.push([`\`tessera run noc\` as above, --cycles 100000 (${f(cliNoc.cycles)} cycles with warm-up and drain): the whole process, bin/tessera.js`, `${s2(cliNoc.totalSeconds)} s`, "< 4 s", `${cliNoc.spread}; ${cliNoc.passed ? "pass" : "FAIL"}; ${f(cliNoc.cyclesPerSec)} cycles/s over the whole process`]);
 for (const e of engine) rows.push([`8x8 mesh alone, ${e.gap === 0 ? "idle" : `a packet every ${e.gap} cycle(s)`}, activity ${e.mode}`, f(e.cyclesPerSec), "", String(e.spread)]);
 rows.push(["`tessera run mac-grid` 16x16, every check on: steady (second half of 3M cycles)", f(mgTb.cyclesPerSec), "1,000,000", `${mgTb.spread}; ${mgTb.passed ? "pass" : "FAIL"}, ${f(mgTb.checks)} checks; whole run (build, compile, JIT warm-up) ${f(mgTb.wholeRunCyclesPerSec)} cycles/s`]);

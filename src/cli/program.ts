@@ -5,7 +5,7 @@
  * that loaded every command took 0.3 s before its first line of work.
  */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { ENGINE_NAMES } from "../sim/engine.js";
+import { ENGINE_NAMES, MAX_THREADS } from "../sim/engine.js";
 import type { Io } from "./io.js";
 import { COSIM_SIMULATORS, DEFAULT_RTL_MAX_MACS, DEFAULT_SCALESIM_DIR, MOBILE_DEFAULTS, OCTOPUS_DEFAULTS, SCALESIM_ENGINES, SERVE_SIM_DEFAULTS, SYSTEM_DEFAULTS, WAVEDIFF_DEFAULT_CLOCK, WAVEDIFF_DEFAULT_MAX, parseShard } from "./defaults.js";
 import { GENERATED_GRAPHS } from "../system/octopus/generate.js";
@@ -58,6 +58,8 @@ const PARAM_HELP = "set a testbench parameter (repeatable: --param rows=16 --par
 const seedArg = intIn(0, 2 ** 32 - 1, "the seed");
 const cyclesArg = intIn(1, Number.MAX_SAFE_INTEGER, "the cycle count");
 const engineOption = () => new Option("--engine <name>", "simulation engine").choices(ENGINE_NAMES);
+const threadsOption = () =>
+  new Option("--threads <n>", `compiled engine: 2 runs half of the design's identical submodules (a mesh's routers) on a second core; pays on large designs (a 32x32 mesh) of a machine with a core to spare`).argParser(intIn(1, MAX_THREADS, "--threads"));
 
 /** Build the program; `setCode` receives each command's exit code. */
 export function buildProgram(io: Io, setCode: (code: number) => void): Command {
@@ -89,6 +91,7 @@ export function buildProgram(io: Io, setCode: (code: number) => void): Command {
     .option("--seed <s>", "seed of the random stimulus", seedArg, DEFAULT_SEED)
     .option("--param <k=v>", PARAM_HELP, collect, [])
     .addOption(engineOption())
+    .addOption(threadsOption())
     .option("--json", "machine-readable result: {name, passed, cycles, checks, metrics, seed, params, failures}")
     .action(async (name, opts) => setCode(await (await import("./commands/run.js")).runCommand(name, opts, io)));
 

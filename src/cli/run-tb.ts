@@ -16,6 +16,10 @@ export interface RunRequest {
   vcd?: string;
   fst?: string;
   engine?: EngineName;
+  /** Compiled engine threads (SimOptions.threads). */
+  threads?: number;
+  /** Notes for the user from the testbench's harness (TbRunOptions.onNote). */
+  onNote?: (message: string) => void;
   onProgress?: (done: number, total: number) => void;
   /** "throw" (default): a UserError from the testbench propagates; "fail": it is a failed run. */
   userErrors?: "throw" | "fail";
@@ -31,7 +35,7 @@ export async function runTestbench(tb: Testbench, req: RunRequest): Promise<Time
   let res: TbResult;
   try {
     const waves = req.vcd || req.fst ? tb.waves?.(req.params) : undefined;
-    res = await tb.run({ params: req.params, seed: req.seed, cycles: req.cycles, vcd: req.vcd, fst: req.fst, waves, engine: req.engine, onProgress: req.onProgress });
+    res = await tb.run({ params: req.params, seed: req.seed, cycles: req.cycles, vcd: req.vcd, fst: req.fst, waves, engine: req.engine, threads: req.threads, onNote: req.onNote, onProgress: req.onProgress });
   } catch (e) {
     if (e instanceof UserError && req.userErrors !== "fail") throw e;
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { BehaviouralBlock, BehaviouralIO } from "../hdl/behavioural.js";
-import type { Engine } from "./engine.js";
+import { MAX_THREADS, type Engine } from "./engine.js";
 import { H } from "./helpers.js";
 import { freshFunction } from "./fresh-function.js";
 import { FunctionBuilder, absoluteSlots } from "./function-builder.js";
@@ -21,7 +21,8 @@ import { planActivity } from "./activity.js";
 import { generateActivity } from "./activity-gen.js";
 import type { Netlist, NetNode } from "./netlist.js";
 import { describeSharing, findUnits, inPlaceAllowed, planTemplates, templateMode, type SharedCodeMode } from "./template.js";
-import { TemplateCode } from "./template-gen.js";
+import { TemplateCode, fusedTickAllowed } from "./template-gen.js";
+import { SimThread, mainGlue, sharedArray } from "./threads.js";
 
 interface Stores {
   I: Int32Array;
@@ -74,10 +75,21 @@ interface Compiled {
   tick: (() => void)[];
   /** Copy every buffered next value of a domain into place. */
   commit: (() => void)[];
+  /** With a worker thread: run its share of each region on the main thread from now on. */
+  parLocal?: () => void;
 }
 
 export class CompiledEngine implements Engine {
   readonly stores: Stores;
+  /**
+   * Threads the engine runs on (SimOptions.threads; also TESSERA_THREADS), and why not the number
+   * asked for when it is not. With 2 the loops over shared instances run on the main thread and a
+   * worker (threads.ts); that needs shared code, one clock domain, no behavioural blocks, fused
+   * edges and no bigint values in shared instances.
+   */
+  readonly threads: number;
+  readonly threadsNote: string | undefined;
+  private thread: SimThread | undefined;
   readonly layout: Layout;
   private readonly lv: Levelized;
   private readonly plan: InPlacePlan;
@@ -106,15 +118,17 @@ export class CompiledEngine implements Engine {
     readonly net: Netlist,
     activity: ActivityMode = (process.env.TESSERA_ACTIVITY as ActivityMode | undefined) ?? "auto",
     sharedCode: SharedCodeMode = (process.env.TESSERA_SHARED_CODE as SharedCodeMode | undefined) ?? "auto",
+    threads: number = Number(process.env.TESSERA_THREADS ?? 1),
   ) {
     if (!(ACTIVITY_MODES as readonly string[]).includes(activity)) throw new Error(`activity = '${activity}': use ${ACTIVITY_MODES.join(", ")} (TESSERA_ACTIVITY)`);
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new Error(`threads = ${threads}: use 1 or ${MAX_THREADS} (TESSERA_THREADS)`);
     this.activityMode = net.domains.length === 1 ? activity : "off";
     const timer = phaseTimer("compiled");
     this.lv = levelize(net);
     timer.lap("levelize");
     // Shared code for identical instances (template.ts): their registers are updated in place only
     // where every reader is in the same instance.
-    const tmode = templateMode(net, sharedCode);
+    const tmode = templateMode(net, sharedCode, threads > 1);
     const units = tmode === "off" ? undefined : findUnits(net, this.lv, tmode);
     timer.lap("units");
     this.plan = process.env.TESSERA_INPLACE === "0" ? { buffered: new Set(net.nodes.map((n) => n.id)), order: net.domains.map(() => []) } : planInPlace(net, units && inPlaceAllowed(units), this.lv.deps);
@@ -122,13 +136,18 @@ export class CompiledEngine implements Engine {
     const tplan = units ? planTemplates(net, this.lv, units, this.plan) : undefined;
     timer.lap("shared-code classes");
     this.layout = layout(net, (n) => this.plan.buffered.has(n.id), tplan?.layoutOrder);
-    this.templates = tplan && tplan.classes.length ? new TemplateCode(net, this.lv, this.layout, this.plan, tplan) : undefined;
+    this.threadsNote = threads === 1 ? undefined : this.whyOneThread(tplan);
+    this.threads = threads > 1 && this.threadsNote === undefined ? threads : 1;
+    const par = this.threads > 1;
+    this.templates = tplan && tplan.classes.length ? new TemplateCode(net, this.lv, this.layout, this.plan, tplan, par) : undefined;
     if (process.env.TESSERA_SHARED_CODE_DEBUG) console.error(describeSharing(net, tmode, tplan));
     timer.lap("layout");
     // At least 64 words per store: V8 keeps typed arrays of 64 bytes or less on the JS heap, where
     // every access must reload their base address (measured 1.5x slower on a 16x16 grid).
     const sz = this.layout.sizes.map((n) => Math.max(n, 64));
-    this.stores = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
+    this.stores = par
+      ? { I: sharedArray(Int32Array, sz[0]), U: sharedArray(Uint32Array, sz[1]), F: sharedArray(Float64Array, sz[2]), B: new Array<bigint>(sz[3]).fill(0n) }
+      : { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
     this.resetSnapshot = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
     for (const n of net.nodes) {
       if (n.kind === "alias") continue; // shares its root's slot
@@ -155,6 +174,29 @@ export class CompiledEngine implements Engine {
     timer.lap("settleAll");
     if (this.activityMode === "on") this.enterActivity(Infinity);
     else if (this.activityMode === "auto") this.probeLeft = Math.floor(FIRST_PROBE_EDGES / SAMPLES);
+  }
+
+  /** Why the engine cannot split its loops between threads, or undefined when it can. */
+  private whyOneThread(tplan: ReturnType<typeof planTemplates> | undefined): string | undefined {
+    const net = this.net, lay = this.layout;
+    if (!tplan || tplan.classes.length === 0) return "the design has no shared code to split (no classes of identical submodule instances; see sharedCode)";
+    if (net.domains.length > 1) return "the design has more than one clock domain";
+    if (net.behavs.length > 0) return "the design has behavioural blocks";
+    if (process.env.TESSERA_FUSED === "0" || !fusedTickAllowed(net, tplan)) return "the shared instances' edges cannot run as one function each (a register outside an instance reads its memories)";
+    // The worker has no bigint store: it is a plain array, which threads cannot share.
+    for (const c of tplan.classes) {
+      const own = [...c.buffered[0], ...c.inPlace[0], ...c.comb[0]];
+      if (own.concat(c.externals[0]).some((n) => lay.store[(n.aliasOf ?? n).id] === STORE_B)) return "shared instances hold or read values wider than 52 bits (bigint values cannot be shared between threads)";
+    }
+    return undefined;
+  }
+
+  /** Stop the worker thread, if any (Simulator.close calls it); the main thread then does its work. */
+  close(): void {
+    if (!this.thread) return;
+    this.fns.parLocal!();
+    this.thread.close();
+    this.thread = undefined;
   }
 
   /**
@@ -360,13 +402,15 @@ export class CompiledEngine implements Engine {
     build("settleRest", computeAll(lv.order.filter((n) => !covered[n.id]), "settleRest"));
     const d = net.domains.map((_, i) => i);
     out.push(`function settleAll() { settleRest(); settleIn(); ${d.map((i) => `settle${i}();`).join(" ")} }`);
+    const parallel = tpl !== undefined && tpl.regions.length > 0;
     const header = [
       `"use strict";`,
       `const I = S.I, U = S.U, F = S.F, B = S.B;`,
       ...net.memories.map((m) => `const M${m.id} = MEM[${m.id}];`),
       ...(tpl ? [...tpl.header(), ...tpl.defs] : []),
+      ...(parallel ? mainGlue(tpl.regions) : []),
     ];
-    const footer = `return { settleAll, settleIn, settle: [${d.map((i) => `settle${i}`).join(", ")}], next: [${d.length > 1 ? d.map((i) => `next${i}`).join(", ") : ""}], memw: [${d.map((i) => `memw${i}`).join(", ")}], tick: [${d.map((i) => `tick${i}`).join(", ")}], commit: [${d.map((i) => `commit${i}`).join(", ")}] };`;
+    const footer = `return { settleAll, settleIn, settle: [${d.map((i) => `settle${i}`).join(", ")}], next: [${d.length > 1 ? d.map((i) => `next${i}`).join(", ") : ""}], memw: [${d.map((i) => `memw${i}`).join(", ")}], tick: [${d.map((i) => `tick${i}`).join(", ")}], commit: [${d.map((i) => `commit${i}`).join(", ")}]${parallel ? ", parLocal" : ""} };`;
     const src = [...header, ...out, footer].join("\n");
     timer.lap(`codegen (${(src.length / 1e6).toFixed(1)} MB)`);
     const dumpDir = process.env.TESSERA_SIM_DUMP;
@@ -374,10 +418,18 @@ export class CompiledEngine implements Engine {
       fs.mkdirSync(dumpDir, { recursive: true });
       fs.writeFileSync(path.join(dumpDir, `${net.design.top.name}.js`), src);
     }
-    const factory = freshFunction(["S", "MEM", "H", "HOOKS", "TPL"], src) as unknown as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown, tpl: unknown) => Compiled;
+    const factory = freshFunction(["S", "MEM", "H", "HOOKS", "TPL", "PAR"], src) as unknown as (s: Stores, mem: MemArray[], h: typeof H, hooks: unknown, tpl: unknown, par: unknown) => Compiled;
     const hooks = { reset: (d: number) => this.resetDomain(d), behav: (d: number) => this.tickBehavioural(d) };
     timer.lap("new Function");
-    return factory(this.stores, this.mems, H, hooks, tpl ? { X: tpl.xTables, M: tpl.memArrays } : undefined);
+    const tables = tpl ? { X: tpl.xTables, M: tpl.memArrays } : undefined;
+    let par: unknown;
+    if (parallel) {
+      const { I, U, F } = this.stores;
+      const thread = (this.thread = new SimThread([`const I = S.I, U = S.U, F = S.F;`, ...tpl.header()], tpl.defs, tpl.regions, { S: { I, U, F }, TPL: tables! }));
+      par = { ctl: thread.ctl, waiting: (n: number) => thread.waiting(n), failed: () => thread.failed() };
+      timer.lap(`worker thread (${tpl.regions.length} parallel regions)`);
+    }
+    return factory(this.stores, this.mems, H, hooks, tables, par);
   }
 
   private makeBehavIO(b: Netlist["behavs"][number]): { io: BehaviouralIO; copy: () => void } {

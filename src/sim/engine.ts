@@ -24,7 +24,11 @@ export interface Engine {
   readonly layout?: import("./layout.js").Layout;
   readMemory(memId: number, addr: number): bigint;
   writeMemory(memId: number, addr: number, v: bigint): void;
+  /** Release what the engine holds outside the heap (the compiled engine's worker thread). */
+  close?(): void;
 }
 
 export const ENGINE_NAMES = ["compiled", "interp"] as const;
+/** The compiled engine's largest thread count (SimOptions.threads; see threads.ts). */
+export const MAX_THREADS = 2;
 export type EngineName = (typeof ENGINE_NAMES)[number];

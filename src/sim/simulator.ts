@@ -40,6 +40,12 @@ export interface SimOptions {
    * instances of 16 nodes or more, "on" for every class of two or more instances, "off" never.
    */
   sharedCode?: SharedCodeMode;
+  /**
+   * Compiled engine: 2 splits the loops over shared instances between the main thread and a
+   * worker (also TESSERA_THREADS; see threads.ts), for large designs of many identical
+   * submodules on a machine with a core to spare. The default 1 runs on the main thread alone.
+   */
+  threads?: number;
   /** Periods per clock domain; unlisted domains get period 10. */
   clocks?: Record<string, ClockSpec>;
   /** VCD timescale (default "1ns"). */
@@ -89,7 +95,7 @@ export class Simulator {
     this.net = buildNetlist(top);
     this.design = this.net.design;
     this.domains = this.net.domains;
-    this.engine = (opts.engine ?? "compiled") === "interp" ? new InterpEngine(this.net) : new CompiledEngine(this.net, opts.activity, opts.sharedCode);
+    this.engine = (opts.engine ?? "compiled") === "interp" ? new InterpEngine(this.net) : new CompiledEngine(this.net, opts.activity, opts.sharedCode, opts.threads);
     this.timescale = opts.timescale ?? "1ns";
     for (const name of Object.keys(opts.clocks ?? {})) {
       if (!this.domains.includes(name)) throw new Error(`clocks: design '${this.design.top.name}' has no clock domain '${name}'; its domains are ${this.domains.join(", ") || "(none)"}`);
@@ -119,6 +125,12 @@ export class Simulator {
     const last = sig.split(".").pop()!;
     const near = [...this.net.byName.keys()].filter((k) => k.endsWith("." + last) || k.includes(last)).slice(0, 10);
     throw new Error(`no signal named '${sig}' in design '${this.design.top.name}'${near.length ? `; did you mean ${near.join(", ")}?` : ""}`);
+  }
+
+  /** Threads the engine runs on (SimOptions.threads), and why it runs on one when more were asked for. */
+  get threads(): { count: number; note?: string } {
+    const e = this.engine as { threads?: number; threadsNote?: string };
+    return { count: e.threads ?? 1, note: e.threadsNote };
   }
 
   /** Rising edges of the default domain so far. */
@@ -467,9 +479,10 @@ export class Simulator {
     this.tracers.push(t);
   }
 
-  /** Flush and close every tracer (VCD and FST files are complete after this). Idempotent. */
+  /** Flush and close every tracer (VCD and FST files are complete after this) and stop the engine's worker thread, if any (stepping on after it is still correct). Idempotent. */
   close(): void {
     for (const t of this.tracers.splice(0)) t.close();
+    this.engine.close?.();
   }
 
   // --- processes -------------------------------------------------------------------------------

@@ -22,6 +22,18 @@ import type { Levelized } from "./levelize.js";
 import type { Netlist, NetNode } from "./netlist.js";
 import { areaOf, isConstNode, type TemplateClass, type TemplatePlan } from "./template.js";
 import { memoriesRead } from "./memreaders.js";
+import { sharedArray } from "./threads.js";
+import { partitionInstances } from "./partition.js";
+
+/** With threads, the worker's share of the shared instances' work (partition.ts; TESSERA_WORKER_SHARE). */
+const WORKER_SHARE = Number(process.env.TESSERA_WORKER_SHARE ?? 0.5);
+
+/** One loop of a phase: chunk functions of a class called for each of these instances. */
+interface ClassLoop {
+  readonly cls: number;
+  readonly insts: number[];
+  readonly calls: string[];
+}
 
 /** Typed arrays that hold every instance's memories of one class and store. */
 export type ClassMemories = (Int32Array | Uint32Array | Float64Array | undefined)[];
@@ -46,17 +58,33 @@ export class TemplateCode {
   /** Per class: its X table, and its memory arrays by store (filled by the engine). */
   readonly xTables: Int32Array[] = [];
   readonly memArrays: ClassMemories[] = [];
+  /** With threads: the worker's half of each parallel region (function bodies; threads.ts). */
+  readonly regions: string[] = [];
+  /**
+   * With threads, per class and instance: 1 when the worker runs it, in every phase, so that each
+   * instance's values stay in one core's cache (partition.ts).
+   */
+  readonly onWorker: Uint8Array[];
   private readonly cls: ClassLayout[] = [];
   private groups = 0;
 
+  /** `threads`: split loops between the main thread and a worker (memories then on SharedArrayBuffers). */
   constructor(
     private readonly net: Netlist,
     private readonly lv: Levelized,
     private readonly lay: Layout,
     private readonly inPlace: InPlacePlan,
     readonly plan: TemplatePlan,
+    private readonly threads = false,
   ) {
     for (const c of plan.classes) this.cls.push(this.classLayout(c));
+    this.onWorker = threads ? partitionInstances(plan, WORKER_SHARE) : plan.classes.map((c) => new Uint8Array(c.units.length));
+  }
+
+  /** Add a parallel region whose main part is `main`; returns the statement that runs it. */
+  private region(main: string, worker: string): string {
+    this.regions.push(worker);
+    return `parGo(${this.regions.length - 1}); ${main} parJoin();`;
   }
 
   private classLayout(c: TemplateClass): ClassLayout {
@@ -96,8 +124,13 @@ export class TemplateCode {
     });
     this.xTables.push(X);
     // (No bigint store: template.ts keeps instances with bigint memories out of classes.)
-    this.memArrays.push([STORE_I, STORE_U, STORE_F].map((s) => (memStride[s] === 0 ? undefined : (storeArray(s, memStride[s] * c.units.length) as Int32Array | Uint32Array | Float64Array))));
+    this.memArrays.push([STORE_I, STORE_U, STORE_F].map((s) => (memStride[s] === 0 ? undefined : this.memoryArray(s, memStride[s] * c.units.length))));
     return { base, stride, memStride, memOffset, extIndex };
+  }
+
+  private memoryArray(s: number, length: number): Int32Array | Uint32Array | Float64Array {
+    if (!this.threads) return storeArray(s, length) as Int32Array | Uint32Array | Float64Array;
+    return s === STORE_I ? sharedArray(Int32Array, length) : s === STORE_U ? sharedArray(Uint32Array, length) : sharedArray(Float64Array, length);
   }
 
   /** The view of memory `id` in its class's array, or undefined when it has an array of its own. */
@@ -180,6 +213,24 @@ export class TemplateCode {
   }
 
   /**
+   * Loops that may run in any order and at the same time (no instance of one reads what another
+   * writes in this phase). With threads, when the worker runs some of their instances (onWorker),
+   * they form a parallel region: the main thread runs the rest meanwhile (threads.ts).
+   */
+  private emitLoops(fb: FunctionBuilder, loops0: ClassLoop[]): void {
+    const loops = loops0.filter((l) => l.calls.length > 0);
+    const main: string[] = [], worker: string[] = [];
+    for (const l of loops) {
+      const w = this.onWorker[l.cls];
+      const mine = l.insts.filter((i) => !w[i]), theirs = l.insts.filter((i) => w[i]);
+      if (mine.length) main.push(this.loop(mine, l.calls));
+      if (theirs.length) worker.push(this.loop(theirs, l.calls));
+    }
+    if (worker.length === 0) for (const l of loops) fb.raw(this.loop(l.insts, l.calls));
+    else fb.raw(this.region(main.join(" "), worker.join("\n")));
+  }
+
+  /**
    * A combinational phase over `nodes` (in evaluation order): the top's own nodes as code of their
    * own in `fb`, the shared instances as loops.
    */
@@ -246,28 +297,32 @@ export class TemplateCode {
         done(U + n.id);
       }
       if (!readyUnits.length) continue;
-      // The ready instances of the first ready unit's class, grouped by which nodes they have here.
+      // The ready instances of the first ready unit's class (with threads: of every class, to run
+      // them in one parallel region; none of them reads another), grouped by class and by which
+      // nodes they have here.
       const classOfUnit = (u: number) => plan.classOf[unitNodes.get(u)![0].id];
-      const c = classOfUnit(readyUnits[0]);
+      const c0 = classOfUnit(readyUnits[0]);
       const take: number[] = [], rest: number[] = [];
-      for (const u of readyUnits) (classOfUnit(u) === c ? take : rest).push(u);
+      for (const u of readyUnits) (this.threads || classOfUnit(u) === c0 ? take : rest).push(u);
       readyUnits = rest;
-      const bySubset = new Map<string, number[]>();
+      const bySubset = new Map<string, { c: number; insts: number[] }>();
       for (const u of take) {
-        const i = plan.instOf[unitNodes.get(u)![0].id];
-        const key = this.subsetKey(c, i, inSet);
+        const c = classOfUnit(u), i = plan.instOf[unitNodes.get(u)![0].id];
+        const key = `${c}:${this.subsetKey(c, i, inSet)}`;
         const l = bySubset.get(key);
-        if (l) l.push(i);
-        else bySubset.set(key, [i]);
+        if (l) l.insts.push(i);
+        else bySubset.set(key, { c, insts: [i] });
       }
-      for (const [, insts] of bySubset) {
+      const loops: ClassLoop[] = [];
+      for (const [, { c, insts }] of bySubset) {
         insts.sort((a, b) => a - b);
         const rep = insts[0];
         const list = this.plan.classes[c].comb[rep].filter((n) => inSet[n.id] && !isConstNode(n));
         const calls = this.classFunction(c, rep, `${tag}_g${this.groups++}`, (cfb) => list.forEach((n) => cfb.compute(n)));
-        fb.raw(this.loop(insts, calls));
+        loops.push({ cls: c, insts, calls });
         emitted += list.length * insts.length;
       }
+      this.emitLoops(fb, loops);
       for (const u of take) done(u);
     }
     if (emitted !== nodes.length) throw new Error(`internal: shared code for ${tag} computes ${emitted} of ${nodes.length} nodes (a cycle between instances?)`);
@@ -327,14 +382,7 @@ export class TemplateCode {
    * of another instance or of the top (comb readers recompute after the edge anyway).
    */
   fusedTickAllowed(): boolean {
-    const { units, memClassOf } = this.plan;
-    // Without shared memories there is nothing to check (and no register expression to walk).
-    if (!memClassOf.some((c) => c >= 0)) return true;
-    for (const n of this.net.nodes) {
-      if (n.kind !== "reg" || !n.expr) continue;
-      for (const id of memoriesRead(this.net, n)) if (memClassOf[id] >= 0 && units.memUnitOf[id] !== units.unitOf[n.id]) return false;
-    }
-    return true;
+    return fusedTickAllowed(this.net, this.plan);
   }
 
   /**
@@ -344,15 +392,19 @@ export class TemplateCode {
    * (readers first), and memory writes read none of them.
    */
   emitTick(fb: FunctionBuilder): void {
+    const loops: ClassLoop[] = [];
     this.plan.classes.forEach((cl, c) => {
       const hasWrites = cl.memories[0].some((m) => m.writes.length);
       if (cl.buffered[0].length === 0 && cl.inPlace[0].length === 0 && !hasWrites) return;
-      fb.raw(this.loop(cl.units.map((_, i) => i), this.classFunction(c, 0, "tick", (cfb) => {
+      const calls = this.classFunction(c, 0, "tick", (cfb) => {
         cl.buffered[0].forEach((n) => cfb.computeNext(n));
         cl.inPlace[0].forEach((n) => cfb.computeInPlace(n));
         this.memWrites(c, cfb);
-      })));
+      });
+      loops.push({ cls: c, insts: cl.units.map((_, i) => i), calls });
     });
+    // Every instance's updates touch only its own state and buffered next values (fusedTickAllowed).
+    this.emitLoops(fb, loops);
   }
 
   /** Header lines binding the tables (the factory gets TPL = { X, M }). */
@@ -367,3 +419,16 @@ export class TemplateCode {
     return out;
   }
 }
+
+/** TemplateCode.fusedTickAllowed, before the code exists (the engine decides on threads with it). */
+export function fusedTickAllowed(net: Netlist, plan: TemplatePlan): boolean {
+  const { units, memClassOf } = plan;
+  // Without shared memories there is nothing to check (and no register expression to walk).
+  if (!memClassOf.some((c) => c >= 0)) return true;
+  for (const n of net.nodes) {
+    if (n.kind !== "reg" || !n.expr) continue;
+    for (const id of memoriesRead(net, n)) if (memClassOf[id] >= 0 && units.memUnitOf[id] !== units.unitOf[n.id]) return false;
+  }
+  return true;
+}
+

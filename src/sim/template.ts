@@ -92,12 +92,15 @@ export function inPlaceAllowed(units: Units): (reader: NetNode, reg: NetNode) =>
 export const SHARED_CODE_MODES = ["auto", "on", "off"] as const;
 export type SharedCodeMode = (typeof SHARED_CODE_MODES)[number];
 
-/** What the engine does for a requested mode: "all" shares every class of two or more instances. */
-export function templateMode(net: Netlist, requested: SharedCodeMode): "off" | "auto" | "all" {
+/**
+ * What the engine does for a requested mode: "all" shares every class of two or more instances.
+ * With threads "auto" shares in designs of any size: shared instances are what the threads split.
+ */
+export function templateMode(net: Netlist, requested: SharedCodeMode, threads = false): "off" | "auto" | "all" {
   if (!(SHARED_CODE_MODES as readonly string[]).includes(requested)) throw new Error(`sharedCode = '${requested}': use ${SHARED_CODE_MODES.join(", ")} (TESSERA_SHARED_CODE)`);
   if (requested === "off" || net.domains.length !== 1) return "off";
   if (requested === "on") return "all";
-  return net.nodes.length >= MIN_DESIGN_NODES ? "auto" : "off";
+  return threads || net.nodes.length >= MIN_DESIGN_NODES ? "auto" : "off";
 }
 
 /**

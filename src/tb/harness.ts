@@ -18,8 +18,14 @@ import { writeSimGtkw } from "../sim/waves/sim-view.js";
  * locations, and again with them only to report an elaboration error (buildAndSimulate).
  */
 export function openSim(top: Module | (() => Module), opts: TbRunOptions, simOpts: SimOptions = {}): Simulator {
-  const o = { ...simOpts, engine: opts.engine ?? simOpts.engine };
+  const o = { ...simOpts, engine: opts.engine ?? simOpts.engine, threads: opts.threads ?? simOpts.threads };
   const sim = typeof top === "function" ? buildAndSimulate(top, o) : simulate(top, o);
+  // Asked for threads the design cannot use (too small, no identical submodules): say so, and run.
+  if ((o.threads ?? 1) > 1 && sim.threads.count === 1) {
+    const note = `tessera: --threads ${o.threads}: running on one thread: ${sim.threads.note ?? `the ${o.engine ?? "compiled"} engine has no threads`}\n`;
+    if (opts.onNote) opts.onNote(note);
+    else process.stderr.write(note);
+  }
   if (opts.vcd) sim.traceVcd(opts.vcd);
   if (opts.fst) sim.traceFst(opts.fst);
   // One save file per dump name: run.vcd and run.fst share run.gtkw (it names the same signals).

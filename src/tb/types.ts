@@ -44,6 +44,10 @@ export interface TbRunOptions {
    */
   readonly waves?: WaveView;
   readonly engine?: EngineName;
+  /** Compiled engine threads (SimOptions.threads: 2 splits identical submodules over two cores). */
+  readonly threads?: number;
+  /** Receives notes for the user (threads asked for that the design cannot use); default: stderr. */
+  readonly onNote?: (message: string) => void;
   /** Called with the simulator right after it is made (co-simulation records inputs this way). */
   readonly attach?: (sim: Simulator) => void;
   readonly onProgress?: (done: number, total: number) => void;

@@ -60,6 +60,20 @@ describe("tessera run", () => {
     expect(b).toEqual(a);
   });
 
+  it("runs the same with --threads 2, and says when a design runs on one thread anyway", async () => {
+    const args = ["run", "noc", "--json", "--no-vcd", "--cycles", "2000", "--param", "w=4", "--param", "h=4"];
+    const a = JSON.parse((await cli(...args)).out);
+    const r = await cli(...args, "--threads", "2");
+    const b = JSON.parse(r.out);
+    delete a.timing;
+    delete b.timing;
+    expect(b).toEqual(a);
+    expect(r.err).toBe("");
+    const c = await cli("run", "counter", "--threads", "2");
+    expect(c.code).toBe(0);
+    expect(c.err).toMatch(/--threads 2: running on one thread: the design has no shared code to split/);
+  });
+
   it("text output names the result, params and metrics", async () => {
     const r = await cli("run", "counter", "--param", "width=4", "--param", "wrap=9");
     expect(r.code).toBe(0);
@@ -96,6 +110,7 @@ describe("tessera run", () => {
     [["run", "mac-grid", "--param", "rows"], /--param 'rows': expected name=value/],
     [["run", "counter", "--param", "width=4", "--param", "wrap=16"], /wrap=16 does not fit in width=4 \(wrap must be -1 or 0\.\.15\)/],
     [["run", "counter", "--engine", "verilog"], /Allowed choices are compiled, interp/],
+    [["run", "counter", "--threads", "4"], /--threads must be a whole number 1\.\.2/],
     [["run", "counter", "--cycles", "0"], /the cycle count must be a whole number >= 1/],
     [["run", "counter", "--seed", "-1"], /the seed must be a whole number 0\.\.4294967295/],
     [["run", "all", "--param", "rows=2"], /'run all' runs every testbench at its default parameters/],

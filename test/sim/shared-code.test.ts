@@ -9,53 +9,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { test, fc } from "@fast-check/vitest";
-import { Module, Signal, constant, u } from "../../src/hdl/index.js";
+import { Module, constant, u } from "../../src/hdl/index.js";
 import { makeMesh } from "../../src/hw/noc/mesh.js";
 import { simulate, type Simulator } from "../../src/sim/index.js";
 import { STORE_NAMES } from "../../src/sim/layout.js";
-import { buildCircuit, circuitArb, stimulus, type CircuitSpec } from "./random/circuit.js";
-
-/** `copies` instances of the circuit; instance k > 0 reads instance k-1's outputs (comb when k is odd, through a register when even). */
-function chain(spec: CircuitSpec, copies: number): { top: Module; inputs: Signal[]; outputs: Signal[] } {
-  const top = new Module("top");
-  const inputs = spec.inputs.map((ip, i) => top.input(`in${i}`, { width: ip.width, signed: ip.signed }));
-  const outputs: Signal[] = [];
-  let prev: Signal[] = [];
-  for (let k = 0; k < copies; k++) {
-    const c = buildCircuit(spec);
-    top.submodule(`c${k}`, c.module);
-    c.inputs.forEach((pin, i) => {
-      const src = inputs[i];
-      if (prev.length === 0) top.comb.set(pin, src);
-      else {
-        const from = prev[i % prev.length].asUnsigned().resize(pin.width);
-        const v = src.asUnsigned().xor(from);
-        const mixed = pin.signed ? v.asSigned() : v;
-        if (k % 2 === 1) top.comb.set(pin, mixed);
-        else {
-          const r = top.signal(`link${k}_${i}`, { width: pin.width, signed: pin.signed });
-          top.sync.set(r, mixed);
-          top.comb.set(pin, r);
-        }
-      }
-    });
-    const outs = c.outputs.map((o, j) => {
-      const so = top.output(`o${k}_${j}`, { width: o.width, signed: o.signed });
-      top.comb.set(so, o);
-      return so;
-    });
-    outputs.push(...outs);
-    prev = c.outputs;
-  }
-  return { top, inputs, outputs };
-}
-
-const oneDomain = (spec: CircuitSpec): CircuitSpec => ({
-  ...spec,
-  periods: [spec.periods[0]],
-  regs: spec.regs.map((r) => ({ ...r, domain: 0 })),
-  mems: spec.mems.map((m) => ({ ...m, domain: 0 })),
-});
+import { circuitArb } from "./random/circuit.js";
+import { chain, expectSameOutputs, oneDomain } from "./random/chain.js";
 
 describe("shared code for identical instances", () => {
   const RUNS = 120;
@@ -75,19 +34,7 @@ describe("shared code for identical instances", () => {
       expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(copies);
       if (sizes.length) sharedRuns++;
       const interp = simulate(chain(spec, copies).top, { engine: "interp" });
-      const all = [...sims, interp];
-      const { inputs, outputs } = chain(spec, copies);
-      const stim = stimulus(spec, spec.cycles + 6);
-      for (let c = 0; c < stim.length; c++) {
-        for (const s of all) inputs.forEach((sig, i) => s.poke(sig.name, stim[c][i]));
-        for (const o of outputs) {
-          const want = interp.peek(o.name);
-          expect(sims[0].peek(o.name), `shared, cycle ${c}, ${o.name}`).toBe(want);
-          expect(sims[1].peek(o.name), `unshared, cycle ${c}, ${o.name}`).toBe(want);
-          expect(sims[2].peek(o.name), `shared layout, activity on, cycle ${c}, ${o.name}`).toBe(want);
-        }
-        for (const s of all) s.step();
-      }
+      expectSameOutputs(spec, copies, [["shared", sims[0]], ["unshared", sims[1]], ["shared layout, activity on", sims[2]]], interp);
     },
   );
 

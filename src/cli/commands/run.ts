@@ -28,6 +28,7 @@ export interface RunArgs {
   seed: number;
   param: string[];
   engine?: EngineName;
+  threads?: number;
   json?: boolean;
 }
 
@@ -52,7 +53,7 @@ async function runOne(tb: Testbench, args: RunArgs, io: Io): Promise<number> {
   const bar = progress(io, { json: args.json, label: tb.name });
   let res: TimedResult;
   try {
-    res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, fst, engine: args.engine, onProgress: (d, t) => bar.update(d, t) });
+    res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, fst, engine: args.engine, threads: args.threads, onNote: (m) => io.err(m), onProgress: (d, t) => bar.update(d, t) });
   } finally {
     bar.stop();
   }
@@ -74,7 +75,7 @@ async function runOne(tb: Testbench, args: RunArgs, io: Io): Promise<number> {
 
 function printFailures(tb: Testbench, res: TimedResult, args: RunArgs, io: Io): void {
   for (const f of res.failures) io.out(`  FAIL ${f}\n`);
-  const extra = [...(args.cycles !== undefined ? ["--cycles", String(args.cycles)] : []), ...(args.engine ? ["--engine", args.engine] : [])];
+  const extra = [...(args.cycles !== undefined ? ["--cycles", String(args.cycles)] : []), ...(args.engine ? ["--engine", args.engine] : []), ...(args.threads ? ["--threads", String(args.threads)] : [])];
   io.out(`  replay:  ${replayCommand(tb, res.params, res.seed, [...extra, "--vcd", `waves/${tb.name}-fail.vcd`])}\n`);
 }
 
@@ -96,7 +97,7 @@ async function runAll(all: readonly Testbench[], name: string, args: RunArgs, io
       const vcd = vcdDir ? join(vcdDir, `${tb.name}.vcd`) : undefined;
       const fst = fstDir ? join(fstDir, `${tb.name}.fst`) : undefined;
       bar.update(i, all.length, `${tb.name} (${i + 1}/${all.length})`);
-      const res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, fst, engine: args.engine });
+      const res = await runTestbench(tb, { params, seed: args.seed, cycles: args.cycles, vcd, fst, engine: args.engine, threads: args.threads, onNote: (m) => io.err(m) });
       results.push({ ...res, ...(vcd ? { vcd } : {}), ...(fst ? { fst } : {}) });
     }
   } finally {
