@@ -87,8 +87,8 @@ export class CompiledEngine implements Engine {
    * worker (threads.ts); that needs shared code, one clock domain, no behavioural blocks, fused
    * edges and no bigint values in shared instances.
    */
-  readonly threads: number;
-  readonly threadsNote: string | undefined;
+  threads: number;
+  threadsNote: string | undefined;
   private thread: SimThread | undefined;
   readonly layout: Layout;
   private readonly lv: Levelized;
@@ -169,6 +169,10 @@ export class CompiledEngine implements Engine {
     this.resetSlot = net.resets.map((r) => ({ store: this.layout.store[r.id], index: this.layout.index[r.id] }));
     timer.lap("stores");
     this.fns = this.compile(timer);
+    if (par && !this.thread) {
+      this.threads = 1;
+      this.threadsNote = "the worker's share of the shared instances came out empty";
+    }
     this.behavIO = net.domains.map((_, d) => net.behavs.filter((b) => b.domain === d).map((b) => ({ block: b.block, ...this.makeBehavIO(b) })));
     this.fns.settleAll();
     timer.lap("settleAll");

@@ -2,10 +2,11 @@
  * Which shared instances the worker thread runs (threads.ts), as a graph partition: the instances
  * are the vertices, an edge joins two instances when one reads a value of the other. A value
  * written on one core and read on the other moves a cache line between them each cycle (about
- * 100 ns, the time of several instances' work), so the worker takes a connected region of the
- * graph, grown breadth-first from the instance farthest from the first one, until it holds its
- * share of the work; on a mesh that is a block of routers with their interfaces, and only the
- * routers along its border talk across.
+ * 100 ns, the time of several instances' work), so the worker takes a compact region of the
+ * graph, grown greedily from the instance farthest from the first one, until it holds its share of
+ * the work; on a mesh that is a block of rows of routers with their interfaces, and only the
+ * routers along its border talk across (an 8x8 mesh split by instance number instead ran slower
+ * on two threads than on one).
  *
  * An instance's work is estimated as its class's node count. Classes holding less than
  * MIN_CLASS_SHARE of all instances' nodes stay on the main thread.

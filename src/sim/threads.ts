@@ -8,8 +8,8 @@
  * generation, runs its half (W[k]) and stores the generation back as done; parJoin spins until it
  * sees that. Atomics.store/load are sequentially consistent, so the plain typed-array writes each
  * side made before its store are visible to the other after its load. A region costs about
- * 0.3 µs of handshake (a round trip measured on a 2-core Xeon), so only loops worth more than that
- * are split (template-gen.ts PAR_MIN).
+ * 0.4 µs of handshake (a round trip measured on a 2-core Xeon), plus the cache lines that cross:
+ * which instances the worker runs is chosen to keep those few (partition.ts).
  *
  * The worker spins while the main thread runs the testbench between steps, and sleeps in
  * Atomics.wait after SPIN_LIMIT idle spins (parGo wakes it when its SLEEPING flag is set). It is

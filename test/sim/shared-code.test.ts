@@ -38,8 +38,9 @@ describe("shared code for identical instances", () => {
     },
   );
 
-  it("most of those random designs did share code", () => {
-    expect(sharedRuns).toBeGreaterThan(RUNS / 2);
+  // About 58% of them do (59 to 81 of 120 in eight runs); a third is far below any run seen.
+  it("many of those random designs did share code", () => {
+    expect(sharedRuns).toBeGreaterThan(RUNS / 3);
   });
 
   it("instances that differ only in a constant share one class", () => {

@@ -54,7 +54,8 @@ describe("the compiled engine on two threads", () => {
     },
   );
 
-  it("most of those random designs ran on two threads", () => {
+  // About 58% of them do (31 to 37 of 60 in five runs).
+  it("many of those random designs ran on two threads", () => {
     expect(splitRuns).toBeGreaterThan(RUNS / 3);
   });
 
