@@ -12,7 +12,7 @@ import { H } from "./helpers.js";
 import { freshFunction } from "./fresh-function.js";
 import { FunctionBuilder, absoluteSlots } from "./function-builder.js";
 import { makeBehaviouralIO } from "./behavio.js";
-import { Layout, STORE_B, STORE_NAMES, STORE_U, layout, storeArray, storeOf } from "./layout.js";
+import { Layout, STORE_B, STORE_F, STORE_I, STORE_NAMES, STORE_U, layout, storeArray, storeOf } from "./layout.js";
 import { Levelized, fanout, levelize } from "./levelize.js";
 import { memoryReaders } from "./memreaders.js";
 import { InPlacePlan, planInPlace } from "./inplace.js";
@@ -22,7 +22,7 @@ import { generateActivity } from "./activity-gen.js";
 import type { Netlist, NetNode } from "./netlist.js";
 import { describeSharing, findUnits, inPlaceAllowed, planTemplates, templateMode, type SharedCodeMode } from "./template.js";
 import { TemplateCode, fusedTickAllowed } from "./template-gen.js";
-import { SimThread, mainGlue, sharedArray } from "./threads.js";
+import { SimThread, mainGlue } from "./threads.js";
 
 interface Stores {
   I: Int32Array;
@@ -90,6 +90,13 @@ export class CompiledEngine implements Engine {
   threads: number;
   threadsNote: string | undefined;
   private thread: SimThread | undefined;
+  /**
+   * Whether an edge runs one function per shared instance for its register and memory updates
+   * (template-gen.ts emitTick): single-domain designs without behavioural blocks, whose edges
+   * always come alone, and fusedTickAllowed. TESSERA_FUSED=0 keeps the three phases apart (for
+   * comparing the two). Threads need it.
+   */
+  private readonly fused: boolean;
   readonly layout: Layout;
   private readonly lv: Levelized;
   private readonly plan: InPlacePlan;
@@ -136,6 +143,7 @@ export class CompiledEngine implements Engine {
     const tplan = units ? planTemplates(net, this.lv, units, this.plan) : undefined;
     timer.lap("shared-code classes");
     this.layout = layout(net, (n) => this.plan.buffered.has(n.id), tplan?.layoutOrder);
+    this.fused = process.env.TESSERA_FUSED !== "0" && tplan !== undefined && tplan.classes.length > 0 && net.domains.length === 1 && net.behavs.length === 0 && fusedTickAllowed(net, tplan);
     this.threadsNote = threads === 1 ? undefined : this.whyOneThread(tplan);
     this.threads = threads > 1 && this.threadsNote === undefined ? threads : 1;
     const par = this.threads > 1;
@@ -145,9 +153,8 @@ export class CompiledEngine implements Engine {
     // At least 64 words per store: V8 keeps typed arrays of 64 bytes or less on the JS heap, where
     // every access must reload their base address (measured 1.5x slower on a 16x16 grid).
     const sz = this.layout.sizes.map((n) => Math.max(n, 64));
-    this.stores = par
-      ? { I: sharedArray(Int32Array, sz[0]), U: sharedArray(Uint32Array, sz[1]), F: sharedArray(Float64Array, sz[2]), B: new Array<bigint>(sz[3]).fill(0n) }
-      : { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
+    // With threads on SharedArrayBuffers, which the worker reads and writes too.
+    this.stores = { I: storeArray(STORE_I, sz[0], par) as Int32Array, U: storeArray(STORE_U, sz[1], par) as Uint32Array, F: storeArray(STORE_F, sz[2], par) as Float64Array, B: new Array<bigint>(sz[3]).fill(0n) };
     this.resetSnapshot = { I: new Int32Array(sz[0]), U: new Uint32Array(sz[1]), F: new Float64Array(sz[2]), B: new Array<bigint>(sz[3]).fill(0n) };
     for (const n of net.nodes) {
       if (n.kind === "alias") continue; // shares its root's slot
@@ -186,7 +193,7 @@ export class CompiledEngine implements Engine {
     if (!tplan || tplan.classes.length === 0) return "the design has no shared code to split (no classes of identical submodule instances; see sharedCode)";
     if (net.domains.length > 1) return "the design has more than one clock domain";
     if (net.behavs.length > 0) return "the design has behavioural blocks";
-    if (process.env.TESSERA_FUSED === "0" || !fusedTickAllowed(net, tplan)) return "the shared instances' edges cannot run as one function each (a register outside an instance reads its memories)";
+    if (!this.fused) return "the shared instances' edges cannot run as one function each (a register outside an instance reads its memories, or TESSERA_FUSED=0)";
     // The worker has no bigint store: it is a plain array, which threads cannot share.
     for (const c of tplan.classes) {
       const own = [...c.buffered[0], ...c.inPlace[0], ...c.comb[0]];
@@ -332,10 +339,7 @@ export class CompiledEngine implements Engine {
     for (const n of settleIn) covered[n.id] = 1;
     build("settleIn", computeAll(settleIn, "settleIn"));
     const memReaders = memoryReaders(net, lv);
-    // One call per shared instance for an edge's register and memory updates (template-gen.ts
-    // emitTick): single-domain designs without behavioural blocks, whose edges always come alone.
-    // TESSERA_FUSED=0 keeps the three phases apart (for comparing the two).
-    const fused = process.env.TESSERA_FUSED !== "0" && tpl !== undefined && net.domains.length === 1 && net.behavs.length === 0 && tpl.fusedTickAllowed();
+    const fused = this.fused && tpl !== undefined;
     net.domains.forEach((_, d) => {
       const sources: NetNode[] = net.nodes.filter((n) => (n.kind === "reg" || n.kind === "behav") && n.domain === d);
       const written = net.memories.filter((m) => m.writes.some((w) => w.domain === d));

@@ -26,6 +26,9 @@ export interface Engine {
   writeMemory(memId: number, addr: number, v: bigint): void;
   /** Release what the engine holds outside the heap (the compiled engine's worker thread). */
   close?(): void;
+  /** Threads it runs on (the compiled engine; SimOptions.threads), and why one when more were asked for. */
+  readonly threads?: number;
+  readonly threadsNote?: string;
 }
 
 export const ENGINE_NAMES = ["compiled", "interp"] as const;

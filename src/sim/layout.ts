@@ -24,9 +24,18 @@ export function storeOf(sh: Shape): number {
   return sh.width <= NUM_BITS ? STORE_F : STORE_B;
 }
 
-/** An array holding `length` values of store `s` (zeros). */
-export function storeArray(s: number, length: number): Int32Array | Uint32Array | Float64Array | bigint[] {
+/**
+ * An array holding `length` values of store `s` (zeros); `shared`: on a SharedArrayBuffer, for the
+ * engine's worker thread (threads.ts; the bigint store cannot be shared).
+ */
+export function storeArray(s: number, length: number, shared = false): Int32Array | Uint32Array | Float64Array | bigint[] {
+  if (shared && s !== STORE_B) return s === STORE_I ? sharedArray(Int32Array, length) : s === STORE_U ? sharedArray(Uint32Array, length) : sharedArray(Float64Array, length);
   return s === STORE_I ? new Int32Array(length) : s === STORE_U ? new Uint32Array(length) : s === STORE_F ? new Float64Array(length) : new Array<bigint>(length).fill(0n);
+}
+
+/** An array of `length` zeros of the given typed-array type on a SharedArrayBuffer. */
+export function sharedArray<T extends Int32Array | Uint32Array | Float64Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  return new ctor(new SharedArrayBuffer(Math.max(1, length) * ctor.BYTES_PER_ELEMENT));
 }
 
 export interface Layout {

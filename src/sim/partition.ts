@@ -48,26 +48,22 @@ export function partitionInstances(plan: TemplatePlan, workerShare: number): Uin
   const classOfVertex = new Int32Array(V), instOfVertex = new Int32Array(V);
   classes.forEach((c, k) => c.units.forEach((_, i) => ((classOfVertex[first[k] + i] = k), (instOfVertex[first[k] + i] = i))));
   const weight = (v: number) => (eligible[classOfVertex[v]] ? size[classOfVertex[v]] : 0);
-  const bfs = (from: number, visit: (v: number) => boolean) => {
+  /** Every vertex reachable from `from`, nearest first. */
+  const bfs = (from: number): number[] => {
     const seen = new Uint8Array(V), queue = [from];
     seen[from] = 1;
-    for (let h = 0; h < queue.length; h++) {
-      const v = queue[h];
-      if (!visit(v)) return;
-      for (const w of adj[v]) if (!seen[w]) (seen[w] = 1), queue.push(w);
-    }
+    for (let h = 0; h < queue.length; h++) for (const w of adj[queue[h]]) if (!seen[w]) (seen[w] = 1), queue.push(w);
+    return queue;
   };
   let start = -1;
   for (let v = 0; v < V && start < 0; v++) if (weight(v) > 0) start = v;
   if (start < 0) return onWorker;
-  let seed = start;
-  bfs(start, (v) => ((seed = weight(v) > 0 ? v : seed), true));
+  const seed = bfs(start).filter((v) => weight(v) > 0).at(-1)!;
   // Grow from the seed, each time by the frontier instance with the most neighbours inside the
   // region less those outside (ties: the nearest to the seed), which keeps the region compact and
   // brings each instance's small satellites (a router's interface) along with it.
   const dist = new Int32Array(V).fill(-1);
-  let order = 0;
-  bfs(seed, (v) => ((dist[v] = order++), true));
+  bfs(seed).forEach((v, k) => (dist[v] = k));
   const inside = new Uint8Array(V), frontier = new Set<number>([seed]);
   let left = eligible.reduce((sum, e, k) => sum + (e ? size[k] * classes[k].units.length : 0), 0) * workerShare;
   const gain = (v: number) => {

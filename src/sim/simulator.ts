@@ -129,8 +129,7 @@ export class Simulator {
 
   /** Threads the engine runs on (SimOptions.threads), and why it runs on one when more were asked for. */
   get threads(): { count: number; note?: string } {
-    const e = this.engine as { threads?: number; threadsNote?: string };
-    return { count: e.threads ?? 1, note: e.threadsNote };
+    return { count: this.engine.threads ?? 1, note: this.engine.threadsNote };
   }
 
   /** Rising edges of the default domain so far. */

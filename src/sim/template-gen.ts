@@ -22,7 +22,6 @@ import type { Levelized } from "./levelize.js";
 import type { Netlist, NetNode } from "./netlist.js";
 import { areaOf, isConstNode, type TemplateClass, type TemplatePlan } from "./template.js";
 import { memoriesRead } from "./memreaders.js";
-import { sharedArray } from "./threads.js";
 import { partitionInstances } from "./partition.js";
 
 /** With threads, the worker's share of the shared instances' work (partition.ts; TESSERA_WORKER_SHARE). */
@@ -124,13 +123,8 @@ export class TemplateCode {
     });
     this.xTables.push(X);
     // (No bigint store: template.ts keeps instances with bigint memories out of classes.)
-    this.memArrays.push([STORE_I, STORE_U, STORE_F].map((s) => (memStride[s] === 0 ? undefined : this.memoryArray(s, memStride[s] * c.units.length))));
+    this.memArrays.push([STORE_I, STORE_U, STORE_F].map((s) => (memStride[s] === 0 ? undefined : (storeArray(s, memStride[s] * c.units.length, this.threads) as Int32Array | Uint32Array | Float64Array))));
     return { base, stride, memStride, memOffset, extIndex };
-  }
-
-  private memoryArray(s: number, length: number): Int32Array | Uint32Array | Float64Array {
-    if (!this.threads) return storeArray(s, length) as Int32Array | Uint32Array | Float64Array;
-    return s === STORE_I ? sharedArray(Int32Array, length) : s === STORE_U ? sharedArray(Uint32Array, length) : sharedArray(Float64Array, length);
   }
 
   /** The view of memory `id` in its class's array, or undefined when it has an array of its own. */
@@ -373,19 +367,6 @@ export class TemplateCode {
   }
 
   /**
-   * Whether an edge may run each instance's buffered registers, in-place registers and memory
-   * writes together, one instance after another (emitTick), rather than each of the three for
-   * every instance in turn. Within an instance the order stays: buffered next values, in-place
-   * updates, memory writes. Across instances it is safe when nothing outside an instance reads what
-   * that changes during the edge: its in-place registers are read only inside it (planInPlace),
-   * its buffered registers change only at the commit, and its memories must be read by no register
-   * of another instance or of the top (comb readers recompute after the edge anyway).
-   */
-  fusedTickAllowed(): boolean {
-    return fusedTickAllowed(this.net, this.plan);
-  }
-
-  /**
    * An edge's work for the shared instances (see fusedTickAllowed), one function per class called
    * once per instance: a third of the calls and prologues, and values loaded once for all three.
    * Loads are cached across the parts: in-place registers are read only before they are written
@@ -420,7 +401,15 @@ export class TemplateCode {
   }
 }
 
-/** TemplateCode.fusedTickAllowed, before the code exists (the engine decides on threads with it). */
+/**
+ * Whether an edge may run each instance's buffered registers, in-place registers and memory
+ * writes together, one instance after another (emitTick), rather than each of the three for
+ * every instance in turn. Within an instance the order stays: buffered next values, in-place
+ * updates, memory writes. Across instances it is safe when nothing outside an instance reads what
+ * that changes during the edge: its in-place registers are read only inside it (planInPlace),
+ * its buffered registers change only at the commit, and its memories must be read by no register
+ * of another instance or of the top (comb readers recompute after the edge anyway).
+ */
 export function fusedTickAllowed(net: Netlist, plan: TemplatePlan): boolean {
   const { units, memClassOf } = plan;
   // Without shared memories there is nothing to check (and no register expression to walk).

@@ -18,6 +18,7 @@
  */
 import { Worker } from "node:worker_threads";
 import { H } from "./helpers.js";
+import { sharedArray } from "./layout.js";
 
 /** Slots of the control array shared with the worker. */
 export const CTL_GEN = 0, CTL_REGION = 1, CTL_DONE = 2, CTL_SLEEPING = 3, CTL_ERROR = 4, CTL_READY = 5, CTL_MSG_LEN = 6;
@@ -31,11 +32,6 @@ const START_TIMEOUT_MS = 60_000;
 export interface ThreadData {
   S: { I: Int32Array; U: Uint32Array; F: Float64Array };
   TPL: { X: Int32Array[]; M: (Int32Array | Uint32Array | Float64Array | undefined)[][] };
-}
-
-/** An array of `length` zeros of the given typed-array type on a SharedArrayBuffer. */
-export function sharedArray<T extends Int32Array | Uint32Array | Float64Array>(ctor: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
-  return new ctor(new SharedArrayBuffer(Math.max(1, length) * ctor.BYTES_PER_ELEMENT));
 }
 
 /**
