@@ -44,9 +44,12 @@ type MemArray = Int32Array | Uint32Array | Float64Array | bigint[];
  * Designs with more than one clock domain always run full. TESSERA_ACTIVITY_DEBUG=1 prints every
  * look and probe to stderr.
  *
- * Measured on the 8x8 mesh (bench/speed/run.ts): idle, activity mode runs
- * 5-6x the full evaluation's cycles/s; with one packet every 10 cycles in the whole mesh 2.3x; at
- * 0.1 flits/node/cycle every router's allocator changes most cycles and the full evaluation wins.
+ * Measured on the 8x8 mesh (bench/speed/case.ts mesh-engine): idle, activity mode runs 10x the
+ * full evaluation's cycles/s (1.07M against 107k); with one packet every 10 cycles in the whole
+ * mesh 1.6x (156k against 95k); at 0.1 flits/node/cycle every router's allocator changes most
+ * cycles and the full evaluation wins. Its JIT warm-up is paid once per process: the NoC
+ * testbench at 0.0001 flits/node/cycle ran 200k cycles at 100k cycles/s in activity mode, 83k in
+ * full (activity-gen.ts FlaggedBlocks says why it once ran at 19k).
  */
 export const ACTIVITY_MODES = ["auto", "on", "off"] as const;
 export type ActivityMode = (typeof ACTIVITY_MODES)[number];
