@@ -7,7 +7,8 @@
  *                              flits, 1-flit packets), the engine on 1 (or 2) threads: whole run
  *                              and steady cycles/s (last half)
  *   mesh-engine <mode> <gap>   the 8x8 mesh alone, one packet every <gap> cycles, activity mode
- *                              off/auto/on: steady cycles/s after 60k cycles
+ *                              off/auto/on: steady cycles/s after 300k cycles (auto's first
+ *                              look at the design comes after 2^18 edges)
  *   mac-grid-tb <n> <cycles>   the mac-grid testbench, every check on: steady cycles/s (second
  *                              half of the run) and the whole run's
  *   mac-grid-bare <n> <mode>   the bare n x n grid with an input bank: steady cycles/s
@@ -77,7 +78,7 @@ if (kind === "mesh-tb") {
       if (inject) valid[i].set(0);
     }
   };
-  run(60000);
+  run(300000);
   const t0 = now();
   run(40000);
   out({ mode, gap, cyclesPerSec: 40000 / (now() - t0) });

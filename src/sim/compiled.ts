@@ -44,18 +44,30 @@ type MemArray = Int32Array | Uint32Array | Float64Array | bigint[];
  * Designs with more than one clock domain always run full. TESSERA_ACTIVITY_DEBUG=1 prints every
  * look and probe to stderr.
  *
- * Measured on the 8x8 mesh (bench/speed/case.ts mesh-engine): idle, activity mode runs 10x the
- * full evaluation's cycles/s (1.07M against 107k); with one packet every 10 cycles in the whole
- * mesh 1.6x (156k against 95k); at 0.1 flits/node/cycle every router's allocator changes most
- * cycles and the full evaluation wins. Its JIT warm-up is paid once per process: the NoC
- * testbench at 0.0001 flits/node/cycle ran 200k cycles at 100k cycles/s in activity mode, 83k in
- * full (activity-gen.ts FlaggedBlocks says why it once ran at 19k).
+ * Measured on the 8x8 mesh (bench/speed/case.ts mesh-engine, after 300k cycles): idle, activity
+ * mode runs 10x the full evaluation's cycles/s (1.06M against 100k); with one packet every 10
+ * cycles in the whole mesh 1.9x (198k against 106k); at 0.1 flits/node/cycle every router's allocator changes most
+ * cycles and the full evaluation wins. The JIT's warm-up of the activity code is paid once per
+ * process, and FIRST_PROBE_EDGES waits until a run is long enough to repay it (activity-gen.ts
+ * FlaggedBlocks says how that code was made to warm up in seconds rather than tens of them).
  */
 export const ACTIVITY_MODES = ["auto", "on", "off"] as const;
 export type ActivityMode = (typeof ACTIVITY_MODES)[number];
-const PROBE_EDGES = 256, FIRST_PROBE_EDGES = 4096, REPROBE_EDGES = 16384, MAX_REPROBE_EDGES = 1 << 22;
+/**
+ * The first look waits FIRST_PROBE_EDGES full edges, as one rents skis until their price is spent:
+ * activity mode costs its code generation and the JIT's warm-up of that code (2.8 MB on the 8x8
+ * mesh), more the more of it traffic reaches. With the first look after 4096 edges, 100k-cycle
+ * NoC testbench runs at 0.0001 and 0.001 flits/node/cycle went at 51k and 29k cycles/s, against
+ * 71k and 73k in full mode. Waiting 2^18 edges, 100k-cycle runs stay full; 400k-cycle runs (bench
+ * case mesh-tb): idle 269k against 98k, 0.0001 106k against 87k, 0.001 83k against 89k.
+ */
+const PROBE_EDGES = 256, FIRST_PROBE_EDGES = 1 << 18, REPROBE_EDGES = 16384, MAX_REPROBE_EDGES = 1 << 22;
 /** Register-change samples before a probe, and the share of registers changing per edge above which auto does not probe. */
-const SAMPLES = 8, REG_CHANGE_LIMIT = 0.1;
+// On the 8x8 mesh a register share of 0.01 goes with about 0.04 of the design evaluated per edge
+// (0.003 flits/node/cycle), about where activity mode stops paying. With a limit of 0.1, 0.01
+// flits/node/cycle (share 0.04, evaluated 0.14) was probed again and again, each probe running
+// activity code the JIT had not warmed: 100k cycles at 45k cycles/s against 81k in full mode.
+const SAMPLES = 8, REG_CHANGE_LIMIT = 0.01;
 // Where activity mode pays, measured on the 8x8 mesh (bench/speed/case.ts mesh-engine): evaluating
 // 3% of the design per edge it ran 2.3x the full evaluation, 7% 1.1x, 19% 0.6x.
 const ACTIVE_LIMIT = Number(process.env.TESSERA_ACTIVE_LIMIT ?? 0.05);
