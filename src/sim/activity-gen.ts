@@ -177,6 +177,7 @@ export function generateActivity(net: Netlist, lay: Layout, plan: ActivityPlan, 
     lines.push("{", ...body, `const x = ${code}; ${storeIfChanged(slot(n), "x", wake(n))}`, "}");
   });
   inplace.emit(out);
+  // Memory write ports run at every edge (their blocks have flag and unit -1).
   const memw = new FlaggedBlocks("amemw0", "RC", "UC", BLOCKS_PER_FUNCTION);
   for (const m of net.memories) {
     m.writes.forEach((wr) => {

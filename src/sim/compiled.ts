@@ -46,10 +46,11 @@ type MemArray = Int32Array | Uint32Array | Float64Array | bigint[];
  *
  * Measured on the 8x8 mesh (bench/speed/case.ts mesh-engine, after 300k cycles): idle, activity
  * mode runs 10x the full evaluation's cycles/s (1.06M against 100k); with one packet every 10
- * cycles in the whole mesh 1.9x (198k against 106k); at 0.1 flits/node/cycle every router's allocator changes most
- * cycles and the full evaluation wins. The JIT's warm-up of the activity code is paid once per
- * process, and FIRST_PROBE_EDGES waits until a run is long enough to repay it (activity-gen.ts
- * FlaggedBlocks says how that code was made to warm up in seconds rather than tens of them).
+ * cycles in the whole mesh 1.9x (198k against 106k); at 0.1 flits/node/cycle every router's
+ * allocator changes most cycles and the full evaluation wins. The JIT's warm-up of the activity
+ * code is paid once per process, and FIRST_PROBE_EDGES waits until a run is long enough to repay
+ * it (activity-gen.ts FlaggedBlocks says how that code was made to warm up in seconds rather than
+ * tens of them).
  */
 export const ACTIVITY_MODES = ["auto", "on", "off"] as const;
 export type ActivityMode = (typeof ACTIVITY_MODES)[number];
@@ -62,11 +63,14 @@ export type ActivityMode = (typeof ACTIVITY_MODES)[number];
  * case mesh-tb): idle 269k against 98k, 0.0001 106k against 87k, 0.001 83k against 89k.
  */
 const PROBE_EDGES = 256, FIRST_PROBE_EDGES = 1 << 18, REPROBE_EDGES = 16384, MAX_REPROBE_EDGES = 1 << 22;
-/** Register-change samples before a probe, and the share of registers changing per edge above which auto does not probe. */
-// On the 8x8 mesh a register share of 0.01 goes with about 0.04 of the design evaluated per edge
-// (0.003 flits/node/cycle), about where activity mode stops paying. With a limit of 0.1, 0.01
-// flits/node/cycle (share 0.04, evaluated 0.14) was probed again and again, each probe running
-// activity code the JIT had not warmed: 100k cycles at 45k cycles/s against 81k in full mode.
+/**
+ * Register-change samples before a probe, and the share of registers changing per edge above
+ * which auto does not probe. On the 8x8 mesh a share of 0.01 goes with about 0.04 of the design
+ * evaluated per edge (0.003 flits/node/cycle), about where activity mode stops paying. With a
+ * limit of 0.1, 0.01 flits/node/cycle (share 0.04, evaluated 0.14) was probed again and again,
+ * each probe running activity code the JIT had not warmed: 100k cycles at 45k cycles/s against
+ * 81k in full mode.
+ */
 const SAMPLES = 8, REG_CHANGE_LIMIT = 0.01;
 // Where activity mode pays, measured on the 8x8 mesh (bench/speed/case.ts mesh-engine): evaluating
 // 3% of the design per edge it ran 2.3x the full evaluation, 7% 1.1x, 19% 0.6x.
